@@ -1,0 +1,304 @@
+"""The build: turn a plan into jobs, run what is not cached, and publish the outputs.
+
+Jobs form a graph (shots → segments → final; music → mix → final; subtitles). Each job's
+output is stored under its content key, so a job is cached exactly when its output exists. Jobs
+are mostly ffmpeg processes, so a thread pool (default: one worker per core) runs independent
+ones side by side; ffmpeg itself uses the cores within each job.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from . import generators as generator_registry
+from .audio.mix import MIX_VERSION, Bed, mix
+from .cache import Cache, atomic, remove_stale_temps, why, write_text
+from .edit.ffmpeg import FFmpegError
+from .edit.render import ENCODER_VERSION, concat, render_segment
+from .edit.timeline import Clip, Join, Segment, Timeline
+from .errors import JobError
+from .generators.base import Context, Job, make_job, source_identity
+from .plan import Plan, ShotPlan, make_plan
+from .parse import load
+from . import subtitles as subs
+
+
+@dataclass
+class JobResult:
+    kind: str
+    id: str
+    key: str
+    status: str          # "cached" or "rendered"
+    seconds: float
+    output: str
+    reason: str = ""
+
+
+@dataclass
+class BuildResult:
+    plan: Plan
+    output: Path
+    folder: Path
+    results: list[JobResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rendered(self) -> int:
+        return sum(r.status == "rendered" for r in self.results)
+
+    @property
+    def cached(self) -> int:
+        return sum(r.status == "cached" for r in self.results)
+
+
+Progress = Callable[[int, int, JobResult], None]
+
+
+def output_folder(renders: Path, plan: Plan) -> Path:
+    """Where a build's outputs go: renders/NAME, or renders/NAME/preview for previews."""
+    base = renders / plan.board.name
+    return base / "preview" if plan.preview else base
+
+
+def cues_for(plan: Plan) -> list[subs.Cue]:
+    """Subtitle cues for narration and dialogue, timed within their shots."""
+    fps = plan.fmt.fps
+    pacing = plan.board.project.pacing
+    cues: list[subs.Cue] = []
+    for shot, start in zip(plan.shots, plan.starts()):
+        if shot.texts:
+            cues += subs.place_cues(list(shot.texts), start, start + shot.frames, fps,
+                                    lead_in=round(pacing.lead_in * fps), tail=round(pacing.tail * fps))
+    return cues
+
+
+def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
+    """Every job of a build, in an order where dependencies come first, and the final job."""
+    fmt = plan.fmt
+    ctx = Context(cache=cache, fmt=fmt, root=plan.board.root, project_seed=plan.board.project.seed)
+    jobs: list[Job] = []
+    clips: list[Clip] = []
+    shot_job: dict[str, str] = {}
+    for shot in plan.shots:
+        prepared = generator_registry.get(shot.generator.name).prepare(shot, ctx)
+        if prepared.job is not None:
+            jobs.append(prepared.job)
+            shot_job[shot.id] = prepared.job.id
+        clips.append(Clip(shot.id, prepared.source, shot.frames, shot.head, shot.tail))
+    joins = tuple(Join(s.transition, s.transition_frames) for s in plan.shots[:-1])
+    timeline = Timeline(fmt, tuple(clips), joins)
+    cues = cues_for(plan) if plan.subtitles != "off" else []
+    burn = plan.subtitles == "burn"
+
+    segment_jobs = []
+    for segment in timeline.segments():
+        segment_jobs.append(_segment_job(segment, fmt, cache, shot_job, cues if burn else []))
+    jobs += segment_jobs
+
+    total_seconds = float(timeline.total / fmt.fps)
+    beds, music_deps = [], []
+    for n, cue in enumerate(plan.music):
+        start = min(cue.start, total_seconds)
+        length = max(min(cue.end or total_seconds, total_seconds) - start, 0.0)
+        if length <= 0:
+            continue
+        if cue.generate:
+            music = _ambient_job(cache, n, length, plan.board.project.seed)
+            jobs.append(music)
+            music_deps.append(music.id)
+            path, identity = music.output, music.key
+        else:
+            path = Path(cue.file)
+            identity = cache.digest(path)
+        beds.append((Bed(path, start, length, cue.gain, cue.fade_in, cue.fade_out, cue.loop), identity))
+    mix_inputs = {"version": MIX_VERSION, "seconds": total_seconds,
+                  "beds": [{"source": ident, "start": b.start, "seconds": b.seconds, "gain": b.gain,
+                            "fade_in": b.fade_in, "fade_out": b.fade_out, "loop": b.loop} for b, ident in beds]}
+    mix_job = make_job(cache, "mix", "soundtrack", mix_inputs,
+                       lambda out: mix([b for b, _ in beds], total_seconds, out), suffix=".m4a", deps=tuple(music_deps))
+    jobs.append(mix_job)
+
+    if cues:
+        fps = fmt.fps
+
+        def write_subtitles(out: Path) -> None:
+            out.mkdir(parents=True)
+            subs.write_srt(cues, fps, out / "subtitles.srt")
+            subs.write_vtt(cues, fps, out / "subtitles.vtt")
+
+        jobs.append(make_job(cache, "subtitles", "subtitles", {"cues": cues, "fps": fps}, write_subtitles))
+
+    outputs = [job.output for job in segment_jobs]
+
+    def assemble(out: Path) -> None:
+        concat(outputs, mix_job.output, out, out.with_suffix(".txt"))
+        out.with_suffix(".txt").unlink()
+
+    final = make_job(cache, "final", "final", {"segments": [j.key for j in segment_jobs], "mix": mix_job.key,
+                                               "fps": fmt.fps, "version": __version__},
+                     assemble, suffix=".mp4", deps=tuple(j.id for j in segment_jobs) + (mix_job.id,))
+    jobs.append(final)
+    return jobs, final
+
+
+def _segment_job(segment: Segment, fmt, cache: Cache, shot_job: dict[str, str], cues: list) -> Job:
+    burn = [c for c in cues if c.end > segment.start and c.start < segment.start + segment.frames]
+    inputs = {
+        "encoder": ENCODER_VERSION, "width": fmt.width, "height": fmt.height, "fps": fmt.fps,
+        "frames": segment.frames, "transition": segment.transition,
+        "parts": [{"source": source_identity(p.clip.source), "start": p.start} for p in segment.parts],
+        "burn": [[c.start - segment.start, c.end - segment.start, c.text] for c in burn],
+    }
+
+    def run(out: Path) -> None:
+        ass = None
+        if burn:
+            ass = out.with_suffix(".ass")
+            subs.write_ass(burn, fmt.fps, ass, fmt.width, fmt.height, offset=segment.start)
+        try:
+            render_segment(segment, fmt, out, ass)
+        finally:
+            if ass is not None:
+                ass.unlink(missing_ok=True)
+
+    deps = tuple(dict.fromkeys(shot_job[p.clip.id] for p in segment.parts if p.clip.id in shot_job))
+    return make_job(cache, "segment", segment.id, inputs, run, suffix=".mp4", deps=deps)
+
+
+def _ambient_job(cache: Cache, n: int, seconds: float, seed: int) -> Job:
+    from .audio import ambient
+
+    def run(out: Path) -> None:
+        ambient.write_wav(out, ambient.ambient_pad(seconds, seed=seed))
+
+    return make_job(cache, "music", f"ambient-{n + 1}", {"generator": "ambient", "version": "1",
+                                                          "seconds": round(seconds, 4), "seed": seed},
+                    run, suffix=".wav")
+
+
+def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | None = None,
+            progress: Progress | None = None) -> list[JobResult]:
+    """Run every job whose output is missing (or all with `force`), dependencies first."""
+    by_id = {job.id: job for job in jobs}
+    results: dict[str, JobResult] = {}
+    pending = list(jobs)
+    running: dict[Future, Job] = {}
+    failure: BaseException | None = None
+
+    def run_one(job: Job) -> JobResult:
+        started = time.perf_counter()
+        reason = "forced" if force else why(cache.previous(job.id), job.key, job.inputs)
+        try:
+            with atomic(job.output) as temp:
+                job.run(temp)
+        except FFmpegError as error:
+            raise JobError(f"{job.kind} {job.id}", str(error)) from None
+        except OSError as error:
+            raise JobError(f"{job.kind} {job.id}", str(error)) from None
+        return JobResult(job.kind, job.id, job.key, "rendered", round(time.perf_counter() - started, 3),
+                         str(job.output), reason)
+
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
+        while pending or running:
+            if failure is None:
+                for job in list(pending):
+                    if any(dep in by_id and dep not in results for dep in job.deps):
+                        continue
+                    pending.remove(job)
+                    if not force and job.output.exists():
+                        results[job.id] = JobResult(job.kind, job.id, job.key, "cached", 0.0, str(job.output))
+                        cache.remember(job.id, job.key, job.inputs)
+                        if progress:
+                            progress(len(results), len(jobs), results[job.id])
+                        continue
+                    running[pool.submit(run_one, job)] = job
+            else:
+                pending.clear()
+            if not running:
+                if pending and failure is None:
+                    continue
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = running.pop(future)
+                try:
+                    results[job.id] = future.result()
+                except BaseException as error:  # noqa: BLE001 - re-raised after running jobs finish
+                    failure = failure or error
+                    continue
+                cache.remember(job.id, job.key, job.inputs)
+                if progress:
+                    progress(len(results), len(jobs), results[job.id])
+    cache.save()
+    if failure is not None:
+        raise failure
+    return [results[job.id] for job in jobs]
+
+
+def publish(source: Path, target: Path) -> None:
+    """Put a cached output at its public name atomically (a hard link where possible)."""
+    with atomic(target) as temp:
+        try:
+            os.link(source, temp)
+        except OSError:
+            shutil.copyfile(source, temp)
+
+
+def build(target: Path, renders: Path = Path("renders"), preview: bool = False, only: list[str] | None = None,
+          force: bool = False, workers: int | None = None, progress: Progress | None = None) -> BuildResult:
+    """Build the film at `target`; returns what was rendered and where the cut is.
+
+    Reads and validates everything before writing anything, so a storyboard with mistakes
+    leaves `renders/` untouched.
+    """
+    started = time.perf_counter()
+    board = load(target)
+    plan = make_plan(board, preview=preview)
+    if only:
+        plan = plan.only(only)
+    folder = output_folder(renders, plan)
+    cache = Cache(renders / board.name / "cache")
+    remove_stale_temps(renders / board.name)
+    jobs, final = plan_jobs(plan, cache)
+    results = execute(jobs, cache, force=force, workers=workers, progress=progress)
+    name = "only.mp4" if only else "final.mp4"
+    output = folder / name
+    publish(final.output, output)
+    subtitle_job = next((j for j in jobs if j.kind == "subtitles"), None)
+    if subtitle_job is not None and not only:
+        for suffix in ("srt", "vtt"):
+            publish(subtitle_job.output / f"subtitles.{suffix}", folder / f"subtitles.{suffix}")
+    result = BuildResult(plan=plan, output=output, folder=folder, results=results,
+                         seconds=round(time.perf_counter() - started, 3))
+    if not only:
+        write_report(result)
+    return result
+
+
+def write_report(result: BuildResult) -> None:
+    """renders/NAME/build.json: the cut, and every job with its key, status and time."""
+    plan = result.plan
+    report = {
+        "project": plan.board.name,
+        "source": str(plan.board.source),
+        "output": str(result.output),
+        "frames": plan.total,
+        "fps": f"{plan.fmt.fps.numerator}/{plan.fmt.fps.denominator}",
+        "duration": round(plan.seconds(plan.total), 3),
+        "size": f"{plan.fmt.width}x{plan.fmt.height}",
+        "seconds": result.seconds,
+        "rendered": result.rendered,
+        "cached": result.cached,
+        "shots": [{"id": s.id, "start": start, "frames": s.frames, "seed": s.seed, "prompt": s.prompt}
+                  for s, start in zip(plan.shots, plan.starts())],
+        "jobs": [vars(r) for r in result.results],
+    }
+    write_text(result.folder / "build.json", json.dumps(report, indent=2))

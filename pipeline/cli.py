@@ -1,0 +1,143 @@
+"""The `film` command: argument parsing, progress display and exit codes, nothing else.
+
+Exit codes: 0 done; 1 the input is wrong (one line per problem, no traceback); 2 a job failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+from .errors import FilmError, JobError, Problem
+
+
+def _new(args: argparse.Namespace) -> int:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2 import StrictUndefined
+
+    folder = Path(args.name)
+    if folder.exists():
+        raise FilmError([Problem(str(folder), 0, "already exists; choose a new name")])
+    template = resources.files("pipeline.templates").joinpath("new", "storyboard.yaml.j2").read_text(encoding="utf-8")
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True)
+    text = env.from_string(template).render(title=folder.name.replace("-", " ").replace("_", " ").title())
+    (folder / "assets").mkdir(parents=True)
+    (folder / "storyboard.yaml").write_text(text, encoding="utf-8")
+    print(f"created {folder}/storyboard.yaml — build it with: film build {folder}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .parse import load
+    from .plan import make_plan
+
+    plan = make_plan(load(Path(args.project)))
+    print(f"{plan.board.source}: ok — {len(plan.shots)} clips, {plan.seconds(plan.total):.2f} s "
+          f"({plan.total} frames at {float(plan.fmt.fps):g} fps)")
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from .build import output_folder, plan_jobs
+    from .cache import Cache
+    from .parse import load
+    from .plan import make_plan
+
+    board = load(Path(args.project))
+    plan = make_plan(board, preview=args.preview)
+    cache = Cache(Path(args.out) / board.name / "cache")
+    jobs, _ = plan_jobs(plan, cache)
+    missing = {job.id for job in jobs if not job.output.exists()}
+    width = shutil.get_terminal_size((120, 20)).columns
+    print(f"{'shot':<22} {'start':>7} {'dur':>6} {'seed':>10}  {'status':<9}  prompt")
+    for shot, start in zip(plan.shots, plan.starts()):
+        own = {f"body:{shot.id}", shot.id} | {j.id for j in jobs if j.kind == "segment" and f":{shot.id}>" in j.id}
+        status = "to render" if own & missing else "cached"
+        prompt = shot.prompt or shot.card_text or shot.kind
+        line = (f"{shot.id[:22]:<22} {plan.seconds(start):>6.2f}s {plan.seconds(shot.frames):>5.2f}s {shot.seed:>10}  "
+                f"{status:<9}  ")
+        room = max(width - len(line), 20)
+        print(line + (prompt if len(prompt) <= room else prompt[: room - 1] + "…"))
+    print(f"total {plan.seconds(plan.total):.2f} s ({plan.total} frames at {float(plan.fmt.fps):g} fps, "
+          f"{plan.fmt.width}x{plan.fmt.height}); {len(missing)} of {len(jobs)} jobs to render; "
+          f"output {output_folder(Path(args.out), plan) / 'final.mp4'}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .build import build
+
+    bar = None
+
+    def progress(done: int, total: int, result) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="job", file=sys.stderr, leave=False, dynamic_ncols=True)
+        bar.set_postfix_str(f"{result.status} {result.kind} {result.id}"[:40], refresh=False)
+        bar.update(1)
+
+    try:
+        result = build(Path(args.project), renders=Path(args.out), preview=args.preview, only=args.only,
+                       force=args.force, workers=args.jobs, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    plan = result.plan
+    print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {result.output} "
+          f"({plan.seconds(plan.total):.2f} s, {plan.fmt.width}x{plan.fmt.height})")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line: `film new|check|plan|build`."""
+    top = argparse.ArgumentParser(prog="film", description="Turn a written film into a finished cut.")
+    top.add_argument("--version", action="version", version=f"film {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    new = sub.add_parser("new", help="start a project from a template")
+    new.add_argument("name", help="folder to create")
+    new.set_defaults(func=_new)
+
+    check = sub.add_parser("check", help="validate a project and report every problem")
+    check.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
+    check.set_defaults(func=_check)
+
+    for name, func, text in (("plan", _plan, "show the shots: timing, seeds, prompts, what is cached"),
+                             ("build", _build, "render the film")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
+        command.add_argument("--preview", action="store_true", help="half size, for a quick look (cached apart)")
+        command.add_argument("--out", default="renders", help="where renders go (default: renders)")
+        command.set_defaults(func=func)
+        if name == "build":
+            command.add_argument("--only", nargs="+", metavar="ID", help="render just these shots, to only.mp4")
+            command.add_argument("--force", action="store_true", help="render every job again, ignoring the cache")
+            command.add_argument("--jobs", type=int, default=None, help="jobs run at once (default: one per core)")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `film` command."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except FilmError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except JobError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written is kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

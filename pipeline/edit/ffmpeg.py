@@ -1,0 +1,81 @@
+"""Running ffmpeg: the binary from `imageio-ffmpeg` (no system install), argument lists only,
+and errors that say what failed."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import imageio_ffmpeg
+
+
+@lru_cache(maxsize=1)
+def exe() -> str:
+    """Path of the ffmpeg binary shipped by imageio-ffmpeg."""
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+class FFmpegError(RuntimeError):
+    """ffmpeg exited non-zero; the message ends with the tail of what it printed."""
+
+
+def run(args: Sequence[str | Path], what: str = "ffmpeg") -> None:
+    """Run ffmpeg with `args` (a list, never a shell string); raise FFmpegError on failure."""
+    command = [exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *map(str, args)]
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.strip().splitlines()[-8:])
+        raise FFmpegError(f"{what}: ffmpeg exited {result.returncode}: {tail}")
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What `ffmpeg -i` says about a file: duration and its first video and audio streams."""
+
+    duration: float | None
+    width: int | None
+    height: int | None
+    fps: float | None
+    video_codec: str | None
+    audio_codec: str | None
+    sample_rate: int | None
+
+
+def probe(path: str | Path) -> MediaInfo:
+    """Read a media file's header (imageio-ffmpeg ships no ffprobe, so parse `ffmpeg -i`)."""
+    result = subprocess.run([exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+    text = result.stderr
+    if "Invalid data found" in text or "No such file" in text or "Stream #" not in text:
+        raise FFmpegError(f"{path}: not a readable media file")
+    duration = None
+    found = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", text)
+    if found:
+        duration = int(found[1]) * 3600 + int(found[2]) * 60 + float(found[3])
+    video = re.search(r"Stream #[^\n]*Video: (\w+)[^\n]*?, (\d{2,5})x(\d{2,5})[^\n]*", text)
+    fps = None
+    if video:
+        rate = re.search(r"([\d.]+) fps", video[0]) or re.search(r"([\d.]+) tbr", video[0])
+        fps = float(rate[1]) if rate else None
+    audio = re.search(r"Stream #[^\n]*Audio: (\w+)[^\n]*?(\d+) Hz", text)
+    return MediaInfo(
+        duration=duration,
+        width=int(video[2]) if video else None,
+        height=int(video[3]) if video else None,
+        fps=fps,
+        video_codec=video[1] if video else None,
+        audio_codec=audio[1] if audio else None,
+        sample_rate=int(audio[2]) if audio else None,
+    )
+
+
+def filter_path(path: str | Path) -> str:
+    """A path quoted for use as a filter option value inside a filtergraph."""
+    text = str(path).replace("\\", "/")
+    for char in ("\\", ":", "'", "[", "]", ",", ";"):
+        text = text.replace(char, "\\" + char)
+    return text

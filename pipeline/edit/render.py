@@ -1,0 +1,73 @@
+"""Rendering the timeline with ffmpeg: one encoded file per segment, then a concatenation
+that copies the encoded frames (no re-encode) and muxes the mixed audio once.
+
+Every segment is encoded with the same settings (`ENCODE`) so the concat demuxer can join them
+with `-c copy`; B-frames are off so each segment's first frame has timestamp zero and segments
+join frame-exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from . import ffmpeg
+from .sources import Format
+from .timeline import Segment
+from .transitions import xfade
+
+ENCODER_VERSION = "x264-veryfast-crf20-nobf-1"
+
+
+def timescale(fmt: Format) -> int:
+    """An MP4 timescale in which every frame lasts a whole number of ticks."""
+    rate = fmt.fps
+    return rate.numerator * 1000 if rate.denominator == 1 else rate.numerator
+
+
+def encode_args(fmt: Format, frames: int) -> list[str]:
+    """Encoder settings shared by every segment (they must match for a copy-concat)."""
+    return [
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-bf", "0",
+        "-pix_fmt", "yuv420p", "-profile:v", "high", "-r", fmt.rate,
+        "-frames:v", str(frames), "-video_track_timescale", str(timescale(fmt)),
+        "-an",
+    ]
+
+
+def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | None = None) -> None:
+    """Encode one segment to `out` (an .mp4); `subtitles` is an ASS file to burn in."""
+    from .. import fonts
+
+    inputs: list[str] = []
+    filters: list[str] = []
+    used = 0
+    labels = []
+    for n, part in enumerate(segment.parts):
+        label = f"p{n}"
+        graph = part.clip.source.graph(part.start, segment.frames, fmt, used, label)
+        inputs += graph.inputs
+        filters += graph.filters
+        used += graph.count
+        labels.append(label)
+    if segment.kind == "transition":
+        filters.append(f"[{labels[0]}][{labels[1]}]{xfade(segment.transition, segment.frames, fmt.fps)}[mix]")
+        last = "mix"
+    else:
+        last = labels[0]
+    if subtitles is not None:
+        filters.append(
+            f"[{last}]subtitles=filename={ffmpeg.filter_path(subtitles)}:fontsdir={ffmpeg.filter_path(fonts.FONT_DIR)}[subbed]")
+        last = "subbed"
+    ffmpeg.run([*inputs, "-filter_complex", ";".join(filters), "-map", f"[{last}]", *encode_args(fmt, segment.frames), str(out)],
+               what=f"segment {segment.id}")
+
+
+def concat(segments: Sequence[Path], audio: Path, out: Path, list_file: Path) -> None:
+    """Join encoded segments without re-encoding, add the audio, and write a faststart MP4."""
+    lines = [f"file '{str(p.resolve()).replace(chr(39), chr(39) + chr(92) + chr(39) + chr(39))}'" for p in segments]
+    list_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ffmpeg.run([
+        "-f", "concat", "-safe", "0", "-i", str(list_file), "-i", str(audio),
+        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(out),
+    ], what="concatenation")

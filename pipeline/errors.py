@@ -1,0 +1,57 @@
+"""Errors. `FilmError` is a mistake in the user's input: the CLI prints its problems, one per
+line as `file:line: message`, and exits 1 with no traceback. `JobError` is a render job that
+failed (exit 2). Anything else is a bug and keeps its traceback."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the user's input, located in a file."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+class FilmError(Exception):
+    """The user's input is wrong; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class StoryboardError(FilmError):
+    """The storyboard (YAML or Fountain) could not be read or does not validate."""
+
+
+class ProjectNotFound(FilmError):
+    """The path given on the command line is not a project."""
+
+
+class JobError(Exception):
+    """A render job failed; names the job and why."""
+
+    def __init__(self, job: str, reason: str):
+        self.job = job
+        self.reason = reason
+        super().__init__(f"job {job} failed: {reason}")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for the closest choice, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """`one of: a, b, c` for listing valid names in a message."""
+    return "one of: " + ", ".join(choices)

@@ -1,0 +1,36 @@
+"""The animatic: a storyboard panel per shot (setting, light, cast, caption, slate), moved by
+the shot's camera. No model, no weights, deterministic to the byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..edit.camera import canvas_size
+from ..edit.sources import ImageMove
+from ..plan import ShotPlan
+from .base import Context, Prepared, make_job
+from .panel import PanelRequest, draw_background, draw_overlay
+
+
+class Animatic:
+    name = "animatic"
+    version = "1"
+
+    def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:
+        width, height = canvas_size(ctx.fmt.width, ctx.fmt.height)
+        request = PanelRequest(
+            width=width, height=height, frame_width=ctx.fmt.width, frame_height=ctx.fmt.height,
+            setting=shot.heading.setting, location=shot.heading.location, time_of_day=shot.heading.time_of_day,
+            cast=shot.cast, caption=shot.action, scene_label=shot.scene_label, shot_id=shot.id,
+            camera=shot.camera, seed=shot.seed,
+        )
+
+        def run(out: Path) -> None:
+            out.mkdir(parents=True)
+            draw_background(request).save(out / "background.png", compress_level=1)
+            draw_overlay(request).save(out / "overlay.png", compress_level=1)
+
+        job = make_job(ctx.cache, "shot", shot.id, {"generator": self.name, "version": self.version, "panel": request}, run)
+        source = ImageMove(key=job.key, image=job.output / "background.png", overlay=job.output / "overlay.png",
+                           move=shot.camera, total=shot.head + shot.frames + shot.tail)
+        return Prepared(source, job)

@@ -1,0 +1,40 @@
+"""Cards: the opening title, text cards (centred text in a screenplay) and the credits roll."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..edit.camera import canvas_size
+from ..edit.sources import ImageMove, Scroll
+from ..plan import ShotPlan
+from .base import Context, Prepared, make_job
+from .panel import draw_credits, draw_text_card, draw_title_card
+
+
+class Cards:
+    name = "card"
+    version = "1"
+
+    def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:
+        total = shot.head + shot.frames + shot.tail
+        fmt = ctx.fmt
+        if shot.kind == "credits":
+            def run(out: Path) -> None:
+                draw_credits(fmt.width, fmt.height, shot.credits).save(out, format="PNG", compress_level=1)
+
+            inputs = {"card": "credits", "version": self.version, "credits": shot.credits, "size": [fmt.width, fmt.height]}
+            job = make_job(ctx.cache, "card", shot.id, inputs, run, suffix=".png")
+            return Prepared(Scroll(key=job.key, image=job.output, total=total), job)
+
+        width, height = canvas_size(fmt.width, fmt.height)
+        if shot.kind == "title":
+            def run(out: Path) -> None:
+                draw_title_card(width, height, shot.card_text, shot.card_subtitle).save(out, format="PNG", compress_level=1)
+        else:
+            def run(out: Path) -> None:
+                draw_text_card(width, height, shot.card_text).save(out, format="PNG", compress_level=1)
+
+        inputs = {"card": shot.kind, "version": self.version, "text": shot.card_text,
+                  "subtitle": shot.card_subtitle, "size": [width, height]}
+        job = make_job(ctx.cache, "card", shot.id, inputs, run, suffix=".png")
+        return Prepared(ImageMove(key=job.key, image=job.output, move=shot.camera, total=total), job)

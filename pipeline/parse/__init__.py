@@ -1,0 +1,50 @@
+"""Finding and reading a project: a folder, a `.yaml` storyboard or a `.fountain` script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Problem, ProjectNotFound, StoryboardError
+from ..spec import Storyboard
+
+SIDECAR = "film.yaml"
+
+
+def find_script(target: Path) -> Path:
+    """The storyboard or screenplay that `target` (a folder or a file) names."""
+    if target.is_dir():
+        for name in ("storyboard.yaml", "storyboard.yml"):
+            if (target / name).is_file():
+                return target / name
+        candidates = sorted(p for p in target.iterdir()
+                            if p.suffix in (".yaml", ".yml", ".fountain") and p.name != SIDECAR)
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise ProjectNotFound([Problem(str(target), 0, "no storyboard.yaml or .fountain script in this folder")])
+        names = ", ".join(p.name for p in candidates)
+        raise ProjectNotFound([Problem(str(target), 0, f"several scripts here ({names}); name the one to build")])
+    if not target.exists():
+        raise ProjectNotFound([Problem(str(target), 0, "no such file or folder")])
+    return target
+
+
+def load(target: Path) -> Storyboard:
+    """Read and validate the project at `target`; raises a FilmError listing every problem."""
+    from ..generators import names
+
+    script = find_script(Path(target))
+    if script.suffix in (".yaml", ".yml"):
+        from .yaml import read_yaml
+
+        board = read_yaml(script, names())
+    elif script.suffix == ".fountain":
+        raise StoryboardError([Problem(str(script), 0, "Fountain screenplays are not supported yet; "
+                                                       "write the film as a YAML storyboard")])
+    else:
+        raise ProjectNotFound([Problem(str(script), 0, "not a storyboard: expected a .yaml or .fountain file")])
+    if Path(target).is_dir():
+        from dataclasses import replace
+
+        board = replace(board, name=Path(target).resolve().name)
+    return board

@@ -1,0 +1,494 @@
+"""Read a YAML storyboard into a `Storyboard`, collecting every problem with its line.
+
+PyYAML's composer gives us nodes with line marks; we walk them ourselves (instead of
+`safe_load`) so that each value, key and list item keeps the line it was written on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable
+
+import yaml
+
+from ..errors import Problem, StoryboardError, did_you_mean, one_of
+from ..spec import (
+    MUSIC_GENERATORS, SUBTITLE_MODES, AudioCue, Character, Footage, GeneratorSpec, Heading, Line,
+    Loc, Pacing, Project, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
+)
+
+PROJECT_KEYS = (
+    "title", "fps", "size", "seed", "style", "negative", "generator", "camera", "transition",
+    "subtitles", "title_card", "credits", "cast", "narrator", "music", "pacing", "scenes", "metadata",
+)
+SCENE_KEYS = ("heading", "shots", "camera", "transition", "generator", "metadata")
+SHOT_KEYS = (
+    "id", "prompt", "camera", "duration", "narration", "lines", "transition", "image", "footage",
+    "title", "continuity", "seed", "cast", "generator", "metadata",
+)
+CHARACTER_KEYS = ("look", "voice")
+VOICE_KEYS = ("model", "speaker", "rate", "pitch", "gain")
+MUSIC_KEYS = ("file", "generate", "gain", "fade_in", "fade_out", "start", "end", "loop")
+FOOTAGE_KEYS = ("file", "in", "out")
+TRANSITION_KEYS = ("name", "duration")
+PACING_KEYS = ("words_per_minute", "min_duration", "lead_in", "tail")
+TITLE_CARD_KEYS = ("duration",)
+LINE_KEYS = ("character", "text", "parenthetical")
+
+
+@dataclass
+class Node:
+    """A YAML value with the line it starts on; mappings keep each key's line."""
+
+    value: Any
+    line: int
+
+
+class _Reader:
+    """Walks composed YAML nodes into typed values, recording problems instead of raising."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def loc(self, node: Node) -> Loc:
+        return Loc(self.file, node.line)
+
+    def problem(self, node: Node | int, message: str) -> None:
+        line = node if isinstance(node, int) else node.line
+        self.problems.append(Problem(self.file, line, message))
+
+    # -- turning PyYAML nodes into Node trees -------------------------------------------------
+    def convert(self, node: yaml.Node) -> Node:
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            self._constructor.flatten_mapping(node)
+            items: dict[str, tuple[Node, Node]] = {}
+            for key_node, value_node in node.value:
+                key = self.convert(key_node)
+                name = str(key.value)
+                if name in items:
+                    self.problem(key, f"duplicate key '{name}' (first at line {items[name][0].line})")
+                    continue
+                items[name] = (key, self.convert(value_node))
+            return Node(items, line)
+        if isinstance(node, yaml.SequenceNode):
+            return Node([self.convert(item) for item in node.value], line)
+        return Node(self._constructor.construct_object(node, deep=True), line)
+
+    # -- typed accessors ----------------------------------------------------------------------
+    def mapping(self, node: Node, allowed: tuple[str, ...], what: str) -> dict[str, Node]:
+        """The mapping's values by key; unknown keys are reported with a did-you-mean."""
+        if not isinstance(node.value, dict):
+            if node.value is not None:
+                self.problem(node, f"{what} must be a mapping of keys to values, got {_kind(node.value)}")
+            return {}
+        values = {}
+        for name, (key, value) in node.value.items():
+            if name not in allowed:
+                hint = did_you_mean(name, allowed) or f"; allowed keys: {', '.join(allowed)}"
+                self.problem(key, f"unknown key '{name}' in {what}{hint}")
+            else:
+                values[name] = value
+        return values
+
+    def items(self, node: Node | None, what: str) -> list[Node]:
+        if node is None or node.value is None:
+            return []
+        if not isinstance(node.value, list):
+            self.problem(node, f"{what} must be a list, got {_kind(node.value)}")
+            return []
+        return node.value
+
+    def text(self, node: Node | None, what: str, default: str = "") -> str:
+        if node is None or node.value is None:
+            return default
+        if isinstance(node.value, (dict, list)):
+            self.problem(node, f"{what} must be text, got {_kind(node.value)}")
+            return default
+        return str(node.value).strip()
+
+    def number(self, node: Node | None, what: str, default: Any = None, positive: bool = False,
+               minimum: float | None = None) -> Any:
+        if node is None or node.value is None:
+            return default
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(node, f"{what} must be a number of seconds, got {value!r}" if "seconds" in what
+                         else f"{what} must be a number, got {value!r}")
+            return default
+        if positive and value <= 0:
+            self.problem(node, f"{what} must be positive, got {value}")
+            return default
+        if minimum is not None and value < minimum:
+            self.problem(node, f"{what} must be at least {minimum}, got {value}")
+            return default
+        return float(value)
+
+    def integer(self, node: Node | None, what: str, default: int | None = None) -> int | None:
+        if node is None or node.value is None:
+            return default
+        if isinstance(node.value, bool) or not isinstance(node.value, int):
+            self.problem(node, f"{what} must be a whole number, got {node.value!r}")
+            return default
+        return node.value
+
+    def boolean(self, node: Node | None, what: str, default: bool) -> bool:
+        if node is None or node.value is None:
+            return default
+        if not isinstance(node.value, bool):
+            self.problem(node, f"{what} must be true or false, got {node.value!r}")
+            return default
+        return node.value
+
+    def choice(self, node: Node | None, what: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.text(node, what, default)
+        if node is not None and value not in choices:
+            self.problem(node, f"unknown {what} '{value}'{did_you_mean(value, choices)}; {one_of(choices)}")
+            return default
+        return value
+
+    def plain(self, node: Node | None) -> Any:
+        """A Node tree back to plain Python values (for free-form `metadata` and options)."""
+        if node is None:
+            return None
+        if isinstance(node.value, dict):
+            return {k: self.plain(v) for k, (_, v) in node.value.items()}
+        if isinstance(node.value, list):
+            return [self.plain(v) for v in node.value]
+        return node.value
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: f"text {value!r}"}.get(type(value), repr(value))
+
+
+_SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
+
+
+def _size(r: _Reader, node: Node | None) -> tuple[int, int]:
+    if node is None:
+        return 1280, 720
+    match = _SIZE.match(str(node.value))
+    if not match:
+        r.problem(node, f"size must be WIDTHxHEIGHT such as 1280x720, got {node.value!r}")
+        return 1280, 720
+    width, height = int(match[1]), int(match[2])
+    if not (16 <= width <= 7680 and 16 <= height <= 4320) or width % 2 or height % 2:
+        r.problem(node, f"size {width}x{height} must be even numbers between 16x16 and 7680x4320 "
+                        "(H.264 needs even sizes)")
+        return 1280, 720
+    return width, height
+
+
+def _fps(r: _Reader, node: Node | None) -> Fraction:
+    if node is None:
+        return Fraction(24)
+    value = node.value
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        fps = Fraction(str(value)).limit_denominator(1001) if not isinstance(value, int) else Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        r.problem(node, f"fps must be a number such as 24, 25, 30 or 24000/1001, got {value!r}")
+        return Fraction(24)
+    if not 1 <= fps <= 120:
+        r.problem(node, f"fps must be between 1 and 120, got {value}")
+        return Fraction(24)
+    return fps
+
+
+def _generator(r: _Reader, node: Node | None) -> GeneratorSpec | None:
+    if node is None:
+        return None
+    if isinstance(node.value, str):
+        return GeneratorSpec(name=node.value.strip(), loc=r.loc(node))
+    if not isinstance(node.value, dict):
+        r.problem(node, f"generator must be a name or a mapping with 'name', got {_kind(node.value)}")
+        return None
+    options = r.plain(node)
+    name = options.pop("name", None)
+    if not isinstance(name, str) or not name:
+        r.problem(node, "generator needs a 'name' (e.g. animatic)")
+        return None
+    return GeneratorSpec(name=name, options=MappingProxyType(options), loc=r.loc(node))
+
+
+def _transition(r: _Reader, node: Node | None) -> Transition | None:
+    if node is None or node.value is None:
+        return None
+    if isinstance(node.value, str):
+        return Transition(name=node.value.strip(), loc=r.loc(node))
+    keys = r.mapping(node, TRANSITION_KEYS, "transition")
+    if "name" not in keys:
+        r.problem(node, "transition needs a 'name' (e.g. dissolve)")
+        return None
+    seconds = r.number(keys.get("duration"), "transition duration in seconds", None, minimum=0)
+    return Transition(name=r.text(keys["name"], "transition name"), seconds=seconds, loc=r.loc(keys["name"]))
+
+
+def _voice(r: _Reader, node: Node | None) -> Voice:
+    if node is None or node.value is None:
+        return Voice()
+    if isinstance(node.value, str):
+        return Voice(model=node.value.strip())
+    keys = r.mapping(node, VOICE_KEYS, "voice")
+    return Voice(
+        model=r.text(keys.get("model"), "voice model"),
+        speaker=r.integer(keys.get("speaker"), "voice speaker"),
+        rate=r.number(keys.get("rate"), "voice rate", 1.0, positive=True),
+        pitch=r.number(keys.get("pitch"), "voice pitch", 0.0),
+        gain=r.number(keys.get("gain"), "voice gain", 0.0),
+    )
+
+
+def _cast(r: _Reader, node: Node | None) -> tuple[Character, ...]:
+    if node is None or node.value is None:
+        return ()
+    if not isinstance(node.value, dict):
+        r.problem(node, f"cast must be a mapping of NAME: {{look: ...}}, got {_kind(node.value)}")
+        return ()
+    cast = []
+    for name, (key, value) in node.value.items():
+        if isinstance(value.value, str):
+            cast.append(Character(name=name, look=value.value.strip(), loc=r.loc(key)))
+            continue
+        keys = r.mapping(value, CHARACTER_KEYS, f"cast member {name}")
+        cast.append(Character(name=name, look=r.text(keys.get("look"), "look"),
+                              voice=_voice(r, keys.get("voice")), loc=r.loc(key)))
+    return tuple(cast)
+
+
+def _music(r: _Reader, node: Node | None) -> tuple[AudioCue, ...]:
+    if node is None or node.value is None:
+        return ()
+    entries = node.value if isinstance(node.value, list) else [node]
+    cues = []
+    for entry in entries:
+        if isinstance(entry.value, str):
+            value = entry.value.strip()
+            cue = AudioCue(generate=value, loc=r.loc(entry)) if value in MUSIC_GENERATORS else AudioCue(file=value, loc=r.loc(entry))
+        else:
+            keys = r.mapping(entry, MUSIC_KEYS, "music")
+            cue = AudioCue(
+                file=r.text(keys.get("file"), "music file") or None,
+                generate=r.choice(keys.get("generate"), "music generator", MUSIC_GENERATORS, "") or None,
+                gain=r.number(keys.get("gain"), "music gain", -14.0),
+                fade_in=r.number(keys.get("fade_in"), "music fade_in in seconds", 2.0, minimum=0),
+                fade_out=r.number(keys.get("fade_out"), "music fade_out in seconds", 3.0, minimum=0),
+                start=r.number(keys.get("start"), "music start in seconds", 0.0, minimum=0),
+                end=r.number(keys.get("end"), "music end in seconds", None, positive=True),
+                loop=r.boolean(keys.get("loop"), "music loop", True),
+                loc=r.loc(entry),
+            )
+        if bool(cue.file) == bool(cue.generate):
+            r.problem(entry, "music needs either 'file' (an audio file) or 'generate: ambient'")
+            continue
+        cues.append(cue)
+    return tuple(cues)
+
+
+def _credits(r: _Reader, node: Node | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if node is None or node.value is None:
+        return ()
+    if not isinstance(node.value, dict):
+        r.problem(node, f"credits must be a mapping of role: name (or list of names), got {_kind(node.value)}")
+        return ()
+    sections = []
+    for role, (_, value) in node.value.items():
+        names = value.value if isinstance(value.value, list) else [value]
+        sections.append((role, tuple(r.text(n, f"credit for {role}") for n in names)))
+    return tuple(sections)
+
+
+_PARENTHETICAL = re.compile(r"^\s*\(([^)]*)\)\s*")
+
+
+def _lines(r: _Reader, node: Node | None) -> tuple[Line, ...]:
+    lines = []
+    for item in r.items(node, "lines"):
+        if not isinstance(item.value, dict):
+            r.problem(item, f"a line must be NAME: \"text\" or {{character, text}}, got {_kind(item.value)}")
+            continue
+        if "character" in item.value or "text" in item.value:
+            keys = r.mapping(item, LINE_KEYS, "line")
+            character = r.text(keys.get("character"), "character")
+            text = r.text(keys.get("text"), "line text")
+            parenthetical = r.text(keys.get("parenthetical"), "parenthetical")
+        elif len(item.value) == 1:
+            (character, (_, value)), = item.value.items()
+            text = r.text(value, f"line of {character}")
+            parenthetical = ""
+        else:
+            r.problem(item, "a line must have one speaker: write each line as its own list item")
+            continue
+        found = _PARENTHETICAL.match(text)
+        if found:
+            parenthetical, text = found[1].strip(), text[found.end():]
+        lines.append(Line(character=str(character), text=text, parenthetical=parenthetical, loc=r.loc(item)))
+    return tuple(lines)
+
+
+def _footage(r: _Reader, node: Node | None) -> Footage | None:
+    if node is None or node.value is None:
+        return None
+    if isinstance(node.value, str):
+        return Footage(file=node.value.strip(), loc=r.loc(node))
+    keys = r.mapping(node, FOOTAGE_KEYS, "footage")
+    start = r.number(keys.get("in"), "footage in in seconds", 0.0, minimum=0)
+    end = r.number(keys.get("out"), "footage out in seconds", None, positive=True)
+    if end is not None and end <= start:
+        r.problem(keys["out"], f"footage out ({end}) must be after in ({start})")
+    if "file" not in keys:
+        r.problem(node, "footage needs a 'file'")
+        return None
+    return Footage(file=r.text(keys["file"], "footage file"), start=start, end=end, loc=r.loc(node))
+
+
+def _shot(r: _Reader, node: Node, taken: set[str]) -> Shot:
+    if isinstance(node.value, str):  # a bare string is a prompt
+        keys, prompt = {}, node.value.strip()
+    else:
+        keys = r.mapping(node, SHOT_KEYS, "shot")
+        prompt = r.text(keys.get("prompt"), "prompt")
+    explicit_id = r.text(keys.get("id"), "shot id")
+    title = r.text(keys.get("title"), "title") or None
+    narration = r.text(keys.get("narration"), "narration")
+    image = r.text(keys.get("image"), "image") or None
+    shot_id = explicit_id or _unique(slug(prompt or title or narration or image or "shot"), taken)
+    taken.add(shot_id)
+    cast_node = keys.get("cast")
+    cast = None
+    if cast_node is not None:
+        cast = tuple(r.text(n, "cast name") for n in r.items(cast_node, "cast")) if isinstance(cast_node.value, list) \
+            else (r.text(cast_node, "cast name"),)
+    continuity = keys.get("continuity")
+    return Shot(
+        id=shot_id,
+        prompt=prompt,
+        camera=r.text(keys.get("camera"), "camera") or None,
+        duration=r.number(keys.get("duration"), "duration in seconds", None, positive=True),
+        narration=narration,
+        lines=_lines(r, keys.get("lines")),
+        transition=_transition(r, keys.get("transition")),
+        image=image,
+        footage=_footage(r, keys.get("footage")),
+        title=title,
+        continuity=r.text(continuity, "continuity") or None,
+        seed=r.integer(keys.get("seed"), "seed"),
+        cast=cast,
+        generator=_generator(r, keys.get("generator")),
+        metadata=MappingProxyType(r.plain(keys.get("metadata")) or {}),
+        auto_id=not explicit_id,
+        loc=r.loc(node),
+        key_lines=MappingProxyType({k: v.line for k, v in keys.items()}),
+    )
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
+    """Read and validate a YAML storyboard; raises StoryboardError listing every problem."""
+    file = str(path)
+    r = _Reader(file)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        root_node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        raise StoryboardError([Problem(file, line, f"YAML syntax error: {error.problem or error.context}")]) from None
+    except UnicodeDecodeError as error:
+        raise StoryboardError([Problem(file, 0, f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
+    if root_node is None:
+        raise StoryboardError([Problem(file, 1, "the storyboard is empty; it needs at least 'scenes:'")])
+    top = r.convert(root_node)
+    keys = r.mapping(top, PROJECT_KEYS, "the storyboard")
+    width, height = _size(r, keys.get("size"))
+    pacing_keys = r.mapping(keys["pacing"], PACING_KEYS, "pacing") if "pacing" in keys else {}
+    title_card = keys.get("title_card")
+    title_seconds = 4.0
+    if title_card is not None and isinstance(title_card.value, dict):
+        title_seconds = r.number(r.mapping(title_card, TITLE_CARD_KEYS, "title_card").get("duration"),
+                                 "title_card duration in seconds", 4.0, positive=True)
+        show_title = True
+    else:
+        show_title = r.boolean(title_card, "title_card", True)
+    defaults = Pacing()
+    project = Project(
+        title=r.text(keys.get("title"), "title"),
+        fps=_fps(r, keys.get("fps")),
+        width=width,
+        height=height,
+        seed=r.integer(keys.get("seed"), "seed", 0),
+        style=r.text(keys.get("style"), "style"),
+        negative=r.text(keys.get("negative"), "negative"),
+        generator=_generator(r, keys.get("generator")) or GeneratorSpec(),
+        camera=r.text(keys.get("camera"), "camera", "static"),
+        transition=_transition(r, keys.get("transition")) or Transition(),
+        subtitles=r.choice(keys.get("subtitles"), "subtitles mode", SUBTITLE_MODES, "sidecar"),
+        title_card=show_title,
+        title_seconds=title_seconds,
+        credits=_credits(r, keys.get("credits")),
+        narrator=_voice(r, r.mapping(keys["narrator"], ("voice",), "narrator").get("voice")) if "narrator" in keys else Voice(),
+        pacing=Pacing(
+            words_per_minute=r.number(pacing_keys.get("words_per_minute"), "words_per_minute", defaults.words_per_minute, positive=True),
+            min_duration=r.number(pacing_keys.get("min_duration"), "min_duration in seconds", defaults.min_duration, positive=True),
+            lead_in=r.number(pacing_keys.get("lead_in"), "lead_in in seconds", defaults.lead_in, minimum=0),
+            tail=r.number(pacing_keys.get("tail"), "tail in seconds", defaults.tail, minimum=0),
+        ),
+        metadata=MappingProxyType(r.plain(keys.get("metadata")) or {}),
+        loc=Loc(file, 1),
+    )
+    scenes = []
+    taken: set[str] = set()
+    # Explicit ids claim their names first so that an automatic id never takes one.
+    for scene_node in r.items(keys.get("scenes"), "scenes"):
+        if isinstance(scene_node.value, dict) and "shots" in scene_node.value:
+            for shot_node in r.items(scene_node.value["shots"][1], "shots"):
+                if isinstance(shot_node.value, dict) and "id" in shot_node.value:
+                    taken.add(str(shot_node.value["id"][1].value))
+    for scene_node in r.items(keys.get("scenes"), "scenes"):
+        scene_keys = r.mapping(scene_node, SCENE_KEYS, "scene")
+        shot_nodes = r.items(scene_keys.get("shots"), "shots")
+        if not shot_nodes and isinstance(scene_node.value, dict):
+            r.problem(scene_node, "scene has no shots; add 'shots:' with at least one shot")
+        shots = []
+        for shot_node in shot_nodes:
+            shots.append(_shot(r, shot_node, taken))
+        scenes.append(Scene(
+            heading=parse_heading(r.text(scene_keys.get("heading"), "heading")),
+            shots=tuple(shots),
+            camera=r.text(scene_keys.get("camera"), "camera") or None,
+            transition=_transition(r, scene_keys.get("transition")),
+            generator=_generator(r, scene_keys.get("generator")),
+            metadata=MappingProxyType(r.plain(scene_keys.get("metadata")) or {}),
+            loc=r.loc(scene_node),
+        ))
+    if "scenes" not in keys:
+        r.problem(1, "the storyboard has no 'scenes:'; add at least one scene with shots")
+    board = Storyboard(
+        name=path.stem if path.stem not in ("storyboard", "film") else path.parent.name,
+        source=path,
+        root=path.parent,
+        project=project,
+        cast=_cast(r, keys.get("cast")),
+        music=_music(r, keys.get("music")),
+        scenes=tuple(scenes),
+    )
+    problems = r.problems + validate(board, generators)
+    if problems:
+        raise StoryboardError(sorted(problems, key=lambda p: p.line))
+    return board

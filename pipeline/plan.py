@@ -1,0 +1,294 @@
+"""Plan: resolve a Storyboard into the shots of the cut, each with everything it needs.
+
+Defaults are resolved once here (project → scene → shot), seeds derived, prompts composed from
+the Jinja2 template in `templates/prompt.j2`, durations decided in whole frames. Code downstream
+reads only the plan, never the storyboard's optional fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .errors import Problem, StoryboardError
+from .spec import (
+    TRANSITION_DEFAULT_SECONDS, AudioCue, Footage, GeneratorSpec, Heading, Loc, Shot, Storyboard,
+    resolve_asset,
+)
+from .edit.sources import Format
+from .edit.transitions import split
+
+CAMERA_WORDS = {
+    "static": "", "zoom-in": "slow zoom in", "zoom-out": "slow zoom out", "pan-left": "camera pans left",
+    "pan-right": "camera pans right", "tilt-up": "camera tilts up", "tilt-down": "camera tilts down",
+    "dolly-in": "dolly in", "dolly-out": "dolly out",
+}
+SETTING_WORDS = {"INT": "interior", "EXT": "exterior", "INT/EXT": "interior and exterior", "EST": "establishing shot"}
+CREDIT_SECONDS_PER_LINE = 0.9
+TITLE_TRANSITION = ("fade-black", 1.0)
+
+
+@dataclass(frozen=True)
+class ShotPlan:
+    """One clip of the cut, fully resolved."""
+
+    id: str
+    kind: str                       # "shot", "title" (opening card), "card" (text card), "credits"
+    scene: int                      # 1-based scene number; 0 for the title and credits
+    heading: Heading
+    generator: GeneratorSpec
+    prompt: str
+    negative: str
+    action: str                     # the writer's own words for the shot, for captions
+    seed: int
+    frames: int                     # on screen, cut to cut
+    head: int                       # handle frames before, for the incoming transition
+    tail: int                       # handle frames after, for the outgoing transition
+    camera: str
+    transition: str                 # into the next clip
+    transition_frames: int
+    cast: tuple[tuple[str, str], ...]   # (name, look) of the characters in the shot
+    texts: tuple[tuple[str, str], ...]  # (speaker, text) spoken or shown, in order; "" = narrator
+    image: Path | None = None
+    footage: Footage | None = None
+    footage_path: Path | None = None
+    card_text: str = ""
+    card_subtitle: str = ""
+    credits: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    continuity: str | None = None
+    explicit_duration: bool = False
+    loc: Loc = Loc("", 0)
+
+    @property
+    def scene_label(self) -> str:
+        return f"SC {self.scene}" if self.scene else self.kind.upper()
+
+
+@dataclass(frozen=True)
+class Plan:
+    board: Storyboard
+    fmt: Format
+    shots: tuple[ShotPlan, ...]
+    music: tuple[AudioCue, ...]
+    subtitles: str
+    preview: bool = False
+
+    @property
+    def total(self) -> int:
+        """Frames in the cut."""
+        return sum(shot.frames for shot in self.shots)
+
+    def starts(self) -> list[int]:
+        """Frame at which each shot cuts in."""
+        out, at = [], 0
+        for shot in self.shots:
+            out.append(at)
+            at += shot.frames
+        return out
+
+    def seconds(self, frames: int) -> float:
+        return float(frames / self.fmt.fps)
+
+    def only(self, ids: list[str]) -> "Plan":
+        """A plan of just the named shots, in story order (for `film build --only`)."""
+        known = [s.id for s in self.shots]
+        from .errors import did_you_mean
+        problems = [Problem(str(self.board.source), 0, f"no shot '{i}'{did_you_mean(i, known)}") for i in ids if i not in known]
+        if problems:
+            raise StoryboardError(problems)
+        kept = [i for i, s in enumerate(self.shots) if s.id in ids]
+        # A transition survives only between shots that were neighbours in the full cut.
+        shots = [self.shots[i] if i + 1 in kept else replace(self.shots[i], transition="cut", transition_frames=0)
+                 for i in kept]
+        return _with_handles(self, shots)
+
+
+def derive_seed(project_seed: int, name: str) -> int:
+    """A stable 31-bit seed from the project seed and a shot id (or continuity group)."""
+    digest = hashlib.sha256(f"{project_seed}/{name}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+@lru_cache(maxsize=1)
+def _prompt_template():
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    source = resources.files("pipeline.templates").joinpath("prompt.j2").read_text(encoding="utf-8")
+    return env.from_string(source)
+
+
+def compose_prompt(style: str, heading: Heading, action: str, cast: tuple[tuple[str, str], ...], camera: str) -> str:
+    """The generator prompt for a shot, from the sandboxed template."""
+    text = _prompt_template().render(
+        style=style, setting=SETTING_WORDS.get(heading.setting, ""), location=heading.location.lower(),
+        time_of_day=heading.time_of_day.lower(), action=action.rstrip("."), heading=heading.text,
+        cast=[{"name": name, "look": look} for name, look in cast], camera=CAMERA_WORDS.get(camera, camera),
+    )
+    return " ".join(text.split())
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"\w+(?:['’]\w+)*", text))
+
+
+def _cast_in(shot: Shot, board: Storyboard) -> tuple[tuple[str, str], ...]:
+    if shot.cast is not None:
+        names = list(shot.cast)
+    else:
+        # Characters the action names (as NAME or Name, not a lower-case word) and every speaker.
+        found = []
+        for character in board.cast:
+            pattern = rf"(?<!\w)({re.escape(character.name)}|{re.escape(character.name.title())})(?!\w)"
+            match = re.search(pattern, shot.prompt)
+            if match:
+                found.append((match.start(), character.name))
+        names = [name for _, name in sorted(found)]
+        names += [line.character for line in shot.lines if line.character not in names]
+    looks = {c.name: c.look for c in board.cast}
+    return tuple((name, looks.get(name, "")) for name in dict.fromkeys(names))
+
+
+def _frames(seconds: float, fps: Fraction) -> int:
+    return max(round(Fraction(str(seconds)) * fps), 1)
+
+
+def make_plan(board: Storyboard, preview: bool = False) -> Plan:
+    """Resolve `board` into a Plan; raises StoryboardError for problems only timing reveals."""
+    project = board.project
+    fps = project.fps
+    width, height = project.width, project.height
+    if preview:
+        width, height = max(2 * round(width / 4), 16), max(2 * round(height / 4), 16)
+    pacing = project.pacing
+    problems: list[Problem] = []
+    shots: list[ShotPlan] = []
+    group_of: dict[str, str] = {}
+    seed_of: dict[str, int] = {}
+
+    def reading_frames(texts: list[str]) -> int:
+        count = sum(words(t) for t in texts)
+        seconds = count * 60.0 / pacing.words_per_minute + (pacing.lead_in + pacing.tail if count else 0)
+        return _frames(max(seconds, pacing.min_duration), fps)
+
+    if project.title_card and project.title:
+        byline = next((f"{role} {', '.join(names)}" for role, names in project.credits
+                       if role.lower().startswith(("a film by", "directed by", "written by", "by"))), "")
+        shots.append(ShotPlan(
+            id="title", kind="title", scene=0, heading=Heading(), generator=GeneratorSpec("card"),
+            prompt="", negative="", action=project.title, seed=derive_seed(project.seed, "title"),
+            frames=_frames(project.title_seconds, fps), head=0, tail=0, camera="zoom-in",
+            transition=TITLE_TRANSITION[0], transition_frames=_frames(TITLE_TRANSITION[1], fps),
+            cast=(), texts=(), card_text=project.title, card_subtitle=byline, loc=project.loc,
+        ))
+
+    all_shots = [(n, scene, shot) for n, scene in enumerate(board.scenes, 1) for shot in scene.shots]
+    for index, (scene_number, scene, shot) in enumerate(all_shots):
+        is_last_of_scene = shot is scene.shots[-1]
+        transition = shot.transition or (scene.transition if is_last_of_scene else None) or project.transition
+        seconds = transition.seconds if transition.seconds is not None else TRANSITION_DEFAULT_SECONDS[transition.name]
+        transition_frames = 0 if transition.name == "cut" else _frames(seconds, fps)
+        camera = shot.camera or scene.camera or project.camera
+        generator = shot.generator or scene.generator or project.generator
+        if shot.image:
+            generator = GeneratorSpec("still", loc=shot.loc)
+        elif shot.footage:
+            generator = GeneratorSpec("footage", loc=shot.loc)
+        cast = _cast_in(shot, board)
+        texts = ((("", shot.narration),) if shot.narration else ()) + tuple((l.character, l.text) for l in shot.lines)
+        kind = "card" if shot.title else "shot"
+        if kind == "card":
+            generator = GeneratorSpec("card")
+        # Seeds: explicit wins; `continuity: previous` joins the previous shot's group; any other
+        # continuity value names a group; otherwise the shot is its own group.
+        if shot.continuity == "previous":
+            if index == 0:
+                problems.append(shot.loc.problem("'continuity: previous' on the first shot: there is no previous shot"))
+                group = shot.id
+            else:
+                group = group_of[all_shots[index - 1][2].id]
+        elif shot.continuity:
+            group = f"group:{shot.continuity}"
+        else:
+            group = shot.id
+        group_of[shot.id] = group
+        if shot.seed is not None:
+            seed = shot.seed
+            seed_of.setdefault(group, seed)
+        else:
+            seed = seed_of.setdefault(group, derive_seed(project.seed, group))
+        if shot.duration is not None:
+            frames = _frames(shot.duration, fps)
+        else:
+            frames = reading_frames([t for _, t in texts] + ([shot.title] if shot.title else []))
+        shots.append(ShotPlan(
+            id=shot.id, kind=kind, scene=scene_number, heading=scene.heading, generator=generator,
+            prompt=compose_prompt(project.style, scene.heading, shot.prompt or shot.title or "", cast, camera),
+            negative=project.negative, action=shot.prompt, seed=seed, frames=frames, head=0, tail=0,
+            camera=camera, transition=transition.name, transition_frames=transition_frames, cast=cast, texts=texts,
+            image=resolve_asset(board.root, shot.image) if shot.image else None,
+            footage=shot.footage,
+            footage_path=resolve_asset(board.root, shot.footage.file) if shot.footage else None,
+            card_text=shot.title or "", continuity=group if group != shot.id else None,
+            explicit_duration=shot.duration is not None, loc=shot.loc,
+        ))
+
+    credits = tuple(project.credits)
+    if board.cast:
+        credits += (("Cast", tuple(c.name.title() for c in board.cast)),)
+    if credits and shots:
+        lines = sum(1 + len(names) for _, names in credits)
+        last = shots[-1]
+        if last.transition == "cut" and last.transition_frames == 0:
+            shots[-1] = replace(last, transition=TITLE_TRANSITION[0], transition_frames=_frames(TITLE_TRANSITION[1], fps))
+        shots.append(ShotPlan(
+            id="credits", kind="credits", scene=0, heading=Heading(), generator=GeneratorSpec("card"),
+            prompt="", negative="", action="", seed=derive_seed(project.seed, "credits"),
+            frames=_frames(4.0 + CREDIT_SECONDS_PER_LINE * lines, fps), head=0, tail=0, camera="static",
+            transition="cut", transition_frames=0, cast=(), texts=(), credits=credits, loc=project.loc,
+        ))
+    if shots:
+        shots[-1] = replace(shots[-1], transition="cut", transition_frames=0)
+
+    shots = _fit_transitions(shots, fps, problems)
+    if problems:
+        raise StoryboardError(problems)
+    music = tuple(replace(cue, file=str(resolve_asset(board.root, cue.file))) if cue.file else cue for cue in board.music)
+    plan = Plan(board=board, fmt=Format(width, height, fps), shots=(), music=music,
+                subtitles=project.subtitles, preview=preview)
+    return _with_handles(plan, shots)
+
+
+def _fit_transitions(shots: list[ShotPlan], fps: Fraction, problems: list[Problem]) -> list[ShotPlan]:
+    """Make every shot long enough for the transitions on both sides (centred on the cuts)."""
+    fitted = []
+    for i, shot in enumerate(shots):
+        after_in = split(shots[i - 1].transition_frames)[1] if i > 0 else 0
+        before_out = split(shot.transition_frames)[0]
+        need = after_in + before_out + 1
+        if shot.frames < need:
+            if shot.explicit_duration:
+                problems.append(shot.loc.problem(
+                    f"shot '{shot.id}' lasts {float(shot.frames / fps):.2f} s but the transitions into and out of it "
+                    f"need {float(need / fps):.2f} s; lengthen the shot or shorten the transitions"))
+            else:
+                shot = replace(shot, frames=need)
+        fitted.append(shot)
+    return fitted
+
+
+def _with_handles(plan: Plan, shots: list[ShotPlan]) -> Plan:
+    """Set each shot's head and tail handles from its neighbours' transitions."""
+    out = []
+    for i, shot in enumerate(shots):
+        head = split(shots[i - 1].transition_frames)[0] if i > 0 else 0
+        tail = split(shot.transition_frames)[1] if i < len(shots) - 1 else 0
+        transition = shot if i < len(shots) - 1 else replace(shot, transition="cut", transition_frames=0)
+        out.append(replace(transition, head=head, tail=tail))
+    return replace(plan, shots=tuple(out))

@@ -1,0 +1,328 @@
+"""The Storyboard: typed, frozen dataclasses for a film as written, and their validation.
+
+Both readers (`parse/yaml.py`, `parse/fountain.py`) build this tree; every node keeps the file
+and line it came from so that `validate` can report `file:line: message` for every problem at
+once. Nothing here resolves defaults: that is `plan.py`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+from .errors import Problem, did_you_mean, one_of
+
+CAMERA_MOVES = (
+    "static", "zoom-in", "zoom-out", "pan-left", "pan-right",
+    "tilt-up", "tilt-down", "dolly-in", "dolly-out",
+)
+# Seconds; a transition is centred on the cut, so it does not change the film's length.
+TRANSITION_DEFAULT_SECONDS = {
+    "cut": 0.0, "dissolve": 1.0, "fade-black": 1.0,
+    "wipe-left": 0.75, "wipe-right": 0.75, "slide-left": 0.75, "slide-right": 0.75,
+}
+TRANSITIONS = tuple(TRANSITION_DEFAULT_SECONDS)
+SUBTITLE_MODES = ("sidecar", "burn", "off")
+MUSIC_GENERATORS = ("ambient",)
+TIMES_OF_DAY = ("DAY", "NIGHT", "DUSK", "SUNSET", "DAWN", "MORNING", "EVENING", "CONTINUOUS", "LATER")
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a node was written."""
+
+    file: str
+    line: int
+
+    def problem(self, message: str) -> Problem:
+        return Problem(self.file, self.line, message)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How a character or the narrator sounds (used by text-to-speech)."""
+
+    model: str = ""
+    speaker: int | None = None
+    rate: float = 1.0
+    pitch: float = 0.0
+    gain: float = 0.0
+
+
+@dataclass(frozen=True)
+class Character:
+    name: str
+    look: str = ""
+    voice: Voice = Voice()
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of dialogue; `parenthetical` (e.g. "whispering") is direction, never spoken."""
+
+    character: str
+    text: str
+    parenthetical: str = ""
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """How a shot leads into the next one; `seconds` None means the kind's default."""
+
+    name: str = "cut"
+    seconds: float | None = None
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
+class Footage:
+    """A user's video file, trimmed to [start, end) seconds of the source."""
+
+    file: str
+    start: float = 0.0
+    end: float | None = None
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
+class GeneratorSpec:
+    """A generator by name and its options (e.g. model, steps for diffusers)."""
+
+    name: str = "animatic"
+    options: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
+class AudioCue:
+    """A music bed: a file, or a generated one (`generate: ambient`)."""
+
+    file: str | None = None
+    generate: str | None = None
+    gain: float = -14.0
+    fade_in: float = 2.0
+    fade_out: float = 3.0
+    start: float = 0.0
+    end: float | None = None
+    loop: bool = True
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """How long shots last when the writer gives no duration."""
+
+    words_per_minute: float = 160.0
+    min_duration: float = 3.0
+    lead_in: float = 0.5
+    tail: float = 0.8
+
+
+@dataclass(frozen=True)
+class Shot:
+    id: str
+    prompt: str = ""
+    camera: str | None = None
+    duration: float | None = None
+    narration: str = ""
+    lines: tuple[Line, ...] = ()
+    transition: Transition | None = None
+    image: str | None = None
+    footage: Footage | None = None
+    title: str | None = None
+    continuity: str | None = None
+    seed: int | None = None
+    cast: tuple[str, ...] | None = None
+    generator: GeneratorSpec | None = None
+    metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    auto_id: bool = False
+    loc: Loc = Loc("", 0)
+    key_lines: Mapping[str, int] = field(default_factory=lambda: EMPTY)
+
+    def at(self, key: str) -> Loc:
+        """Where `key` of this shot was written (the shot's own line if unknown)."""
+        line = self.key_lines.get(key)
+        return Loc(self.loc.file, line) if line else self.loc
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A scene heading split into its parts: `EXT. COLOSSEUM - SUNSET`."""
+
+    text: str = ""
+    setting: str = ""
+    location: str = ""
+    time_of_day: str = ""
+
+
+@dataclass(frozen=True)
+class Scene:
+    heading: Heading
+    shots: tuple[Shot, ...]
+    camera: str | None = None
+    transition: Transition | None = None
+    generator: GeneratorSpec | None = None
+    metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Film-wide settings."""
+
+    title: str = ""
+    fps: Fraction = Fraction(24)
+    width: int = 1280
+    height: int = 720
+    seed: int = 0
+    style: str = ""
+    negative: str = ""
+    generator: GeneratorSpec = GeneratorSpec()
+    camera: str = "static"
+    transition: Transition = Transition()
+    subtitles: str = "sidecar"
+    title_card: bool = True
+    title_seconds: float = 4.0
+    credits: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    narrator: Voice = Voice()
+    pacing: Pacing = Pacing()
+    metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
+class Storyboard:
+    """A whole film as written: settings, cast, music and scenes, plus where it lives."""
+
+    name: str
+    source: Path
+    root: Path
+    project: Project
+    cast: tuple[Character, ...] = ()
+    music: tuple[AudioCue, ...] = ()
+    scenes: tuple[Scene, ...] = ()
+
+    @property
+    def shots(self) -> tuple[Shot, ...]:
+        return tuple(shot for scene in self.scenes for shot in scene.shots)
+
+    def character(self, name: str) -> Character | None:
+        return next((c for c in self.cast if c.name == name), None)
+
+
+_HEADING = re.compile(
+    r"^\s*(?P<setting>INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I\s*/\s*E|INT|EXT|EST)[.\s]\s*"
+    r"(?P<rest>.*?)\s*$",
+    re.IGNORECASE,
+)
+_TIME = re.compile(r"^(?P<location>.*?)\s+[-–—]+\s+(?P<time>[^-–—]+?)\s*$")
+
+
+def parse_heading(text: str) -> Heading:
+    """Split a scene heading into setting (INT, EXT, INT/EXT, EST), location and time of day."""
+    text = " ".join(text.split())
+    match = _HEADING.match(text)
+    if not match:
+        return Heading(text=text, location=text.upper())
+    setting = re.sub(r"[\s.]", "", match["setting"].upper())
+    setting = {"I/E": "INT/EXT", "EXT/INT": "INT/EXT"}.get(setting, setting)
+    rest = match["rest"]
+    timed = _TIME.match(rest)
+    location, time = (timed["location"], timed["time"]) if timed else (rest, "")
+    return Heading(text=text, setting=setting, location=location.strip().upper(), time_of_day=time.strip().upper())
+
+
+def slug(text: str, words: int = 4) -> str:
+    """A short id made of the first words of `text` (`crowds-pour-into-the`)."""
+    tokens = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(tokens[:words]) or "shot"
+
+
+def resolve_asset(root: Path, relative: str) -> Path:
+    """The absolute path of an asset named relative to the project folder."""
+    return (root / relative).resolve()
+
+
+def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
+    """Every cross-reference problem in `board`: names, ids, assets. Readers check types."""
+    problems: list[Problem] = []
+    generator_names = tuple(generators)
+    cast_names = [c.name for c in board.cast]
+    seen_ids: dict[str, Loc] = {}
+    root = board.root.resolve()
+
+    def check_asset(relative: str, loc: Loc, what: str) -> None:
+        path = resolve_asset(root, relative)
+        if not path.is_relative_to(root):
+            problems.append(loc.problem(f"{what} '{relative}' is outside the project folder {root}"))
+        elif not path.is_file():
+            problems.append(loc.problem(f"{what} '{relative}' not found (looked in {path.parent})"))
+
+    def check_generator(spec: GeneratorSpec | None) -> None:
+        if spec is not None and spec.name not in generator_names:
+            problems.append(spec.loc.problem(
+                f"unknown generator '{spec.name}'{did_you_mean(spec.name, generator_names)}; "
+                f"{one_of(generator_names)}"))
+
+    def check_camera(camera: str | None, loc: Loc) -> None:
+        if camera is not None and camera not in CAMERA_MOVES:
+            problems.append(loc.problem(
+                f"unknown camera move '{camera}'{did_you_mean(camera, CAMERA_MOVES)}; {one_of(CAMERA_MOVES)}"))
+
+    def check_transition(transition: Transition | None) -> None:
+        if transition is not None and transition.name not in TRANSITIONS:
+            problems.append(transition.loc.problem(
+                f"unknown transition '{transition.name}'{did_you_mean(transition.name, TRANSITIONS)}; "
+                f"{one_of(TRANSITIONS)}"))
+
+    project = board.project
+    check_generator(project.generator)
+    check_camera(project.camera, project.loc)
+    check_transition(project.transition)
+    for cue in board.music:
+        if cue.file:
+            check_asset(cue.file, cue.loc, "music file")
+    for scene in board.scenes:
+        check_generator(scene.generator)
+        check_camera(scene.camera, scene.loc)
+        check_transition(scene.transition)
+        for shot in scene.shots:
+            if shot.id in seen_ids:
+                first = seen_ids[shot.id]
+                problems.append(shot.loc.problem(
+                    f"duplicate shot id '{shot.id}' (first used at {first.file}:{first.line})"))
+            else:
+                seen_ids[shot.id] = shot.loc
+            check_generator(shot.generator)
+            check_camera(shot.camera, shot.at("camera"))
+            check_transition(shot.transition)
+            if shot.image:
+                check_asset(shot.image, shot.at("image"), "image")
+            if shot.footage:
+                check_asset(shot.footage.file, shot.footage.loc, "footage")
+            sources = [k for k, v in (("image", shot.image), ("footage", shot.footage), ("title", shot.title)) if v]
+            if len(sources) > 1:
+                problems.append(shot.loc.problem(f"shot '{shot.id}' has both {' and '.join(sources)}; give one"))
+            if not (shot.prompt or sources or shot.narration or shot.lines):
+                problems.append(shot.loc.problem(
+                    f"shot '{shot.id}' has nothing to show: give it a prompt, image, footage or title"))
+            for name in shot.cast or ():
+                if name not in cast_names:
+                    problems.append(shot.at("cast").problem(
+                        f"unknown cast member '{name}'{did_you_mean(name, cast_names)}"
+                        + (f"; the cast is {', '.join(cast_names)}" if cast_names else "; the storyboard has no cast")))
+            for line in shot.lines:
+                if line.character not in cast_names:
+                    problems.append(line.loc.problem(
+                        f"unknown cast member '{line.character}' in dialogue{did_you_mean(line.character, cast_names)}"
+                        + (f"; the cast is {', '.join(cast_names)}" if cast_names else "; add them under 'cast:'")))
+                if not line.text.strip():
+                    problems.append(line.loc.problem(f"empty line of dialogue for {line.character}"))
+    return problems

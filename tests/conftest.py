@@ -1,0 +1,65 @@
+"""Shared helpers: write small projects, read frames and audio back with real ffmpeg."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.edit import ffmpeg
+
+
+def write_project(folder: Path, storyboard: str, name: str = "storyboard.yaml") -> Path:
+    """Write a storyboard (dedented) into `folder` and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(textwrap.dedent(storyboard).lstrip(), encoding="utf-8")
+    return path
+
+
+def solid_png(path: Path, colour: tuple[int, int, int], size=(320, 180)) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, colour).save(path)
+    return path
+
+
+def frame_at(video: Path, index: int) -> np.ndarray:
+    """Decode frame number `index` (0-based) of `video` as an RGB array."""
+    result = subprocess.run(
+        [ffmpeg.exe(), "-v", "error", "-i", str(video), "-vf", f"select=eq(n\\,{index})", "-fps_mode", "passthrough",
+         "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True, check=True)
+    info = ffmpeg.probe(video)
+    return np.frombuffer(result.stdout, np.uint8).reshape(info.height, info.width, 3)
+
+
+def count_frames(video: Path) -> int:
+    """Decode the whole video stream and count its frames."""
+    result = subprocess.run([ffmpeg.exe(), "-v", "info", "-nostats", "-i", str(video), "-map", "0:v:0", "-f", "null", "-"],
+                            capture_output=True, text=True)
+    found = re.findall(r"frame=\s*(\d+)", result.stderr)
+    if not found:
+        result = subprocess.run([ffmpeg.exe(), "-i", str(video), "-map", "0:v:0", "-f", "null", "-"],
+                                capture_output=True, text=True)
+        found = re.findall(r"frame=\s*(\d+)", result.stderr)
+    return int(found[-1])
+
+
+def audio_samples(video: Path, rate: int = 48000) -> np.ndarray:
+    """The audio track as float32 stereo samples, shape (n, 2)."""
+    result = subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(video), "-map", "0:a:0", "-f", "f32le",
+                             "-ac", "2", "-ar", str(rate), "-"], capture_output=True, check=True)
+    return np.frombuffer(result.stdout, np.float32).reshape(-1, 2)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A factory: project(storyboard_text) → path of a storyboard in a fresh folder."""
+    def make(storyboard: str, folder: str = "film") -> Path:
+        return write_project(tmp_path / folder, storyboard)
+    return make
