@@ -85,7 +85,7 @@ def remove_stale_temps(root: Path) -> int:
         return 0
     for path in root.rglob(f".*{TEMP_MARK}*"):
         pid = path.name.split(TEMP_MARK, 1)[1].split("-", 1)[0]
-        if pid.isdigit() and _running(int(pid)) and int(pid) != os.getpid():
+        if pid.isdigit() and _running(int(pid)):
             continue
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
         removed += 1

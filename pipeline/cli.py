@@ -78,7 +78,7 @@ def _build(args: argparse.Namespace) -> int:
     def progress(done: int, total: int, result) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, unit="job", file=sys.stderr, leave=False, dynamic_ncols=True)
+            bar = tqdm(total=total, unit="job", file=sys.stderr, leave=False, dynamic_ncols=True, disable=None)
         bar.set_postfix_str(f"{result.status} {result.kind} {result.id}"[:40], refresh=False)
         bar.update(1)
 

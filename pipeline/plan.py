@@ -23,6 +23,7 @@ from .spec import (
     TRANSITION_DEFAULT_SECONDS, AudioCue, Footage, GeneratorSpec, Heading, Loc, Shot, Storyboard,
     resolve_asset,
 )
+from .edit.ffmpeg import FFmpegError, probe
 from .edit.sources import Format
 from .edit.transitions import split
 
@@ -223,8 +224,12 @@ def make_plan(board: Storyboard, preview: bool = False) -> Plan:
             seed_of.setdefault(group, seed)
         else:
             seed = seed_of.setdefault(group, derive_seed(project.seed, group))
+        if shot.footage is not None:
+            footage_frames = _footage_frames(shot, board, fps, problems)
         if shot.duration is not None:
             frames = _frames(shot.duration, fps)
+        elif shot.footage is not None:
+            frames = footage_frames
         else:
             frames = reading_frames([t for _, t in texts] + ([shot.title] if shot.title else []))
         shots.append(ShotPlan(
@@ -263,6 +268,24 @@ def make_plan(board: Storyboard, preview: bool = False) -> Plan:
     plan = Plan(board=board, fmt=Format(width, height, fps), shots=(), music=music,
                 subtitles=project.subtitles, preview=preview)
     return _with_handles(plan, shots)
+
+
+def _footage_frames(shot: Shot, board: Storyboard, fps: Fraction, problems: list[Problem]) -> int:
+    """How long footage runs from its `in` to its `out` (or the file's end); checks it is a video."""
+    footage = shot.footage
+    path = resolve_asset(board.root, footage.file)
+    try:
+        length = probe(path).duration
+    except FFmpegError:
+        length = None
+    if not length:
+        problems.append(footage.loc.problem(f"footage '{footage.file}' is not a readable video"))
+        return 1
+    if length <= footage.start:
+        problems.append(footage.loc.problem(
+            f"footage '{footage.file}' is {length:.2f} s long; its in point {footage.start:g} s is past the end"))
+        return 1
+    return _frames((footage.end or length) - footage.start, fps)
 
 
 def _fit_transitions(shots: list[ShotPlan], fps: Fraction, problems: list[Problem]) -> list[ShotPlan]:

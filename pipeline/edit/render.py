@@ -14,7 +14,7 @@ from typing import Sequence
 from . import ffmpeg
 from .sources import Format
 from .timeline import Segment
-from .transitions import xfade
+from .transitions import split, xfade
 
 ENCODER_VERSION = "x264-veryfast-crf20-nobf-1"
 
@@ -43,14 +43,26 @@ def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | N
     filters: list[str] = []
     used = 0
     labels = []
+    through_black = segment.transition == "fade-black"
+    before, after = split(segment.frames)
     for n, part in enumerate(segment.parts):
         label = f"p{n}"
-        graph = part.clip.source.graph(part.start, segment.frames, fmt, used, label)
+        # Through black, each shot is seen only on its own side of the cut: read just that part.
+        start, count = part.start, segment.frames
+        if through_black:
+            start, count = (part.start, before) if n == 0 else (part.start + before, after)
+        graph = part.clip.source.graph(start, count, fmt, used, label)
         inputs += graph.inputs
         filters += graph.filters
         used += graph.count
         labels.append(label)
-    if segment.kind == "transition":
+    if through_black:
+        out_fade = f"[{labels[0]}]fade=t=out:s=0:n={before}[fo];" if before else ""
+        filters.append(
+            f"{out_fade}[{labels[1]}]fade=t=in:s=0:n={after}[fi];"
+            + (f"[fo][fi]concat=n=2:v=1:a=0[mix]" if before else "[fi]null[mix]"))
+        last = "mix"
+    elif segment.kind == "transition":
         filters.append(f"[{labels[0]}][{labels[1]}]{xfade(segment.transition, segment.frames, fmt.fps)}[mix]")
         last = "mix"
     else:

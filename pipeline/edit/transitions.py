@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+# fade-black is not here: xfade's "fadeblack" reaches black well before its midpoint, so the
+# renderer fades the outgoing shot out before the cut and the incoming one in after it.
 XFADE = {
     "dissolve": "fade",          # xfade's own "dissolve" is a pixel dither; a film dissolve is a blend
-    "fade-black": "fadeblack",
     "wipe-left": "wipeleft",
     "wipe-right": "wiperight",
     "slide-left": "slideleft",

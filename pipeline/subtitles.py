@@ -1,0 +1,453 @@
+"""Subtitles: split spoken text into cues, time them on a shot, write SRT, WebVTT and ASS.
+
+The file formats are pysubs2's job: every writer builds a `pysubs2.SSAFile` and lets pysubs2
+serialise it ("srt", "vtt", "ass"). What this module owns is the part no library does: breaking
+text into subtitle chunks by the usual broadcast rule (at most 2 lines of at most 42 characters,
+breaking at sentence ends, then at clause boundaries, then between words, with balanced lines)
+and laying those chunks out in time over a shot.
+
+Times are integer frames at a frame rate given as a `fractions.Fraction`; they become
+milliseconds only when a file is written (`frames_to_ms`: ``round(frame * 1000 / fps)``). ASS
+times have centisecond resolution, so `write_ass` places each cue boundary in the middle of the
+frame interval (see `_ass_ms`), which makes burned-in subtitles change on exactly the right
+frame. Files are written under a temporary name in the same folder and moved into place with
+`os.replace`, so an interrupted write never leaves a partial file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Sequence
+
+import pysubs2
+
+__all__ = [
+    "Cue", "split_text", "place_cues", "frames_to_ms",
+    "write_srt", "write_vtt", "write_ass",
+]
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle on screen over frames [start, end)."""
+
+    start: int          # first frame on screen
+    end: int            # first frame after (exclusive)
+    text: str           # may contain "\n" between its (at most 2) lines
+    speaker: str = ""   # character name, "" for narration
+
+
+# --------------------------------------------------------------------------- splitting
+
+_CLOSERS = "\"'”’»)]"
+_SENTENCE_END = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*$")
+_CLAUSE_END = re.compile(r"[,;:—–][" + re.escape(_CLOSERS) + r"]*$|^[—–-]+$")
+_ABBREVIATIONS = frozenset(
+    "mr. mrs. ms. dr. st. jr. sr. prof. vs. e.g. i.e. mt. capt. lt. col. gen. sgt. rev. fr.".split()
+)
+#: Words a line (or a chunk) should not end on: articles, short prepositions, conjunctions.
+_WEAK_ENDINGS = frozenset(
+    "a an the to of in on at by for with from into onto about after before over under through without "
+    "between against and or but nor so as if than that when while because which who whom whose where "
+    "until unless since my your his her its our their this these those".split()
+)
+
+# Costs for breaking between chunks inside one sentence (a sentence that does not fit).
+_CHUNK_COST = 300.0
+_CLAUSE_BREAK_COST = 300.0
+_WORD_BREAK_COST = 1500.0
+_WEAK_BREAK_COST = 300.0
+_SLACK_WEIGHT = 0.05
+# Bonuses and penalties for where the line break inside a chunk goes (vs. squared imbalance).
+_LINE_SENTENCE_BONUS = 100.0
+_LINE_CLAUSE_BONUS = 60.0
+_LINE_WEAK_PENALTY = 50.0
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str
+    sentence_end: bool = False   # a sentence ends after this word
+    clause_end: bool = False     # a clause ends after this word (comma, semicolon, dash, ...)
+    weak: bool = False           # an article, preposition or conjunction
+
+
+def _tokens(text: str, max_chars: int) -> list[_Token]:
+    words: list[str] = []
+    for word in text.split():
+        # A word longer than a line is hard-split into line-sized pieces.
+        words.extend(word[i:i + max_chars] for i in range(0, len(word), max_chars))
+    tokens = []
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        bare = word.lower().rstrip(_CLOSERS).lstrip("\"'“‘«([")
+        stop = bool(_SENTENCE_END.search(word))
+        abbreviation = bare in _ABBREVIATIONS or re.fullmatch(r"[a-z]\.", bare) is not None  # "Mr.", "J."
+        # "Wait... and then" is a pause, not a sentence end: the next word is lower case.
+        sentence_end = not following or (stop and not abbreviation and not following[:1].islower())
+        clause_end = not sentence_end and (bool(_CLAUSE_END.search(word)) or (stop and not abbreviation))
+        tokens.append(_Token(word, sentence_end, clause_end, bare.strip(".,;:!?…") in _WEAK_ENDINGS))
+    return tokens
+
+
+def _length(tokens: Sequence[_Token]) -> int:
+    return sum(len(t.word) for t in tokens) + max(0, len(tokens) - 1)
+
+
+def _lines_needed(tokens: Sequence[_Token], max_chars: int) -> int:
+    """Fewest lines of at most max_chars that hold the tokens (greedy fill is optimal for this)."""
+    lines, width = 1, -1
+    for t in tokens:
+        if width + 1 + len(t.word) <= max_chars:
+            width += 1 + len(t.word)
+        else:
+            lines, width = lines + 1, len(t.word)
+    return lines
+
+
+def _fits(tokens: Sequence[_Token], max_chars: int, max_lines: int) -> bool:
+    return _lines_needed(tokens, max_chars) <= max_lines
+
+
+def _layout(tokens: Sequence[_Token], max_chars: int) -> tuple[list[str], float]:
+    """Break one chunk into the fewest lines, balanced, preferring breaks at punctuation.
+
+    Returns the lines and the layout's cost (squared deviations of the line lengths from their
+    mean, plus penalties for breaking after a weak word, minus bonuses for breaking after
+    punctuation); 0 for a single line.
+    """
+    words = [t.word for t in tokens]
+    if _length(tokens) <= max_chars:
+        return [" ".join(words)], 0.0
+    k = _lines_needed(tokens, max_chars)
+    n = len(tokens)
+    mean = _length(tokens) / k
+    prefix = [0]
+    for t in tokens:
+        prefix.append(prefix[-1] + len(t.word))
+
+    def break_cost(j: int) -> float:          # cost of a line break after tokens[j - 1]
+        t = tokens[j - 1]
+        if t.sentence_end:
+            return -_LINE_SENTENCE_BONUS
+        if t.clause_end:
+            return -_LINE_CLAUSE_BONUS
+        return _LINE_WEAK_PENALTY if t.weak else 0.0
+
+    inf = float("inf")
+    # best[l][j]: cost of laying tokens[:j] on l lines; back[l][j]: where line l starts.
+    best = [[inf] * (n + 1) for _ in range(k + 1)]
+    back = [[0] * (n + 1) for _ in range(k + 1)]
+    best[0][0] = 0.0
+    for lines in range(1, k + 1):
+        for j in range(1, n + 1):
+            for i in range(j - 1, -1, -1):
+                width = prefix[j] - prefix[i] + (j - i - 1)
+                if width > max_chars:
+                    break
+                if best[lines - 1][i] == inf:
+                    continue
+                cost = best[lines - 1][i] + (width - mean) ** 2
+                if j < n:
+                    cost += break_cost(j)
+                if lines == 1 and width > mean:
+                    cost += 0.5                  # tie-break: a pyramid (short top line) reads best
+                if cost < best[lines][j]:
+                    best[lines][j], back[lines][j] = cost, i
+    out: list[str] = []
+    j = n
+    for lines in range(k, 0, -1):
+        i = back[lines][j]
+        out.append(" ".join(words[i:j]))
+        j = i
+    return out[::-1], best[k][n]
+
+
+def _split_sentence(tokens: Sequence[_Token], max_chars: int, max_lines: int) -> list[list[_Token]]:
+    """Split one sentence that does not fit a chunk: fewest chunks, at clauses where possible, even sizes."""
+    n = len(tokens)
+    capacity = max_chars * max_lines
+    inf = float("inf")
+    best = [inf] * (n + 1)
+    back = [0] * (n + 1)
+    best[0] = 0.0
+    for i in range(n):
+        if best[i] == inf:
+            continue
+        for j in range(i + 1, n + 1):
+            chunk = tokens[i:j]
+            if not _fits(chunk, max_chars, max_lines):
+                break
+            last = tokens[j - 1]
+            if j == n:
+                cut = 0.0
+            elif last.clause_end or last.sentence_end:
+                cut = _CLAUSE_BREAK_COST
+            else:
+                cut = _WORD_BREAK_COST + (_WEAK_BREAK_COST if last.weak else 0.0)
+            cost = (best[i] + _CHUNK_COST + cut + _SLACK_WEIGHT * (capacity - _length(chunk)) ** 2
+                    + _layout(chunk, max_chars)[1])
+            if cost < best[j]:
+                best[j], back[j] = cost, i
+    chunks = []
+    j = n
+    while j > 0:
+        chunks.append(list(tokens[back[j]:j]))
+        j = back[j]
+    return chunks[::-1]
+
+
+def _pack_sentences(sentences: Sequence[Sequence[_Token]], max_chars: int,
+                    max_lines: int) -> list[list[_Token]]:
+    """Group consecutive whole sentences (each fits a chunk) into as few, as full chunks as possible."""
+    n = len(sentences)
+    capacity = max_chars * max_lines
+    inf = float("inf")
+    best = [inf] * (n + 1)
+    back = [0] * (n + 1)
+    best[0] = 0.0
+    for i in range(n):
+        merged: list[_Token] = []
+        for j in range(i + 1, n + 1):
+            merged = merged + list(sentences[j - 1])
+            if not _fits(merged, max_chars, max_lines):
+                break
+            cost = (best[i] + _CHUNK_COST + _SLACK_WEIGHT * (capacity - _length(merged)) ** 2
+                    + _layout(merged, max_chars)[1])
+            if cost < best[j]:
+                best[j], back[j] = cost, i
+    chunks = []
+    j = n
+    while j > 0:
+        chunks.append([t for s in sentences[back[j]:j] for t in s])
+        j = back[j]
+    return chunks[::-1]
+
+
+def split_text(text: str, max_chars: int = 42, max_lines: int = 2) -> list[str]:
+    """Break spoken text into subtitle chunks of at most `max_lines` lines of at most `max_chars` characters.
+
+    Lines of a chunk are joined with "\\n". Whitespace is normalised; empty or blank text gives [].
+    Chunks end at sentence ends (. ! ? …) whenever the sentence fits in a chunk; short sentences
+    that fit together share a chunk. A sentence too long for one chunk is split into the fewest
+    chunks, preferably at clause boundaries (, ; : — –), else between words, with sizes kept even.
+    Inside a chunk, the fewest lines are used and balanced, preferring a line break after
+    punctuation and avoiding one after an article or preposition. A single word longer than
+    `max_chars` is hard-split.
+    """
+    if max_chars < 1 or max_lines < 1:
+        raise ValueError(f"max_chars and max_lines must be >= 1, not {max_chars} and {max_lines}")
+    tokens = _tokens(text, max_chars)
+    if not tokens:
+        return []
+    sentences: list[list[_Token]] = [[]]
+    for t in tokens:
+        sentences[-1].append(t)
+        if t.sentence_end:
+            sentences.append([])
+    sentences = [s for s in sentences if s]
+
+    chunks: list[list[_Token]] = []
+    run: list[list[_Token]] = []            # consecutive sentences that each fit a chunk
+    for sentence in sentences:
+        if _fits(sentence, max_chars, max_lines):
+            run.append(sentence)
+            continue
+        chunks += _pack_sentences(run, max_chars, max_lines)
+        run = []
+        chunks += _split_sentence(sentence, max_chars, max_lines)
+    chunks += _pack_sentences(run, max_chars, max_lines)
+    return ["\n".join(_layout(chunk, max_chars)[0]) for chunk in chunks]
+
+
+# --------------------------------------------------------------------------- timing
+
+def _allocate(weights: Sequence[int], total: int, lo: int, hi: int) -> list[int]:
+    """Integer durations proportional to `weights`, each in [lo, hi], summing to min(total, n * hi).
+
+    Needs n * lo <= total and lo <= hi. The real-valued solution is clamp(lam * w, lo, hi) with lam
+    chosen so the durations sum to `total` (exact, with Fractions); it is then rounded down and the
+    frames left over go to the largest fractional parts (ties: earliest first).
+    """
+    n = len(weights)
+    if n * hi <= total:
+        return [hi] * n
+
+    def clamped(lam: Fraction) -> list[Fraction]:
+        return [min(max(lam * w, Fraction(lo)), Fraction(hi)) for w in weights]
+
+    # sum(clamped(lam)) is continuous, piecewise linear and non-decreasing in lam, from n * lo at 0
+    # to n * hi > total at the last breakpoint: find the piece where it reaches total.
+    breakpoints = sorted({Fraction(lo, w) for w in weights} | {Fraction(hi, w) for w in weights})
+    prev, prev_sum = Fraction(0), Fraction(n * lo)
+    lam = prev
+    if prev_sum < total:
+        for bp in breakpoints:
+            s = sum(clamped(bp))
+            if s >= total:
+                lam = prev + (bp - prev) * (total - prev_sum) / (s - prev_sum)
+                break
+            prev, prev_sum = bp, s
+    exact = clamped(lam)
+    floors = [int(d) for d in exact]            # d >= lo >= 0, so int() is floor
+    left = int(sum(exact)) - sum(floors)
+    order = sorted(range(n), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return floors
+
+
+def place_cues(texts: list[tuple[str, str]], start: int, end: int, fps: Fraction,
+               lead_in: int = 0, tail: int = 0, min_frames: int | None = None,
+               max_frames: int | None = None) -> list[Cue]:
+    """Lay out the subtitles of a shot spanning frames [start, end).
+
+    `texts` are (speaker, text) pairs spoken in this order. Each text is split with `split_text`
+    and the chunks are laid one after another, without gaps or overlaps, inside the window
+    [start + lead_in, end - tail) (the whole shot if that window has fewer frames than there are
+    chunks). Each chunk gets time proportional to its character count, clamped to
+    [min_frames, max_frames] (defaults: 1 s and 7 s at `fps`); if the window is too short for
+    every chunk to get min_frames, they share it (each still at least one frame). When every
+    chunk is at max_frames the cues end before the window does. Integer frames, deterministic.
+
+    Raises ValueError when there are more chunks than frames in the shot, or for bad arguments.
+    """
+    fps = Fraction(fps)
+    if fps <= 0:
+        raise ValueError(f"fps must be positive, not {fps}")
+    if lead_in < 0 or tail < 0:
+        raise ValueError(f"lead_in and tail must be >= 0, not {lead_in} and {tail}")
+    lo = round(fps) if min_frames is None else int(min_frames)
+    hi = round(fps * 7) if max_frames is None else int(max_frames)
+    if lo < 1 or hi < lo:
+        raise ValueError(f"need 1 <= min_frames <= max_frames, not {lo} and {hi}")
+
+    chunks = [(speaker, chunk) for speaker, text in texts for chunk in split_text(text)]
+    if not chunks:
+        return []
+    n = len(chunks)
+    first, stop = start + lead_in, end - tail
+    if stop - first < n:
+        first, stop = start, end
+    if stop - first < n:
+        raise ValueError(f"{n} subtitle chunk(s) do not fit in a shot of {max(0, end - start)} frame(s)")
+    window = stop - first
+    if n * lo > window:
+        lo = window // n
+        hi = max(hi, lo)
+    weights = [len(chunk.replace("\n", " ")) for _, chunk in chunks]
+    cues = []
+    at = first
+    for (speaker, chunk), frames in zip(chunks, _allocate(weights, window, lo, hi)):
+        cues.append(Cue(at, at + frames, chunk, speaker))
+        at += frames
+    return cues
+
+
+# --------------------------------------------------------------------------- writing
+
+def frames_to_ms(frame: int, fps: Fraction) -> int:
+    """Milliseconds of a frame boundary: round(frame * 1000 / fps)."""
+    return round(Fraction(frame) * 1000 / Fraction(fps))
+
+
+def _ass_ms(frame: int, fps: Fraction) -> int:
+    """A centisecond-exact time (in ms) in the middle of the interval between frames frame-1 and frame.
+
+    ASS stores centiseconds and ffmpeg's subtitles filter asks libass for the frame's time in
+    whole ms; a boundary placed mid-interval (error under 5 ms) is never mistaken for a
+    neighbouring frame at frame rates up to ~90 fps. Frame 0 maps to 0.
+    """
+    return max(0, 10 * round((Fraction(frame) - Fraction(1, 2)) * 100 / Fraction(fps)))
+
+
+def _protect_backslashes(text: str) -> str:
+    # pysubs2 (and libass) read \N, \n and \h in event text as line breaks / hard spaces; keep a
+    # literal backslash literal by putting an invisible word joiner after it.
+    return re.sub(r"\\(?=[nNh])", "\\\\\u2060", text)
+
+
+def _plain_events(cues: Sequence[Cue], fps: Fraction, escape_html: bool) -> pysubs2.SSAFile:
+    subs = pysubs2.SSAFile()
+    for cue in sorted(cues, key=lambda c: (c.start, c.end)):
+        if cue.end <= cue.start:
+            continue
+        text = _protect_backslashes(cue.text)
+        if escape_html:
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        subs.append(pysubs2.SSAEvent(start=frames_to_ms(cue.start, fps), end=frames_to_ms(cue.end, fps),
+                                     text=text.replace("\n", r"\N"), name=cue.speaker))
+    return subs
+
+
+def _write_atomic(path: PathLike, text: str) -> None:
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_srt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
+    """Write the cues as a SubRip (.srt) file, UTF-8, numbered in time order, times round(frame * 1000 / fps) ms."""
+    # keep_ssa_tags: pass the text through verbatim (only \N becomes a line break); there is no styling.
+    _write_atomic(path, _plain_events(cues, fps, escape_html=False).to_string("srt", keep_ssa_tags=True))
+
+
+def write_vtt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
+    """Write the cues as a WebVTT (.vtt) file, UTF-8, with &, < and > escaped as the format requires."""
+    _write_atomic(path, _plain_events(cues, fps, escape_html=True).to_string("vtt", keep_ssa_tags=True))
+
+
+def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height: int,
+              font_name: str = "Lato", offset: int = 0) -> None:
+    """Write the cues as an ASS file for burning in (ffmpeg's `subtitles` filter) on a `width` x `height` video.
+
+    PlayResX/PlayResY match the video; one "Default" style: white text with a dark outline and
+    soft shadow, bottom centre, font size about height/18 (smaller on portrait video, so 42
+    characters fit the width), vertical margin about height/20. Times are shifted by -`offset`
+    frames, for a video segment that starts at frame `offset`: cues entirely before it are dropped,
+    a cue straddling it starts at 0. Braces (ASS override blocks) in the text become parentheses.
+    """
+    subs = pysubs2.SSAFile()
+    subs.info.update({"PlayResX": str(int(width)), "PlayResY": str(int(height)),
+                      "WrapStyle": "0", "ScaledBorderAndShadow": "yes"})
+    subs.styles["Default"] = pysubs2.SSAStyle(
+        fontname=font_name,
+        fontsize=float(round(min(height / 18, width / 26))),
+        primarycolor=pysubs2.Color(255, 255, 255, 0),
+        secondarycolor=pysubs2.Color(255, 255, 255, 0),
+        outlinecolor=pysubs2.Color(0, 0, 0, 0),
+        backcolor=pysubs2.Color(0, 0, 0, 128),
+        bold=False,
+        borderstyle=1,
+        outline=max(1.0, round(height / 400, 1)),
+        shadow=max(1.0, round(height / 540, 1)),
+        alignment=pysubs2.Alignment.BOTTOM_CENTER,
+        marginl=round(width / 40),
+        marginr=round(width / 40),
+        marginv=round(height / 20),
+    )
+    for cue in sorted(cues, key=lambda c: (c.start, c.end)):
+        first, stop = max(0, cue.start - offset), cue.end - offset
+        if stop <= first:
+            continue
+        text = _protect_backslashes(cue.text).replace("{", "(").replace("}", ")")
+        subs.append(pysubs2.SSAEvent(start=_ass_ms(first, fps), end=_ass_ms(stop, fps),
+                                     text=text.replace("\n", r"\N"), name=cue.speaker))
+    _write_atomic(path, subs.to_string("ass"))

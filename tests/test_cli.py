@@ -1,0 +1,98 @@
+"""The `film` command: exit codes, one line per problem, nothing written on bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import write_project
+
+
+def film(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_bad_storyboard_exits_1_with_every_problem_and_writes_nothing(tmp_path):
+    path = write_project(tmp_path / "bad", """
+        titel: Oops
+        scenes:
+          - shots:
+              - {id: a, prompt: x, camera: zoomin}
+              - {id: a, prompt: y, transition: crossfade}
+    """)
+    for command in ("check", "plan", "build"):
+        result = film(command, str(path.parent), cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert lines == [
+            f"{path}:1: unknown key 'titel' in the storyboard (did you mean 'title'?)",
+            f"{path}:4: unknown camera move 'zoomin' (did you mean 'zoom-in'?); one of: static, zoom-in, zoom-out, "
+            "pan-left, pan-right, tilt-up, tilt-down, dolly-in, dolly-out",
+            f"{path}:5: duplicate shot id 'a' (first used at {path}:4)",
+            f"{path}:5: unknown transition 'crossfade'; one of: cut, dissolve, fade-black, wipe-left, wipe-right, "
+            "slide-left, slide-right",
+        ]
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "renders").exists()
+
+
+def test_footage_that_is_not_a_video_is_an_input_error(tmp_path):
+    folder = tmp_path / "bad-footage"
+    folder.mkdir()
+    (folder / "clip.mp4").write_bytes(b"not a video at all")
+    path = write_project(folder, """
+        scenes:
+          - shots:
+              - {id: a, footage: clip.mp4, duration: 1}
+    """)
+    result = film("check", str(folder), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"{path}:3: footage 'clip.mp4' is not a readable video"
+
+
+def test_missing_project_is_a_clear_error(tmp_path):
+    result = film("build", "nowhere", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.strip() == "nowhere: no such file or folder"
+
+
+def test_new_check_plan_build(tmp_path):
+    created = film("new", "my-film", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    storyboard = tmp_path / "my-film" / "storyboard.yaml"
+    assert storyboard.is_file()
+    # shrink the scaffold so the test stays fast
+    storyboard.write_text(storyboard.read_text().replace("size: 1280x720", "size: 160x96"))
+    checked = film("check", "my-film", cwd=tmp_path)
+    assert checked.returncode == 0 and "ok" in checked.stdout
+    planned = film("plan", "my-film", cwd=tmp_path)
+    assert planned.returncode == 0
+    rows = planned.stdout.splitlines()
+    assert rows[0].split()[:5] == ["shot", "start", "dur", "seed", "status"]
+    assert any(r.startswith("opening") and "to render" in r for r in rows)
+    built = film("build", "my-film", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "rendered, 0 cached" in built.stdout and "renders/my-film/final.mp4" in built.stdout
+    assert (tmp_path / "renders" / "my-film" / "final.mp4").is_file()
+    replanned = film("plan", "my-film", cwd=tmp_path)
+    assert all("to render" not in r for r in replanned.stdout.splitlines()[1:-1])
+    rebuilt = film("build", "my-film", cwd=tmp_path)
+    assert rebuilt.stdout.startswith("0 rendered,")
+    assert film("new", "my-film", cwd=tmp_path).returncode == 1
+
+
+def test_a_failed_job_exits_2_and_names_it(tmp_path):
+    folder = tmp_path / "broken"
+    (folder).mkdir()
+    (folder / "photo.png").write_bytes(b"not an image at all")
+    write_project(folder, """
+        title_card: false
+        size: 160x96
+        scenes:
+          - shots:
+              - {id: a, image: photo.png, duration: 1}
+    """)
+    result = film("build", str(folder), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: job still a failed: cannot identify image file")
+    assert "Traceback" not in result.stderr
