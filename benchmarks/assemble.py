@@ -92,7 +92,8 @@ from pipeline.build import build
 started = time.perf_counter()
 result = build(Path(sys.argv[1]), renders=Path(sys.argv[2]))
 seconds = time.perf_counter() - started
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM, not ru_maxrss: ru_maxrss carries over the high-water mark of the process we were forked from.
+own = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
 child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(seconds, result.rendered, result.cached, own, child)
 """

@@ -162,3 +162,10 @@ def test_a_shot_needs_something_to_show_and_one_source(project, tmp_path):
 def test_headings(heading, parts):
     h = parse_heading(heading)
     assert (h.setting, h.location, h.time_of_day) == parts
+
+
+def test_subtitles_off_and_on_read_as_modes_not_booleans(project):
+    assert load(project("subtitles: off\nscenes: [{shots: [a]}]")).project.subtitles == "off"
+    assert load(project("subtitles: burn\nscenes: [{shots: [a]}]", "b")).project.subtitles == "burn"
+    found = problems(project("subtitles: loud\nscenes: [{shots: [a]}]", "c"))
+    assert found[0].endswith(":1: unknown subtitles mode 'loud'; one of: sidecar, burn, off")

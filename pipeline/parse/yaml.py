@@ -203,6 +203,13 @@ def _fps(r: _Reader, node: Node | None) -> Fraction:
     return fps
 
 
+def _subtitles(r: _Reader, node: Node | None) -> str:
+    # YAML 1.1 reads a bare `off`/`on` as a boolean; a writer means the mode.
+    if node is not None and isinstance(node.value, bool):
+        return "sidecar" if node.value else "off"
+    return r.choice(node, "subtitles mode", SUBTITLE_MODES, "sidecar")
+
+
 def _generator(r: _Reader, node: Node | None) -> GeneratorSpec | None:
     if node is None:
         return None
@@ -438,7 +445,7 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
         generator=_generator(r, keys.get("generator")) or GeneratorSpec(),
         camera=r.text(keys.get("camera"), "camera", "static"),
         transition=_transition(r, keys.get("transition")) or Transition(),
-        subtitles=r.choice(keys.get("subtitles"), "subtitles mode", SUBTITLE_MODES, "sidecar"),
+        subtitles=_subtitles(r, keys.get("subtitles")),
         title_card=show_title,
         title_seconds=title_seconds,
         credits=_credits(r, keys.get("credits")),
