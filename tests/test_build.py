@@ -165,7 +165,7 @@ def test_which_shot_is_on_screen_when(tmp_path):
 
 
 def test_burned_subtitles_show_on_the_picture(tmp_path):
-    folder = tmp_path / "burn"
+    folder = tmp_path / "burn: it's [a], test;"      # characters that ffmpeg's filter syntax treats specially
     solid_png(folder / "black.png", (0, 0, 0))
     board = """
         title_card: false

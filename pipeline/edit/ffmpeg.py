@@ -74,8 +74,12 @@ def probe(path: str | Path) -> MediaInfo:
 
 
 def filter_path(path: str | Path) -> str:
-    """A path quoted for use as a filter option value inside a filtergraph."""
-    text = str(path).replace("\\", "/")
-    for char in ("\\", ":", "'", "[", "]", ",", ";"):
-        text = text.replace(char, "\\" + char)
-    return text
+    """A path escaped for use as a filter option value inside a -filter_complex graph.
+
+    Two levels: the option parser splits on `:` and unquotes `'`; the graph parser before it
+    splits on `[],;` and also consumes one level of backslashes.
+    """
+    def escape(text: str, special: str) -> str:
+        return "".join("\\" + c if c in special else c for c in text)
+
+    return escape(escape(str(path), "\\':"), "\\'[],;")
