@@ -12,21 +12,23 @@ import json
 import os
 import shutil
 import time
+import wave
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
 from . import generators as generator_registry
-from .audio.mix import MIX_VERSION, Bed, mix
+from .audio.mix import MIX_VERSION, Bed, Line, mix
 from .cache import Cache, atomic, remove_stale_temps, why, write_text
 from .edit.ffmpeg import FFmpegError
 from .edit.render import ENCODER_VERSION, concat, render_segment
 from .edit.timeline import Clip, Join, Segment, Timeline
 from .errors import JobError
 from .generators.base import Context, Job, make_job, source_identity
-from .plan import Plan, ShotPlan, make_plan
+from .plan import Plan, Spoken, make_plan, spoken_lines
+from .spec import Storyboard
 from .parse import load
 from . import subtitles as subs
 
@@ -74,10 +76,33 @@ def cues_for(plan: Plan) -> list[subs.Cue]:
     pacing = plan.board.project.pacing
     cues: list[subs.Cue] = []
     for shot, start in zip(plan.shots, plan.starts()):
-        if shot.texts:
+        if shot.speech:
+            # Each line's subtitles stay on screen while it is spoken (cut off where the shot is).
+            end_of_shot = start + shot.frames
+            for line in shot.speech:
+                begin = start + line.start
+                if begin < end_of_shot:
+                    cues += subs.place_cues([(line.speaker, line.text)], begin,
+                                            min(begin + line.frames, end_of_shot), fps)
+        elif shot.texts:
             cues += subs.place_cues(list(shot.texts), start, start + shot.frames, fps,
                                     lead_in=round(pacing.lead_in * fps), tail=round(pacing.tail * fps))
-    return cues
+    return _no_overlap(cues)
+
+
+def _no_overlap(cues: list[subs.Cue]) -> list[subs.Cue]:
+    """Dual dialogue overlaps in time; on screen a cue ends where the next one starts."""
+    cues = sorted(cues, key=lambda c: (c.start, c.end))
+    out: list[subs.Cue] = []
+    for cue in cues:
+        if out and out[-1].end > cue.start:
+            previous = out.pop()
+            if cue.start > previous.start:
+                out.append(replace(previous, end=cue.start))
+            else:  # spoken together: one cue with both lines
+                cue = replace(cue, end=max(previous.end, cue.end), text=f"{previous.text}\n{cue.text}")
+        out.append(cue)
+    return out
 
 
 def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
@@ -119,11 +144,21 @@ def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
             path = Path(cue.file)
             identity = cache.digest(path)
         beds.append((Bed(path, start, length, cue.gain, cue.fade_in, cue.fade_out, cue.loop), identity))
-    mix_inputs = {"version": MIX_VERSION, "seconds": total_seconds,
+    lines = []
+    for shot, start in zip(plan.shots, timeline.starts()):
+        for line in shot.speech:
+            begin = start + line.start
+            length = min(line.frames, shot.frames - line.start)   # `fit: trim` cuts speech at the cut
+            if length > 0:
+                lines.append(Line(line.path, float(begin / fmt.fps), float(length / fmt.fps)))
+    settings = plan.board.project.mix
+    mix_inputs = {"version": MIX_VERSION, "seconds": total_seconds, "settings": settings,
                   "beds": [{"source": ident, "start": b.start, "seconds": b.seconds, "gain": b.gain,
-                            "fade_in": b.fade_in, "fade_out": b.fade_out, "loop": b.loop} for b, ident in beds]}
+                            "fade_in": b.fade_in, "fade_out": b.fade_out, "loop": b.loop} for b, ident in beds],
+                  "lines": [{"audio": line.path.stem, "start": line.start, "seconds": line.seconds} for line in lines]}
     mix_job = make_job(cache, "mix", "soundtrack", mix_inputs,
-                       lambda out: mix([b for b, _ in beds], total_seconds, out), suffix=".m4a", deps=tuple(music_deps))
+                       lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings),
+                       suffix=".m4a", deps=tuple(music_deps))
     jobs.append(mix_job)
 
     if cues:
@@ -171,6 +206,56 @@ def _segment_job(segment: Segment, fmt, cache: Cache, shot_job: dict[str, str], 
 
     deps = tuple(dict.fromkeys(shot_job[p.clip.id] for p in segment.parts if p.clip.id in shot_job))
     return make_job(cache, "segment", segment.id, inputs, run, suffix=".mp4", deps=deps)
+
+
+def speech_jobs(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Job]:
+    """A job per distinct (speaker, text) said in the film, keyed by the text and the voice."""
+    from .audio import tts
+
+    speaker = _speaker()
+    jobs: dict[tuple[str, str], Job] = {}
+    for shot in board.shots:
+        for who, text, _ in spoken_lines(shot):
+            if (who, text) in jobs:
+                continue
+            voice = tts.voice_for(board, who)
+            model = tts.find_model(voice.model, board.root)
+            inputs = {"tts": tts.TTS_VERSION, "model": cache.digest(model.model), "text": tts.speakable(text),
+                      "speaker": voice.speaker, "rate": voice.rate, "pitch": voice.pitch, "gain": voice.gain}
+            jobs[(who, text)] = make_job(
+                cache, "voice", f"{who or 'narrator'}: {text[:40]}", inputs,
+                lambda out, text=text, voice=voice, model=model: speaker.speak(text, voice, model, out),
+                suffix=".wav")
+    return jobs
+
+
+_speakers: list = []
+
+
+def _speaker():
+    """One Speaker per process, so each voice model loads once however many builds run."""
+    if not _speakers:
+        from .audio.tts import Speaker
+
+        _speakers.append(Speaker())
+    return _speakers[0]
+
+
+def wav_seconds(path: Path) -> float:
+    """Length of a WAV file from its header."""
+    with wave.open(str(path), "rb") as handle:
+        return handle.getnframes() / handle.getframerate()
+
+
+def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool = False, workers: int | None = None,
+            progress: Progress | None = None) -> tuple[Plan, list[JobResult]]:
+    """Synthesise the film's speech (cached) and plan the cut around its timing."""
+    if not board.project.speech:
+        return make_plan(board, preview=preview), []
+    jobs = speech_jobs(board, cache)
+    results = execute(list(jobs.values()), cache, force=force, workers=workers, progress=progress)
+    speech = {key: Spoken(job.output, wav_seconds(job.output)) for key, job in jobs.items()}
+    return make_plan(board, preview=preview, speech=speech), results
 
 
 def _ambient_job(cache: Cache, n: int, seconds: float, seed: int) -> Job:
@@ -261,14 +346,14 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
     """
     started = time.perf_counter()
     board = load(target)
-    plan = make_plan(board, preview=preview)
+    cache = Cache(renders / board.name / "cache")
+    remove_stale_temps(renders / board.name)
+    plan, voiced = prepare(board, cache, preview=preview, force=force, workers=workers, progress=progress)
     if only:
         plan = plan.only(only)
     folder = output_folder(renders, plan)
-    cache = Cache(renders / board.name / "cache")
-    remove_stale_temps(renders / board.name)
     jobs, final = plan_jobs(plan, cache)
-    results = execute(jobs, cache, force=force, workers=workers, progress=progress)
+    results = voiced + execute(jobs, cache, force=force, workers=workers, progress=progress)
     name = "only.mp4" if only else "final.mp4"
     output = folder / name
     publish(final.output, output)

@@ -32,24 +32,26 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .build import prepare
+    from .cache import Cache
     from .parse import load
-    from .plan import make_plan
 
-    plan = make_plan(load(Path(args.project)))
+    board = load(Path(args.project))
+    # Speech is synthesised (and cached) because it decides how long shots last.
+    plan, _ = prepare(board, Cache(Path(args.out) / board.name / "cache"))
     print(f"{plan.board.source}: ok — {len(plan.shots)} clips, {plan.seconds(plan.total):.2f} s "
           f"({plan.total} frames at {float(plan.fmt.fps):g} fps)")
     return 0
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from .build import output_folder, plan_jobs
+    from .build import output_folder, plan_jobs, prepare
     from .cache import Cache
     from .parse import load
-    from .plan import make_plan
 
     board = load(Path(args.project))
-    plan = make_plan(board, preview=args.preview)
     cache = Cache(Path(args.out) / board.name / "cache")
+    plan, _ = prepare(board, cache, preview=args.preview)
     jobs, _ = plan_jobs(plan, cache)
     missing = {job.id for job in jobs if not job.output.exists()}
     width = shutil.get_terminal_size((120, 20)).columns
@@ -79,6 +81,8 @@ def _build(args: argparse.Namespace) -> int:
         nonlocal bar
         if bar is None:
             bar = tqdm(total=total, unit="job", file=sys.stderr, leave=False, dynamic_ncols=True, disable=None)
+        elif bar.total != total:  # speech first, then the pictures: a new stage of jobs
+            bar.reset(total=total)
         bar.set_postfix_str(f"{result.status} {result.kind} {result.id}"[:40], refresh=False)
         bar.update(1)
 
@@ -106,6 +110,7 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate a project and report every problem")
     check.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
+    check.add_argument("--out", default="renders", help="where renders (and the speech cache) go")
     check.set_defaults(func=_check)
 
     for name, func, text in (("plan", _plan, "show the shots: timing, seeds, prompts, what is cached"),

@@ -8,12 +8,14 @@ reads only the plan, never the storyboard's optional fields.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Mapping
 
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -38,6 +40,25 @@ TITLE_TRANSITION = ("fade-black", 1.0)
 
 
 @dataclass(frozen=True)
+class Spoken:
+    """A synthesised line of speech: its audio file and how long it lasts."""
+
+    path: Path
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SpeechPlan:
+    """A line placed in its shot: `start` frames after the shot's cut-in, `frames` long."""
+
+    speaker: str          # "" for the narrator
+    text: str
+    start: int
+    frames: int
+    path: Path
+
+
+@dataclass(frozen=True)
 class ShotPlan:
     """One clip of the cut, fully resolved."""
 
@@ -58,6 +79,7 @@ class ShotPlan:
     transition_frames: int
     cast: tuple[tuple[str, str], ...]   # (name, look) of the characters in the shot
     texts: tuple[tuple[str, str], ...]  # (speaker, text) spoken or shown, in order; "" = narrator
+    speech: tuple[SpeechPlan, ...] = ()  # the texts as synthesised audio, placed in the shot
     image: Path | None = None
     footage: Footage | None = None
     footage_path: Path | None = None
@@ -160,8 +182,19 @@ def _frames(seconds: float, fps: Fraction) -> int:
     return max(round(Fraction(str(seconds)) * fps), 1)
 
 
-def make_plan(board: Storyboard, preview: bool = False) -> Plan:
-    """Resolve `board` into a Plan; raises StoryboardError for problems only timing reveals."""
+def spoken_lines(shot: Shot) -> list[tuple[str, str, bool]]:
+    """(speaker, text, dual) for what is said in a shot, in order: narration, then dialogue."""
+    said = [("", shot.narration, False)] if shot.narration else []
+    return said + [(line.character, line.text, line.dual) for line in shot.lines]
+
+
+def make_plan(board: Storyboard, preview: bool = False,
+              speech: Mapping[tuple[str, str], Spoken] | None = None) -> Plan:
+    """Resolve `board` into a Plan; raises StoryboardError for problems only timing reveals.
+
+    `speech` maps (speaker, text) to synthesised audio; with it, shots last at least as long
+    as what is said in them. Without it, durations are estimated from reading speed.
+    """
     project = board.project
     fps = project.fps
     width, height = project.width, project.height
@@ -224,12 +257,21 @@ def make_plan(board: Storyboard, preview: bool = False) -> Plan:
             seed_of.setdefault(group, seed)
         else:
             seed = seed_of.setdefault(group, derive_seed(project.seed, group))
-        if shot.footage is not None:
-            footage_frames = _footage_frames(shot, board, fps, problems)
+        placed = _place_speech(shot, speech, pacing, fps) if speech is not None else ()
+        needed = (max(p.start + p.frames for p in placed) + round(Fraction(str(pacing.tail)) * fps)) if placed else 0
+        footage_frames = _footage_frames(shot, board, fps, problems) if shot.footage is not None else 0
         if shot.duration is not None:
             frames = _frames(shot.duration, fps)
+            if frames < needed and shot.fit != "trim":
+                problems.append(shot.at("duration").problem(
+                    f"shot '{shot.id}' lasts {float(frames / fps):.2f} s but its speech needs "
+                    f"{float(needed / fps):.2f} s (with lead-in and tail); lengthen it or add 'fit: trim'"))
         elif shot.footage is not None:
-            frames = footage_frames
+            frames = max(footage_frames, needed)
+        elif speech is not None:
+            floor = _frames(pacing.min_duration, fps)
+            shown = reading_frames([shot.title]) if shot.title else floor
+            frames = max(needed, floor, shown)
         else:
             frames = reading_frames([t for _, t in texts] + ([shot.title] if shot.title else []))
         shots.append(ShotPlan(
@@ -237,6 +279,7 @@ def make_plan(board: Storyboard, preview: bool = False) -> Plan:
             prompt=compose_prompt(project.style, scene.heading, shot.prompt or shot.title or "", cast, camera),
             negative=project.negative, action=shot.prompt, seed=seed, frames=frames, head=0, tail=0,
             camera=camera, transition=transition.name, transition_frames=transition_frames, cast=cast, texts=texts,
+            speech=placed,
             image=resolve_asset(board.root, shot.image) if shot.image else None,
             footage=shot.footage,
             footage_path=resolve_asset(board.root, shot.footage.file) if shot.footage else None,
@@ -268,6 +311,20 @@ def make_plan(board: Storyboard, preview: bool = False) -> Plan:
     plan = Plan(board=board, fmt=Format(width, height, fps), shots=(), music=music,
                 subtitles=project.subtitles, preview=preview)
     return _with_handles(plan, shots)
+
+
+def _place_speech(shot: Shot, speech: Mapping[tuple[str, str], Spoken], pacing, fps: Fraction) -> tuple[SpeechPlan, ...]:
+    """Lines one after another after the lead-in, a gap apart; a dual line starts with the one before."""
+    at = round(Fraction(str(pacing.lead_in)) * fps)
+    gap = round(Fraction(str(pacing.line_gap)) * fps)
+    placed: list[SpeechPlan] = []
+    for speaker, text, dual in spoken_lines(shot):
+        audio = speech[(speaker, text)]
+        length = math.ceil(Fraction(str(audio.seconds)) * fps)
+        start = placed[-1].start if dual and placed else at
+        placed.append(SpeechPlan(speaker, text, start, length, audio.path))
+        at = max(at, start + length + gap)
+    return tuple(placed)
 
 
 def _footage_frames(shot: Shot, board: Storyboard, fps: Fraction, problems: list[Problem]) -> int:

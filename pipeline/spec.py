@@ -52,6 +52,7 @@ class Voice:
     rate: float = 1.0
     pitch: float = 0.0
     gain: float = 0.0
+    loc: Loc = Loc("", 0)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Line:
     character: str
     text: str
     parenthetical: str = ""
+    dual: bool = False        # spoken at the same time as the line before (dual dialogue)
     loc: Loc = Loc("", 0)
 
 
@@ -123,6 +125,18 @@ class Pacing:
     min_duration: float = 3.0
     lead_in: float = 0.5
     tail: float = 0.8
+    line_gap: float = 0.3
+
+
+@dataclass(frozen=True)
+class MixSettings:
+    """How the soundtrack is mixed: loudness target and music ducking under speech."""
+
+    loudness: float = -16.0     # integrated LUFS
+    true_peak: float = -1.0     # dBTP
+    duck: float = -12.0         # dB of music reduction under speech
+    attack: float = 0.2         # seconds for the music to duck before speech
+    release: float = 0.6        # seconds for it to come back after
 
 
 @dataclass(frozen=True)
@@ -141,6 +155,7 @@ class Shot:
     seed: int | None = None
     cast: tuple[str, ...] | None = None
     generator: GeneratorSpec | None = None
+    fit: str | None = None    # "trim": an explicit duration may cut the shot's speech short
     metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     auto_id: bool = False
     loc: Loc = Loc("", 0)
@@ -192,7 +207,9 @@ class Project:
     title_seconds: float = 4.0
     credits: tuple[tuple[str, tuple[str, ...]], ...] = ()
     narrator: Voice = Voice()
+    speech: bool = True       # synthesise narration and dialogue (false: subtitles only)
     pacing: Pacing = Pacing()
+    mix: MixSettings = MixSettings()
     metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     loc: Loc = Loc("", 0)
 

@@ -1,18 +1,27 @@
-"""The soundtrack: music beds (a file, looped and trimmed, or a generated ambient pad) with
-fades and gain, mixed once for the whole cut and encoded to AAC 48 kHz stereo.
+"""The soundtrack: dialogue, music and effects buses mixed once for the whole cut, music ducked
+under speech, the whole normalised to a loudness target (measured, not guessed), AAC 48 kHz.
 
-One ffmpeg command mixes everything, so no audio passes through Python sample by sample.
+Mixing is one ffmpeg filter graph rather than pydub: pydub holds every sample of every bus in
+Python memory and depends on `audioop`, which Python 3.13 removed; ffmpeg streams the mix and
+measures loudness (EBU R128) itself. Two passes: the mix is rendered and measured, then
+normalised with the measured values (`loudnorm`, linear where the true-peak limit allows).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..edit import ffmpeg
+from ..spec import MixSettings
 
 SAMPLE_RATE = 48000
-MIX_VERSION = "1"
+MIX_VERSION = "2"
+# AAC encoding can overshoot the true peak loudnorm leaves by a few tenths of a dB.
+PEAK_MARGIN = 0.5
+FORMAT = f"aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
 
 
 @dataclass(frozen=True)
@@ -28,38 +37,111 @@ class Bed:
     loop: bool
 
 
-def mix(beds: list[Bed], total_seconds: float, out: Path) -> None:
-    """Mix `beds` into an AAC track exactly `total_seconds` long (silence where nothing plays)."""
+@dataclass(frozen=True)
+class Line:
+    """A line of speech placed on the cut: `path` plays from `start`, cut off after `seconds`."""
+
+    path: Path
+    start: float
+    seconds: float
+
+
+def duck_envelope(speech: list[tuple[float, float]], settings: MixSettings) -> str:
+    """A volume expression in `t`: 1 without speech, the duck depth under speech, with ramps."""
+    attack, release = max(settings.attack, 0.01), max(settings.release, 0.01)
+    merged: list[list[float]] = []
+    for start, end in sorted(speech):
+        if merged and start - attack <= merged[-1][1] + release:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    if not merged:
+        return "1"
+    depth = 1 - 10 ** (settings.duck / 20)
+    terms = "+".join(f"clip((t-{a - attack:.3f})/{attack:.3f},0,1)*clip(({b + release:.3f}-t)/{release:.3f},0,1)"
+                     for a, b in merged)
+    return f"1-{depth:.4f}*({terms})"
+
+
+def _graph(beds: list[Bed], lines: list[Line], total: float, settings: MixSettings) -> tuple[list[str], str]:
     inputs: list[str] = []
     filters: list[str] = []
-    labels: list[str] = []
-    for i, bed in enumerate(beds):
+    music, voices = [], []
+    for bed in beds:
+        n = _count(inputs)
         if bed.loop:
             inputs += ["-stream_loop", "-1"]
         inputs += ["-i", str(bed.path)]
-        fade_in = min(bed.fade_in, bed.seconds / 2)
-        fade_out = min(bed.fade_out, bed.seconds / 2)
+        fade_in, fade_out = min(bed.fade_in, bed.seconds / 2), min(bed.fade_out, bed.seconds / 2)
         delay = round(bed.start * 1000)
-        chain = (
-            f"[{i}:a]aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
-            f"atrim=0:{bed.seconds:.6f},asetpts=N/SR/TB"
+        filters.append(
+            f"[{n}:a]{FORMAT},atrim=0:{bed.seconds:.6f},asetpts=N/SR/TB"
             + (f",afade=t=in:d={fade_in:.3f}" if fade_in > 0 else "")
             + (f",afade=t=out:st={bed.seconds - fade_out:.6f}:d={fade_out:.3f}" if fade_out > 0 else "")
-            + f",volume={bed.gain:.2f}dB"
-            + (f",adelay={delay}:all=1" if delay else "")
-            + f"[m{i}]"
-        )
-        filters.append(chain)
-        labels.append(f"[m{i}]")
-    silence_index = len(beds)
-    inputs += ["-f", "lavfi", "-t", f"{total_seconds:.6f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
-    labels.append(f"[{silence_index}:a]")
-    filters.append(
-        f"{''.join(labels)}amix=inputs={len(labels)}:normalize=0:duration=longest:dropout_transition=0,"
-        f"atrim=0:{total_seconds:.6f},apad=whole_dur={total_seconds:.6f}[mix]"
-    )
-    ffmpeg.run([*inputs, "-filter_complex", ";".join(filters), "-map", "[mix]",
-                "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE), "-ac", "2", "-f", "mp4", str(out)],
-               what="audio mix")
+            + f",volume={bed.gain:.2f}dB" + (f",adelay={delay}:all=1" if delay else "") + f"[m{n}]")
+        music.append(f"[m{n}]")
+    for line in lines:
+        n = _count(inputs)
+        inputs += ["-i", str(line.path)]
+        delay = round(line.start * 1000)
+        filters.append(f"[{n}:a]{FORMAT},atrim=0:{line.seconds:.6f},asetpts=N/SR/TB"
+                       + (f",adelay={delay}:all=1" if delay else "") + f"[v{n}]")
+        voices.append(f"[v{n}]")
+    silence = _count(inputs)
+    inputs += ["-f", "lavfi", "-t", f"{total:.6f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
+    buses = [f"[{silence}:a]"]
+    if music:
+        envelope = duck_envelope([(l.start, l.start + l.seconds) for l in lines], settings)
+        filters.append(f"{''.join(music)}amix=inputs={len(music)}:normalize=0:duration=longest,"
+                       f"asetnsamples=n=480,volume=volume='{envelope}':eval=frame[music]")
+        buses.append("[music]")
+    if voices:
+        filters.append(f"{''.join(voices)}amix=inputs={len(voices)}:normalize=0:duration=longest[dialogue]")
+        buses.append("[dialogue]")
+    filters.append(f"{''.join(buses)}amix=inputs={len(buses)}:normalize=0:duration=longest:dropout_transition=0,"
+                   f"atrim=0:{total:.6f},apad=whole_dur={total:.6f}[mix]")
+    return inputs, ";".join(filters)
 
 
+def _count(inputs: list[str]) -> int:
+    return inputs.count("-i")
+
+
+def measure(path: Path, settings: MixSettings) -> dict[str, float] | None:
+    """EBU R128 measurement of an audio file (loudnorm's first pass); None for silence."""
+    stderr = ffmpeg.output(["-i", str(path), "-af",
+                            f"loudnorm=I={settings.loudness}:TP={settings.true_peak - PEAK_MARGIN}:LRA=11:"
+                            "print_format=json",
+                            "-f", "null", "-"], what="loudness measurement")
+    found = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
+    if not found:
+        return None
+    values = json.loads(found[0])
+    if any(v in ("-inf", "inf", "nan") for v in values.values()):
+        return None
+    return {k: float(v) for k, v in values.items() if k.startswith("input_") or k == "target_offset"}
+
+
+def mix(beds: list[Bed], lines: list[Line], total_seconds: float, out: Path, settings: MixSettings = MixSettings()) -> None:
+    """Mix music and speech into an AAC track exactly `total_seconds` long, at the loudness target."""
+    inputs, graph = _graph(beds, lines, total_seconds, settings)
+    raw = out.with_name(out.stem + ".mix.wav")
+    try:
+        ffmpeg.run([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "pcm_f32le",
+                    "-ar", str(SAMPLE_RATE), "-f", "wav", str(raw)], what="audio mix")
+        measured = measure(raw, settings)
+        if measured is None:  # silence stays silence
+            normalise = "anull"
+        else:
+            normalise = (
+                f"loudnorm=I={settings.loudness}:TP={settings.true_peak - PEAK_MARGIN}:LRA=11:"
+                f"measured_I={measured['input_i']}:measured_TP={measured['input_tp']}:"
+                f"measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}:"
+                f"offset={measured['target_offset']}:linear=true,{FORMAT}"
+            )
+        # loudnorm shifts timestamps: renumber them, then pad and trim to the exact length.
+        exact = f"asetpts=N/SR/TB,apad=whole_dur={total_seconds:.6f},atrim=0:{total_seconds:.6f}"
+        ffmpeg.run(["-i", str(raw), "-af", f"{normalise},{exact}", "-c:a", "aac", "-b:a", "192k",
+                    "-ar", str(SAMPLE_RATE), "-ac", "2", "-f", "mp4", str(out)], what="audio loudness")
+    finally:
+        raw.unlink(missing_ok=True)

@@ -23,13 +23,29 @@ class FFmpegError(RuntimeError):
     """ffmpeg exited non-zero; the message ends with the tail of what it printed."""
 
 
-def run(args: Sequence[str | Path], what: str = "ffmpeg") -> None:
-    """Run ffmpeg with `args` (a list, never a shell string); raise FFmpegError on failure."""
-    command = [exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *map(str, args)]
+def run(args: Sequence[str | Path], what: str = "ffmpeg", stdin: bytes | None = None) -> None:
+    """Run ffmpeg with `args` (a list, never a shell string); raise FFmpegError on failure.
+
+    `stdin`, if given, is fed to ffmpeg's standard input (for an input named `-`).
+    """
+    command = [exe(), "-hide_banner", "-loglevel", "error", "-y", *map(str, args)]
+    if stdin is None:
+        command.insert(2, "-nostdin")
+    result = subprocess.run(command, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if result.returncode != 0:
+        stderr = result.stderr.decode("utf-8", "replace")
+        tail = "\n".join(stderr.strip().splitlines()[-8:])
+        raise FFmpegError(f"{what}: ffmpeg exited {result.returncode}: {tail}")
+
+
+def output(args: Sequence[str | Path], what: str = "ffmpeg") -> str:
+    """Run ffmpeg at the info log level and return what it printed (for its measurements)."""
+    command = [exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-y", *map(str, args)]
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
     if result.returncode != 0:
         tail = "\n".join(result.stderr.strip().splitlines()[-8:])
         raise FFmpegError(f"{what}: ffmpeg exited {result.returncode}: {tail}")
+    return result.stderr
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,12 @@ def load(target: Path) -> Storyboard:
                                                        "write the film as a YAML storyboard")])
     else:
         raise ProjectNotFound([Problem(str(script), 0, "not a storyboard: expected a .yaml or .fountain file")])
+    if board.project.speech:
+        from ..audio.tts import check_voices
+
+        problems = check_voices(board)
+        if problems:
+            raise StoryboardError(problems)
     if Path(target).is_dir():
         from dataclasses import replace
 

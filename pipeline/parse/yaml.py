@@ -18,26 +18,29 @@ import yaml
 from ..errors import Problem, StoryboardError, did_you_mean, one_of
 from ..spec import (
     MUSIC_GENERATORS, SUBTITLE_MODES, AudioCue, Character, Footage, GeneratorSpec, Heading, Line,
-    Loc, Pacing, Project, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
+    Loc, MixSettings, Pacing, Project, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
 )
 
 PROJECT_KEYS = (
     "title", "fps", "size", "seed", "style", "negative", "generator", "camera", "transition",
-    "subtitles", "title_card", "credits", "cast", "narrator", "music", "pacing", "scenes", "metadata",
+    "subtitles", "title_card", "credits", "cast", "narrator", "speech", "music", "mix", "pacing", "scenes",
+    "metadata",
 )
 SCENE_KEYS = ("heading", "shots", "camera", "transition", "generator", "metadata")
 SHOT_KEYS = (
     "id", "prompt", "camera", "duration", "narration", "lines", "transition", "image", "footage",
-    "title", "continuity", "seed", "cast", "generator", "metadata",
+    "title", "continuity", "seed", "cast", "generator", "fit", "metadata",
 )
 CHARACTER_KEYS = ("look", "voice")
 VOICE_KEYS = ("model", "speaker", "rate", "pitch", "gain")
 MUSIC_KEYS = ("file", "generate", "gain", "fade_in", "fade_out", "start", "end", "loop")
 FOOTAGE_KEYS = ("file", "in", "out")
 TRANSITION_KEYS = ("name", "duration")
-PACING_KEYS = ("words_per_minute", "min_duration", "lead_in", "tail")
+PACING_KEYS = ("words_per_minute", "min_duration", "lead_in", "tail", "line_gap")
+MIX_KEYS = ("loudness", "true_peak", "duck", "attack", "release")
+FITS = ("trim",)
 TITLE_CARD_KEYS = ("duration",)
-LINE_KEYS = ("character", "text", "parenthetical")
+LINE_KEYS = ("character", "text", "parenthetical", "dual")
 
 
 @dataclass
@@ -243,14 +246,15 @@ def _voice(r: _Reader, node: Node | None) -> Voice:
     if node is None or node.value is None:
         return Voice()
     if isinstance(node.value, str):
-        return Voice(model=node.value.strip())
+        return Voice(model=node.value.strip(), loc=r.loc(node))
     keys = r.mapping(node, VOICE_KEYS, "voice")
     return Voice(
         model=r.text(keys.get("model"), "voice model"),
         speaker=r.integer(keys.get("speaker"), "voice speaker"),
         rate=r.number(keys.get("rate"), "voice rate", 1.0, positive=True),
-        pitch=r.number(keys.get("pitch"), "voice pitch", 0.0),
-        gain=r.number(keys.get("gain"), "voice gain", 0.0),
+        pitch=r.number(keys.get("pitch"), "voice pitch in semitones", 0.0),
+        gain=r.number(keys.get("gain"), "voice gain in dB", 0.0),
+        loc=r.loc(keys["model"]) if "model" in keys else r.loc(node),
     )
 
 
@@ -322,11 +326,13 @@ def _lines(r: _Reader, node: Node | None) -> tuple[Line, ...]:
         if not isinstance(item.value, dict):
             r.problem(item, f"a line must be NAME: \"text\" or {{character, text}}, got {_kind(item.value)}")
             continue
+        dual = False
         if "character" in item.value or "text" in item.value:
             keys = r.mapping(item, LINE_KEYS, "line")
             character = r.text(keys.get("character"), "character")
             text = r.text(keys.get("text"), "line text")
             parenthetical = r.text(keys.get("parenthetical"), "parenthetical")
+            dual = r.boolean(keys.get("dual"), "dual", False)
         elif len(item.value) == 1:
             (character, (_, value)), = item.value.items()
             text = r.text(value, f"line of {character}")
@@ -337,7 +343,8 @@ def _lines(r: _Reader, node: Node | None) -> tuple[Line, ...]:
         found = _PARENTHETICAL.match(text)
         if found:
             parenthetical, text = found[1].strip(), text[found.end():]
-        lines.append(Line(character=str(character), text=text, parenthetical=parenthetical, loc=r.loc(item)))
+        lines.append(Line(character=str(character), text=text, parenthetical=parenthetical, dual=dual,
+                          loc=r.loc(item)))
     return tuple(lines)
 
 
@@ -390,6 +397,7 @@ def _shot(r: _Reader, node: Node, taken: set[str]) -> Shot:
         seed=r.integer(keys.get("seed"), "seed"),
         cast=cast,
         generator=_generator(r, keys.get("generator")),
+        fit=r.choice(keys.get("fit"), "fit", FITS, "") or None,
         metadata=MappingProxyType(r.plain(keys.get("metadata")) or {}),
         auto_id=not explicit_id,
         loc=r.loc(node),
@@ -434,6 +442,8 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
     else:
         show_title = r.boolean(title_card, "title_card", True)
     defaults = Pacing()
+    mix_defaults = MixSettings()
+    mix_keys = r.mapping(keys["mix"], MIX_KEYS, "mix") if "mix" in keys else {}
     project = Project(
         title=r.text(keys.get("title"), "title"),
         fps=_fps(r, keys.get("fps")),
@@ -455,6 +465,15 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
             min_duration=r.number(pacing_keys.get("min_duration"), "min_duration in seconds", defaults.min_duration, positive=True),
             lead_in=r.number(pacing_keys.get("lead_in"), "lead_in in seconds", defaults.lead_in, minimum=0),
             tail=r.number(pacing_keys.get("tail"), "tail in seconds", defaults.tail, minimum=0),
+            line_gap=r.number(pacing_keys.get("line_gap"), "line_gap in seconds", defaults.line_gap, minimum=0),
+        ),
+        speech=r.boolean(keys.get("speech"), "speech", True),
+        mix=MixSettings(
+            loudness=r.number(mix_keys.get("loudness"), "mix loudness in LUFS", mix_defaults.loudness),
+            true_peak=r.number(mix_keys.get("true_peak"), "mix true_peak in dBTP", mix_defaults.true_peak),
+            duck=r.number(mix_keys.get("duck"), "mix duck in dB", mix_defaults.duck),
+            attack=r.number(mix_keys.get("attack"), "mix attack in seconds", mix_defaults.attack, minimum=0),
+            release=r.number(mix_keys.get("release"), "mix release in seconds", mix_defaults.release, minimum=0),
         ),
         metadata=MappingProxyType(r.plain(keys.get("metadata")) or {}),
         loc=Loc(file, 1),
