@@ -191,6 +191,7 @@ def _segment_job(segment: Segment, fmt, cache: Cache, shot_job: dict[str, str], 
         "frames": segment.frames, "transition": segment.transition,
         "parts": [{"source": source_identity(p.clip.source), "start": p.start} for p in segment.parts],
         "burn": [[c.start - segment.start, c.end - segment.start, c.text] for c in burn],
+        "burn_style": subs.ASS_STYLE_VERSION if burn else "",
     }
 
     def run(out: Path) -> None:

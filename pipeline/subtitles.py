@@ -422,12 +422,16 @@ def write_vtt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
     _write_atomic(path, _plain_events(cues, fps, escape_html=True).to_string("vtt", keep_ssa_tags=True))
 
 
+# Bump when the look of burned-in subtitles changes, so cached segments are redrawn.
+ASS_STYLE_VERSION = "2"
+
+
 def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height: int,
               font_name: str = "Lato", offset: int = 0) -> None:
     """Write the cues as an ASS file for burning in (ffmpeg's `subtitles` filter) on a `width` x `height` video.
 
-    PlayResX/PlayResY match the video; one "Default" style: white text with a dark outline and
-    soft shadow, bottom centre, font size about height/18 (smaller on portrait video, so 42
+    PlayResX/PlayResY match the video; one "Default" style: white text on a translucent dark
+    box (readable on bright diagrams as on night scenes), bottom centre, font size about height/18 (smaller on portrait video, so 42
     characters fit the width), vertical margin about height/20. Times are shifted by -`offset`
     frames, for a video segment that starts at frame `offset`: cues entirely before it are dropped,
     a cue straddling it starts at 0. Braces (ASS override blocks) in the text become parentheses.
@@ -440,12 +444,13 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
         fontsize=float(round(min(height / 18, width / 26))),
         primarycolor=pysubs2.Color(255, 255, 255, 0),
         secondarycolor=pysubs2.Color(255, 255, 255, 0),
-        outlinecolor=pysubs2.Color(0, 0, 0, 0),
-        backcolor=pysubs2.Color(0, 0, 0, 128),
+        # BorderStyle 3 draws an opaque box in the outline colour; `outline` is its padding.
+        outlinecolor=pysubs2.Color(0, 0, 0, 100),
+        backcolor=pysubs2.Color(0, 0, 0, 160),
         bold=False,
-        borderstyle=1,
-        outline=max(1.0, round(height / 400, 1)),
-        shadow=max(1.0, round(height / 540, 1)),
+        borderstyle=3,
+        outline=max(1.0, round(height / 110, 1)),
+        shadow=0.0,
         alignment=pysubs2.Alignment.BOTTOM_CENTER,
         marginl=round(width / 40),
         marginr=round(width / 40),
