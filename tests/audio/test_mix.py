@@ -1,0 +1,86 @@
+"""The mix with real ffmpeg: loudness on target (measured), music ducked under speech."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from conftest import audio_samples
+from pipeline.audio.ambient import ambient_pad, write_wav
+from pipeline.audio.mix import Bed, Line, duck_envelope, mix
+from pipeline.edit import ffmpeg
+from pipeline.spec import MixSettings
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) as ffmpeg's EBU R128 meter reports them."""
+    text = subprocess.run([ffmpeg.exe(), "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true",
+                           "-f", "null", "-"], capture_output=True, text=True).stderr
+    summary = text[text.rindex("Summary:"):]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary)[1])
+    peak = float(re.search(r"True peak:\s+Peak:\s+(-?[\d.]+) dBFS", summary)[1])
+    return integrated, peak
+
+
+def music(tmp_path: Path, seconds: float = 12.0) -> Path:
+    path = tmp_path / "pad.wav"
+    write_wav(path, ambient_pad(seconds, seed=1))
+    return path
+
+
+def tone(tmp_path: Path, seconds: float, level: float = 0.5) -> Path:
+    """A stand-in for a line of speech: a 300 Hz tone (the test needs a known signal, not words)."""
+    t = np.arange(round(seconds * 48000)) / 48000
+    path = tmp_path / f"tone{level}.wav"
+    write_wav(path, (level * np.sin(2 * np.pi * 300 * t)).astype(np.float32))
+    return path
+
+
+def test_the_mix_meets_the_loudness_target(tmp_path):
+    bed = Bed(music(tmp_path), 0.0, 10.0, gain=-20, fade_in=1, fade_out=1, loop=True)
+    line = Line(tone(tmp_path, 3.0), 3.0, 3.0)
+    for target in (-16.0, -23.0):
+        out = tmp_path / f"mix{target}.m4a"
+        mix([bed], [line], 10.0, out, MixSettings(loudness=target, true_peak=-1.0))
+        integrated, peak = loudness(out)
+        assert abs(integrated - target) <= 1.0
+        assert peak <= -1.0
+        assert abs(len(audio_samples(out)) / 48000 - 10.0) < 0.001
+
+
+def test_music_ducks_at_least_8_db_under_speech(tmp_path):
+    pad = music(tmp_path)
+    bed = Bed(pad, 0.0, 10.0, gain=-6, fade_in=0, fade_out=0, loop=True)
+    silent_line = Line(tone(tmp_path, 3.0, level=0.0), 4.0, 3.0)   # speech that adds no sound of its own
+
+    def rms_db(samples, start, end):
+        window = samples[round(start * 48000):round(end * 48000)]
+        return 10 * np.log10(np.mean(window ** 2))
+
+    plain, ducked = tmp_path / "plain.m4a", tmp_path / "ducked.m4a"
+    mix([bed], [], 10.0, plain)
+    mix([bed], [silent_line], 10.0, ducked)
+    a, b = audio_samples(plain), audio_samples(ducked)
+    # Loudness normalisation scales each mix as a whole; compare under speech against before it.
+    drop_plain = rms_db(a, 4.5, 6.5) - rms_db(a, 1.0, 3.0)
+    drop_ducked = rms_db(b, 4.5, 6.5) - rms_db(b, 1.0, 3.0)
+    assert drop_plain - drop_ducked >= 8.0
+
+
+def test_the_duck_envelope_ramps_and_merges():
+    settings = MixSettings(duck=-12, attack=0.2, release=0.5)
+    assert duck_envelope([], settings) == "1"
+    # two lines closer than attack + release duck as one
+    envelope = duck_envelope([(1.0, 2.0), (2.4, 3.0), (8.0, 9.0)], settings)
+    assert envelope.count("clip((t-") == 2
+    def value(t: float) -> float:   # evaluate the ffmpeg expression in Python ("clip" has no "t")
+        return eval(envelope.replace("t", f"({t})"), {"clip": lambda x, lo, hi: min(max(x, lo), hi)})
+
+    assert abs(value(0.0) - 1.0) < 1e-6
+    assert abs(20 * np.log10(value(1.5)) + 12) < 0.01
+    assert abs(20 * np.log10(value(2.2)) + 12) < 0.01      # held between the merged lines
+    assert 10 ** (-12 / 20) < value(3.25) < 1.0             # releasing
+    assert abs(value(5.0) - 1.0) < 1e-6
