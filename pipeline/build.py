@@ -81,13 +81,40 @@ def cues_for(plan: Plan) -> list[subs.Cue]:
             end_of_shot = start + shot.frames
             for line in shot.speech:
                 begin = start + line.start
-                if begin < end_of_shot:
+                if begin >= end_of_shot:
+                    continue
+                if line.words:
+                    cues += _cues_on_words(line, begin, end_of_shot, fps)
+                else:
                     cues += subs.place_cues([(line.speaker, line.text)], begin,
                                             min(begin + line.frames, end_of_shot), fps)
         elif shot.texts:
             cues += subs.place_cues(list(shot.texts), start, start + shot.frames, fps,
                                     lead_in=round(pacing.lead_in * fps), tail=round(pacing.tail * fps))
     return _no_overlap(cues)
+
+
+def _cues_on_words(line, begin: int, end_of_shot: int, fps) -> list[subs.Cue]:
+    """The line's written words, split into cues, each on screen from when its words are heard.
+
+    The recogniser may hear a different number of words than were written; written word k of N
+    takes the time of heard word k*M/N.
+    """
+    written = line.text.split()
+    heard = line.words
+    times = [heard[min(k * len(heard) // len(written), len(heard) - 1)] for k in range(len(written))]
+    offset = float(begin / fps)
+    phrase = [(line.text, [(offset + a, offset + b) for a, b in times])]
+    cues = subs.cues_from_words(phrase, rate=1000)
+    out = []
+    for n, cue in enumerate(cues):
+        first = max(round(cue.start * fps / 1000), begin)
+        # A cue stays up until the next part of the line starts; the last until the line ends.
+        follow = round(cues[n + 1].start * fps / 1000) if n + 1 < len(cues) else begin + line.frames
+        last = min(max(round(cue.end * fps / 1000), follow), end_of_shot)
+        if last > first:
+            out.append(subs.Cue(first, last, cue.text, line.speaker))
+    return out
 
 
 def _no_overlap(cues: list[subs.Cue]) -> list[subs.Cue]:
@@ -254,9 +281,34 @@ def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool 
     if not board.project.speech:
         return make_plan(board, preview=preview), []
     jobs = speech_jobs(board, cache)
-    results = execute(list(jobs.values()), cache, force=force, workers=workers, progress=progress)
-    speech = {key: Spoken(job.output, wav_seconds(job.output)) for key, job in jobs.items()}
+    aligned = {key: alignment_job(cache, job) for key, job in jobs.items()}
+    results = execute([*jobs.values(), *aligned.values()], cache, force=force, workers=workers, progress=progress)
+    speech = {key: Spoken(job.output, wav_seconds(job.output), read_words(aligned[key].output))
+              for key, job in jobs.items()}
     return make_plan(board, preview=preview, speech=speech), results
+
+
+_recognizers: list = []
+
+
+def alignment_job(cache: Cache, voice: Job) -> Job:
+    """When each word of a synthesised line is spoken, recognised from its audio (JSON)."""
+    def run(out: Path) -> None:
+        from .audio.asr import Recognizer
+
+        if not _recognizers:
+            _recognizers.append(Recognizer())
+        transcript = _recognizers[0].transcribe(voice.output)
+        words = [[round(w.start, 3), round(w.end, 3)] for w in transcript.words]
+        out.write_text(json.dumps({"words": words, "text": transcript.text}), encoding="utf-8")
+
+    return make_job(cache, "words", f"align {voice.id}", {"voice": voice.key, "asr": "faster-whisper-tiny.en-1"},
+                    run, suffix=".json", deps=(voice.id,))
+
+
+def read_words(path: Path) -> tuple[tuple[float, float], ...]:
+    """(start, end) seconds of each recognised word, from an alignment job's output."""
+    return tuple(tuple(pair) for pair in json.loads(path.read_text(encoding="utf-8"))["words"])
 
 
 def _ambient_job(cache: Cache, n: int, seconds: float, seed: int) -> Job:

@@ -98,6 +98,35 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _transcribe(args: argparse.Namespace) -> int:
+    from fractions import Fraction
+
+    from .audio.asr import Recognizer
+    from .subtitles import cues_from_words, write_srt, write_vtt
+
+    audio = Path(args.audio)
+    if not audio.is_file():
+        raise FilmError([Problem(str(audio), 0, "no such file")])
+    from .edit.ffmpeg import FFmpegError, probe
+
+    try:
+        info = probe(audio)
+    except FFmpegError:
+        info = None
+    if info is None or info.audio_codec is None:
+        raise FilmError([Problem(str(audio), 0, "not an audio or video file with sound")])
+    transcript = Recognizer(args.model).transcribe(audio)
+    if not transcript.words:
+        raise FilmError([Problem(str(audio), 0, "no speech found")])
+    phrases = [(p.text, [(w.start, w.end) for w in p.words]) for p in transcript.phrases]
+    cues = cues_from_words(phrases)
+    stem = Path(args.out) if args.out else audio.with_suffix("")
+    write_srt(cues, Fraction(1000), stem.with_suffix(".srt"))
+    write_vtt(cues, Fraction(1000), stem.with_suffix(".vtt"))
+    print(f"{len(transcript.words)} words, {len(cues)} cues → {stem.with_suffix('.srt')}, {stem.with_suffix('.vtt')}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: `film new|check|plan|build`."""
     top = argparse.ArgumentParser(prog="film", description="Turn a written film into a finished cut.")
@@ -112,6 +141,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
     check.add_argument("--out", default="renders", help="where renders (and the speech cache) go")
     check.set_defaults(func=_check)
+
+    transcribe = sub.add_parser("transcribe", help="speech to subtitles (SRT and VTT) with word timing")
+    transcribe.add_argument("audio", help="an audio or video file")
+    transcribe.add_argument("--out", help="output path without extension (default: beside the audio)")
+    transcribe.add_argument("--model", help="a faster-whisper model folder (default: bundled whisper tiny.en)")
+    transcribe.set_defaults(func=_transcribe)
 
     for name, func, text in (("plan", _plan, "show the shots: timing, seeds, prompts, what is cached"),
                              ("build", _build, "render the film")):

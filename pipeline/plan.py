@@ -45,6 +45,7 @@ class Spoken:
 
     path: Path
     seconds: float
+    words: tuple[tuple[float, float], ...] = ()   # when each word is heard, seconds into the audio
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class SpeechPlan:
     start: int
     frames: int
     path: Path
+    words: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -322,7 +324,7 @@ def _place_speech(shot: Shot, speech: Mapping[tuple[str, str], Spoken], pacing, 
         audio = speech[(speaker, text)]
         length = math.ceil(Fraction(str(audio.seconds)) * fps)
         start = placed[-1].start if dual and placed else at
-        placed.append(SpeechPlan(speaker, text, start, length, audio.path))
+        placed.append(SpeechPlan(speaker, text, start, length, audio.path, audio.words))
         at = max(at, start + length + gap)
     return tuple(placed)
 

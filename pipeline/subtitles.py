@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
@@ -360,6 +360,33 @@ def place_cues(texts: list[tuple[str, str]], start: int, end: int, fps: Fraction
 
 
 # --------------------------------------------------------------------------- writing
+
+def cues_from_words(phrases: Sequence[tuple[str, Sequence[tuple[float, float]]]], rate: int = 1000,
+                    max_chars: int = 42, max_lines: int = 2, min_seconds: float = 1.0) -> list[Cue]:
+    """Cues that follow spoken words: each phrase's text split by the subtitle rules, each chunk
+    on screen from its first word's start to its last word's end (at least `min_seconds` when
+    the next cue leaves room), in units of 1/`rate` s.
+
+    `phrases` holds (text, [(start, end) seconds for each whitespace-separated word of text]).
+    """
+    cues: list[Cue] = []
+    for text, times in phrases:
+        if not times:
+            continue
+        at = 0
+        for chunk in split_text(text, max_chars, max_lines):
+            count = len(chunk.split())
+            words = times[at:at + count] or times[-1:]
+            at += count
+            cues.append(Cue(round(words[0][0] * rate), max(round(words[-1][1] * rate), round(words[0][0] * rate) + 1),
+                            chunk))
+    out: list[Cue] = []
+    for i, cue in enumerate(cues):
+        limit = cues[i + 1].start if i + 1 < len(cues) else cue.start + 10 * rate
+        end = min(max(cue.end, cue.start + round(min_seconds * rate)), limit)
+        out.append(replace(cue, end=max(end, cue.start + 1)))
+    return out
+
 
 def frames_to_ms(frame: int, fps: Fraction) -> int:
     """Milliseconds of a frame boundary: round(frame * 1000 / fps)."""

@@ -73,8 +73,8 @@ def test_new_check_plan_build(tmp_path):
     assert any(r.startswith("opening") and "to render" in r for r in rows)
     built = film("build", "my-film", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
-    # check and plan already synthesised the two spoken lines; the build reuses them
-    assert re.match(r"18 rendered, 2 cached, [\d.]+ s → renders/my-film/final.mp4", built.stdout), built.stdout
+    # check and plan already synthesised the two spoken lines and aligned their words; the build reuses them
+    assert re.match(r"18 rendered, 4 cached, [\d.]+ s → renders/my-film/final.mp4", built.stdout), built.stdout
     assert (tmp_path / "renders" / "my-film" / "final.mp4").is_file()
     replanned = film("plan", "my-film", cwd=tmp_path)
     assert all("to render" not in r for r in replanned.stdout.splitlines()[1:-1])
