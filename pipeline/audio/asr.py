@@ -86,15 +86,29 @@ class Recognizer:
         return Transcript(phrases, float(info.duration))
 
 
-_NUMBER_WORDS = {"0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six",
-                 "7": "seven", "8": "eight", "9": "nine", "10": "ten"}
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SPELLINGS = {"vapour": "vapor", "colour": "color", "favourite": "favorite", "grey": "gray"}
 
 
+def _spell(number: str) -> list[str]:
+    """Whole numbers below 100 as words (how "40" and "forty" compare equal); others as they are."""
+    value = int(number)
+    if value < 20:
+        return [_UNITS[value]]
+    if value < 100:
+        return [_TENS[value // 10]] + ([_UNITS[value % 10]] if value % 10 else [])
+    return [number]
+
+
 def normalise_words(text: str) -> list[str]:
-    """Lower-case words without punctuation, small numbers spelled out, US spellings."""
-    words = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower().replace("’", "'"))
-    return [_SPELLINGS.get(_NUMBER_WORDS.get(w, w), _NUMBER_WORDS.get(w, w)) for w in words]
+    """Lower-case words without punctuation, numbers below 100 spelled out, US spellings."""
+    words = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower().replace("’", "'").replace("-", " "))
+    out: list[str] = []
+    for word in words:
+        out += _spell(word) if word.isdigit() else [_SPELLINGS.get(word, word)]
+    return out
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:
