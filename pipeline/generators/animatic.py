@@ -9,7 +9,7 @@ from ..edit.camera import canvas_size
 from ..edit.sources import ImageMove
 from ..plan import ShotPlan
 from .base import Context, Prepared, make_job
-from .panel import PanelRequest, draw_background, draw_overlay
+from .drawing import PanelRequest, draw_background, draw_overlay
 
 
 class Animatic:

@@ -8,7 +8,7 @@ from ..edit.camera import canvas_size
 from ..edit.sources import ImageMove, Scroll
 from ..plan import ShotPlan
 from .base import Context, Prepared, make_job
-from .panel import draw_credits, draw_text_card, draw_title_card
+from .drawing import draw_credits, draw_text_card, draw_title_card
 
 
 class Cards:

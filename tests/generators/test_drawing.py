@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.generators.panel import (
+from pipeline.generators.drawing import (
     Palette, PanelRequest, draw_background, draw_credits, draw_overlay, draw_text_card, draw_title_card,
     figure_colour, palette,
 )
