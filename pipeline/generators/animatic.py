@@ -14,7 +14,7 @@ from .drawing import PanelRequest, draw_background, draw_overlay
 
 class Animatic:
     name = "animatic"
-    version = "1"
+    version = "2"
 
     def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:
         width, height = canvas_size(ctx.fmt.width, ctx.fmt.height)

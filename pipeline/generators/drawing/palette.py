@@ -75,7 +75,8 @@ _PALETTES: dict[str, dict[str, object]] = {
 _LOCATION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("arena", ("COLOSSEUM", "COLISEUM", "ARENA", "AMPHITHEATRE", "AMPHITHEATER", "STADIUM", "FORUM", "RUINS?")),
     ("water", ("BEACH", "SEA", "OCEAN", "LAKE", "RIVER", "HARBOU?R", "SHORE", "COAST", "PIER", "DOCKS?", "PORT",
-               "BAY", "ISLAND", "SEASIDE", "LAGOON", "BOAT", "SHIP", "DECK")),
+               "BAY", "ISLAND", "SEASIDE", "LAGOON", "BOAT", "SHIP", "DECK", "HEADLAND", "LIGHTHOUSE", "POINT",
+               "CAPE", "QUAY", "WHARF")),
     ("desert", ("DESERT", "DUNES?", "SANDS?", "WASTELAND", "SAHARA", "OASIS")),
     ("mountain", ("MOUNTAINS?", "PEAKS?", "CLIFFS?", "VALLEY", "CANYON", "RIDGE", "SUMMIT", "ALPS", "GLACIER")),
     ("city", ("STREETS?", "CITY", "ROAD", "TOWN", "AVENUE", "ALLEY", "SQUARE", "MARKET", "STATION", "ROOFTOP",
