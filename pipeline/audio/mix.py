@@ -4,7 +4,9 @@ under speech, the whole normalised to a loudness target (measured, not guessed),
 Mixing is one ffmpeg filter graph rather than pydub: pydub holds every sample of every bus in
 Python memory and depends on `audioop`, which Python 3.13 removed; ffmpeg streams the mix and
 measures loudness (EBU R128) itself. Two passes: the mix is rendered and measured, then
-normalised with the measured values (`loudnorm`, linear where the true-peak limit allows).
+brought to the target by one gain change, with a limiter at 4x oversampling (so it catches
+true peaks between samples) holding the peaks under the ceiling. Speech is gently compressed
+first, as a dialogue editor would, so the limiter rarely has work to do.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from ..edit import ffmpeg
 from ..spec import MixSettings
 
 SAMPLE_RATE = 48000
-MIX_VERSION = "2"
-# AAC encoding can overshoot the true peak loudnorm leaves by a few tenths of a dB.
-PEAK_MARGIN = 0.5
+MIX_VERSION = "3"
+# AAC encoding can overshoot the limiter's ceiling by a few tenths of a dB.
+PEAK_MARGIN = 0.7
+OVERSAMPLED = 4 * SAMPLE_RATE
 FORMAT = f"aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
 
 
@@ -96,7 +99,8 @@ def _graph(beds: list[Bed], lines: list[Line], total: float, settings: MixSettin
                        f"asetnsamples=n=480,volume=volume='{envelope}':eval=frame[music]")
         buses.append("[music]")
     if voices:
-        filters.append(f"{''.join(voices)}amix=inputs={len(voices)}:normalize=0:duration=longest[dialogue]")
+        filters.append(f"{''.join(voices)}amix=inputs={len(voices)}:normalize=0:duration=longest,"
+                       "acompressor=threshold=0.125:ratio=3:attack=5:release=80:makeup=1[dialogue]")
         buses.append("[dialogue]")
     filters.append(f"{''.join(buses)}amix=inputs={len(buses)}:normalize=0:duration=longest:dropout_transition=0,"
                    f"atrim=0:{total:.6f},apad=whole_dur={total:.6f}[mix]")
@@ -110,8 +114,7 @@ def _count(inputs: list[str]) -> int:
 def measure(path: Path, settings: MixSettings) -> dict[str, float] | None:
     """EBU R128 measurement of an audio file (loudnorm's first pass); None for silence."""
     stderr = ffmpeg.output(["-i", str(path), "-af",
-                            f"loudnorm=I={settings.loudness}:TP={settings.true_peak - PEAK_MARGIN}:LRA=11:"
-                            "print_format=json",
+                            f"loudnorm=I={settings.loudness}:TP={settings.true_peak}:LRA=11:print_format=json",
                             "-f", "null", "-"], what="loudness measurement")
     found = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
     if not found:
@@ -133,13 +136,11 @@ def mix(beds: list[Bed], lines: list[Line], total_seconds: float, out: Path, set
         if measured is None:  # silence stays silence
             normalise = "anull"
         else:
+            ceiling = 10 ** ((settings.true_peak - PEAK_MARGIN) / 20)
             normalise = (
-                f"loudnorm=I={settings.loudness}:TP={settings.true_peak - PEAK_MARGIN}:LRA=11:"
-                f"measured_I={measured['input_i']}:measured_TP={measured['input_tp']}:"
-                f"measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}:"
-                f"offset={measured['target_offset']}:linear=true,{FORMAT}"
+                f"volume={settings.loudness - measured['input_i']:.3f}dB,aresample={OVERSAMPLED},"
+                f"alimiter=limit={ceiling:.5f}:attack=2:release=80:level=disabled,{FORMAT}"
             )
-        # loudnorm shifts timestamps: renumber them, then pad and trim to the exact length.
         exact = f"asetpts=N/SR/TB,apad=whole_dur={total_seconds:.6f},atrim=0:{total_seconds:.6f}"
         ffmpeg.run(["-i", str(raw), "-af", f"{normalise},{exact}", "-c:a", "aac", "-b:a", "192k",
                     "-ar", str(SAMPLE_RATE), "-ac", "2", "-f", "mp4", str(out)], what="audio loudness")

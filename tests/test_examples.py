@@ -1,0 +1,47 @@
+"""The example projects build (at preview size, to keep the suite fast) into films whose words,
+loudness and length are right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pysubs2
+import pytest
+
+from audio.test_mix import loudness
+from conftest import count_frames
+from pipeline.audio.asr import Recognizer, word_error_rate
+from pipeline.build import build
+from pipeline.plan import spoken_lines
+
+PROJECTS = Path(__file__).resolve().parent.parent / "projects"
+
+
+@pytest.fixture(scope="module")
+def lighthouse(tmp_path_factory):
+    return build(PROJECTS / "lighthouse", renders=tmp_path_factory.mktemp("renders"), preview=True)
+
+
+def test_the_short_film_says_the_words_of_the_script(lighthouse):
+    board = lighthouse.plan.board
+    script = " ".join(text for shot in board.shots for _, text, _ in spoken_lines(shot))
+    heard = Recognizer().transcribe(lighthouse.output).text
+    assert word_error_rate(script, heard) <= 0.10, heard
+
+
+def test_the_short_film_is_on_target(lighthouse):
+    plan = lighthouse.plan
+    assert count_frames(lighthouse.output) == plan.total
+    integrated, peak = loudness(lighthouse.output)
+    assert abs(integrated - plan.board.project.mix.loudness) <= 1.0 and peak <= -1.0
+    cues = pysubs2.load(str(lighthouse.folder / "subtitles.srt"))
+    spoken = [text for shot in plan.board.shots for _, text, _ in spoken_lines(shot)]
+    assert " ".join(e.plaintext.replace("\n", " ") for e in cues) == " ".join(spoken)
+    assert all(a.end <= b.start for a, b in zip(cues, cues[1:]))
+    assert all(len(line) <= 42 for e in cues for line in e.plaintext.splitlines())
+
+
+def test_the_lesson_builds(tmp_path):
+    result = build(PROJECTS / "water-cycle", renders=tmp_path, preview=True)
+    assert count_frames(result.output) == result.plan.total
+    assert sum(s.kind == "shot" for s in result.plan.shots) >= 6
