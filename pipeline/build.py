@@ -20,11 +20,12 @@ from typing import Callable
 
 from . import __version__
 from . import generators as generator_registry
-from .audio.mix import MIX_VERSION, Bed, Line, mix
+from .audio.mix import MIX_VERSION, Bed, Effect, Line, mix
 from .cache import Cache, atomic, remove_stale_temps, why, write_text
 from .edit.ffmpeg import FFmpegError
 from .edit.render import ENCODER_VERSION, concat, render_segment
 from .edit.timeline import Clip, Join, Segment, Timeline
+from .edit.transitions import split
 from .errors import JobError
 from .generators.base import Context, Job, make_job, source_identity
 from .plan import Plan, Spoken, make_plan, spoken_lines
@@ -178,13 +179,17 @@ def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
             length = min(line.frames, shot.frames - line.start)   # `fit: trim` cuts speech at the cut
             if length > 0:
                 lines.append(Line(line.path, float(begin / fmt.fps), float(length / fmt.fps)))
+    effects = effects_on_cut(plan, timeline.starts())
     settings = plan.board.project.mix
     mix_inputs = {"version": MIX_VERSION, "seconds": total_seconds, "settings": settings,
+                  "effects": [{"source": cache.digest(e.path), "start": e.start, "seconds": e.seconds, "gain": e.gain,
+                               "fade_in": e.fade_in, "fade_out_at": e.fade_out_at, "fade_out": e.fade_out}
+                              for e in effects],
                   "beds": [{"source": ident, "start": b.start, "seconds": b.seconds, "gain": b.gain,
                             "fade_in": b.fade_in, "fade_out": b.fade_out, "loop": b.loop} for b, ident in beds],
                   "lines": [{"audio": line.path.stem, "start": line.start, "seconds": line.seconds} for line in lines]}
     mix_job = make_job(cache, "mix", "soundtrack", mix_inputs,
-                       lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings),
+                       lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings, effects),
                        suffix=".m4a", deps=tuple(music_deps))
     jobs.append(mix_job)
 
@@ -209,6 +214,28 @@ def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
                      assemble, suffix=".mp4", deps=tuple(j.id for j in segment_jobs) + (mix_job.id,))
     jobs.append(final)
     return jobs, final
+
+
+def effects_on_cut(plan: Plan, starts: list[int]) -> list[Effect]:
+    """Each shot's sound effects placed on the cut. An effect lasts until its shot's picture is
+    gone: it fades out across a dissolve (or other transition) out of the shot, as the picture
+    does, and stops at a hard cut; one that starts during the transition in fades in with it."""
+    fps = plan.fmt.fps
+    effects = []
+    for i, (shot, cut_in) in enumerate(zip(plan.shots, starts)):
+        after_in = split(plan.shots[i - 1].transition_frames)[1] if i else 0
+        before_out, after_out = split(shot.transition_frames)
+        cut_out = cut_in + shot.frames
+        for path, at, gain in shot.sfx:
+            start = cut_in + at
+            end = cut_out + after_out
+            if start >= end:
+                continue
+            fade_in = max(cut_in + after_in - start, 0) if after_in else 0
+            fade_out_at = max(cut_out - before_out - start, 0)
+            effects.append(Effect(path, float(start / fps), float((end - start) / fps), gain, float(fade_in / fps),
+                                  float(fade_out_at / fps), float((end - start - fade_out_at) / fps) if shot.transition_frames else 0.0))
+    return effects
 
 
 def _segment_job(segment: Segment, fmt, cache: Cache, shot_job: dict[str, str], cues: list) -> Job:

@@ -82,6 +82,7 @@ class ShotPlan:
     cast: tuple[tuple[str, str], ...]   # (name, look) of the characters in the shot
     texts: tuple[tuple[str, str], ...]  # (speaker, text) spoken or shown, in order; "" = narrator
     speech: tuple[SpeechPlan, ...] = ()  # the texts as synthesised audio, placed in the shot
+    sfx: tuple[tuple[Path, int, float], ...] = ()  # (file, frames after the cut-in, gain dB)
     image: Path | None = None
     footage: Footage | None = None
     footage_path: Path | None = None
@@ -282,6 +283,7 @@ def make_plan(board: Storyboard, preview: bool = False,
             negative=project.negative, action=shot.prompt, seed=seed, frames=frames, head=0, tail=0,
             camera=camera, transition=transition.name, transition_frames=transition_frames, cast=cast, texts=texts,
             speech=placed,
+            sfx=tuple((resolve_asset(board.root, e.file), round(Fraction(str(e.at)) * fps), e.gain) for e in shot.sfx),
             image=resolve_asset(board.root, shot.image) if shot.image else None,
             footage=shot.footage,
             footage_path=resolve_asset(board.root, shot.footage.file) if shot.footage else None,

@@ -94,6 +94,16 @@ class Footage:
 
 
 @dataclass(frozen=True)
+class SoundEffect:
+    """A sound effect in a shot, `at` seconds after the shot cuts in."""
+
+    file: str
+    at: float = 0.0
+    gain: float = 0.0
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
 class GeneratorSpec:
     """A generator by name and its options (e.g. model, steps for diffusers)."""
 
@@ -156,6 +166,7 @@ class Shot:
     cast: tuple[str, ...] | None = None
     generator: GeneratorSpec | None = None
     fit: str | None = None    # "trim": an explicit duration may cut the shot's speech short
+    sfx: tuple[SoundEffect, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     auto_id: bool = False
     loc: Loc = Loc("", 0)
@@ -324,6 +335,8 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
                 check_asset(shot.image, shot.at("image"), "image")
             if shot.footage:
                 check_asset(shot.footage.file, shot.footage.loc, "footage")
+            for effect in shot.sfx:
+                check_asset(effect.file, effect.loc, "sound effect")
             sources = [k for k, v in (("image", shot.image), ("footage", shot.footage), ("title", shot.title)) if v]
             if len(sources) > 1:
                 problems.append(shot.loc.problem(f"shot '{shot.id}' has both {' and '.join(sources)}; give one"))

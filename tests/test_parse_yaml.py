@@ -169,3 +169,15 @@ def test_subtitles_off_and_on_read_as_modes_not_booleans(project):
     assert load(project("subtitles: burn\nscenes: [{shots: [a]}]", "b")).project.subtitles == "burn"
     found = problems(project("subtitles: loud\nscenes: [{shots: [a]}]", "c"))
     assert found[0].endswith(":1: unknown subtitles mode 'loud'; one of: sidecar, burn, off")
+
+
+def test_sound_effects_are_read_and_checked(project):
+    path = project("""
+        scenes:
+          - shots:
+              - {id: a, prompt: a door, sfx: [{file: door.wav, at: 0.5, gain: -3}, {at: 1}]}
+    """)
+    assert sorted(problems(path)) == sorted([
+        f"{path}:3: a sound effect needs a 'file'",
+        f"{path}:3: sound effect 'door.wav' not found (looked in {path.parent})",
+    ])

@@ -49,6 +49,21 @@ class Line:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Effect:
+    """A sound effect on the cut: plays from `start` for at most `seconds`; fades in over
+    `fade_in` and out over `fade_out` from `fade_out_at` (seconds into the effect), so effects
+    cross-fade where the picture dissolves."""
+
+    path: Path
+    start: float
+    seconds: float
+    gain: float = 0.0
+    fade_in: float = 0.0
+    fade_out_at: float = 0.0
+    fade_out: float = 0.0
+
+
 def duck_envelope(speech: list[tuple[float, float]], settings: MixSettings) -> str:
     """A volume expression in `t`: 1 without speech, the duck depth under speech, with ramps."""
     attack, release = max(settings.attack, 0.01), max(settings.release, 0.01)
@@ -66,10 +81,11 @@ def duck_envelope(speech: list[tuple[float, float]], settings: MixSettings) -> s
     return f"1-{depth:.4f}*({terms})"
 
 
-def _graph(beds: list[Bed], lines: list[Line], total: float, settings: MixSettings) -> tuple[list[str], str]:
+def _graph(beds: list[Bed], lines: list[Line], effects: list[Effect], total: float,
+           settings: MixSettings) -> tuple[list[str], str]:
     inputs: list[str] = []
     filters: list[str] = []
-    music, voices = [], []
+    music, voices, sounds = [], [], []
     for bed in beds:
         n = _count(inputs)
         if bed.loop:
@@ -90,6 +106,16 @@ def _graph(beds: list[Bed], lines: list[Line], total: float, settings: MixSettin
         filters.append(f"[{n}:a]{FORMAT},atrim=0:{line.seconds:.6f},asetpts=N/SR/TB"
                        + (f",adelay={delay}:all=1" if delay else "") + f"[v{n}]")
         voices.append(f"[v{n}]")
+    for effect in effects:
+        n = _count(inputs)
+        inputs += ["-i", str(effect.path)]
+        delay = round(effect.start * 1000)
+        filters.append(
+            f"[{n}:a]{FORMAT},atrim=0:{effect.seconds:.6f},asetpts=N/SR/TB,volume={effect.gain:.2f}dB"
+            + (f",afade=t=in:d={effect.fade_in:.4f}" if effect.fade_in > 0 else "")
+            + (f",afade=t=out:st={effect.fade_out_at:.4f}:d={effect.fade_out:.4f}" if effect.fade_out > 0 else "")
+            + (f",adelay={delay}:all=1" if delay else "") + f"[e{n}]")
+        sounds.append(f"[e{n}]")
     silence = _count(inputs)
     inputs += ["-f", "lavfi", "-t", f"{total:.6f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
     buses = [f"[{silence}:a]"]
@@ -102,6 +128,9 @@ def _graph(beds: list[Bed], lines: list[Line], total: float, settings: MixSettin
         filters.append(f"{''.join(voices)}amix=inputs={len(voices)}:normalize=0:duration=longest,"
                        "acompressor=threshold=0.125:ratio=3:attack=5:release=80:makeup=1[dialogue]")
         buses.append("[dialogue]")
+    if sounds:
+        filters.append(f"{''.join(sounds)}amix=inputs={len(sounds)}:normalize=0:duration=longest[effects]")
+        buses.append("[effects]")
     filters.append(f"{''.join(buses)}amix=inputs={len(buses)}:normalize=0:duration=longest:dropout_transition=0,"
                    f"atrim=0:{total:.6f},apad=whole_dur={total:.6f}[mix]")
     return inputs, ";".join(filters)
@@ -125,9 +154,10 @@ def measure(path: Path, settings: MixSettings) -> dict[str, float] | None:
     return {k: float(v) for k, v in values.items() if k.startswith("input_") or k == "target_offset"}
 
 
-def mix(beds: list[Bed], lines: list[Line], total_seconds: float, out: Path, settings: MixSettings = MixSettings()) -> None:
-    """Mix music and speech into an AAC track exactly `total_seconds` long, at the loudness target."""
-    inputs, graph = _graph(beds, lines, total_seconds, settings)
+def mix(beds: list[Bed], lines: list[Line], total_seconds: float, out: Path, settings: MixSettings = MixSettings(),
+        effects: list[Effect] = ()) -> None:
+    """Mix music, speech and effects into an AAC track exactly `total_seconds` long, at the loudness target."""
+    inputs, graph = _graph(beds, lines, list(effects), total_seconds, settings)
     raw = out.with_name(out.stem + ".mix.wav")
     try:
         ffmpeg.run([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "pcm_f32le",

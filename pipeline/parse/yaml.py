@@ -18,7 +18,7 @@ import yaml
 from ..errors import Problem, StoryboardError, did_you_mean, one_of
 from ..spec import (
     MUSIC_GENERATORS, SUBTITLE_MODES, AudioCue, Character, Footage, GeneratorSpec, Heading, Line,
-    Loc, MixSettings, Pacing, Project, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
+    Loc, MixSettings, Pacing, Project, SoundEffect, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
 )
 
 PROJECT_KEYS = (
@@ -29,8 +29,9 @@ PROJECT_KEYS = (
 SCENE_KEYS = ("heading", "shots", "camera", "transition", "generator", "metadata")
 SHOT_KEYS = (
     "id", "prompt", "camera", "duration", "narration", "lines", "transition", "image", "footage",
-    "title", "continuity", "seed", "cast", "generator", "fit", "metadata",
+    "title", "continuity", "seed", "cast", "generator", "fit", "sfx", "metadata",
 )
+SFX_KEYS = ("file", "at", "gain")
 CHARACTER_KEYS = ("look", "voice")
 VOICE_KEYS = ("model", "speaker", "rate", "pitch", "gain")
 MUSIC_KEYS = ("file", "generate", "gain", "fade_in", "fade_out", "start", "end", "loop")
@@ -348,6 +349,25 @@ def _lines(r: _Reader, node: Node | None) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+def _sfx(r: _Reader, node: Node | None) -> tuple[SoundEffect, ...]:
+    if node is None or node.value is None:
+        return ()
+    effects = []
+    for item in node.value if isinstance(node.value, list) else [node]:
+        if isinstance(item.value, str):
+            effects.append(SoundEffect(file=item.value.strip(), loc=r.loc(item)))
+            continue
+        keys = r.mapping(item, SFX_KEYS, "sound effect")
+        if "file" not in keys:
+            r.problem(item, "a sound effect needs a 'file'")
+            continue
+        effects.append(SoundEffect(file=r.text(keys["file"], "sound effect file"),
+                                   at=r.number(keys.get("at"), "sound effect at in seconds", 0.0, minimum=0),
+                                   gain=r.number(keys.get("gain"), "sound effect gain in dB", 0.0),
+                                   loc=r.loc(item)))
+    return tuple(effects)
+
+
 def _footage(r: _Reader, node: Node | None) -> Footage | None:
     if node is None or node.value is None:
         return None
@@ -398,6 +418,7 @@ def _shot(r: _Reader, node: Node, taken: set[str]) -> Shot:
         cast=cast,
         generator=_generator(r, keys.get("generator")),
         fit=r.choice(keys.get("fit"), "fit", FITS, "") or None,
+        sfx=_sfx(r, keys.get("sfx")),
         metadata=MappingProxyType(r.plain(keys.get("metadata")) or {}),
         auto_id=not explicit_id,
         loc=r.loc(node),

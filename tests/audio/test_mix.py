@@ -84,3 +84,40 @@ def test_the_duck_envelope_ramps_and_merges():
     assert abs(20 * np.log10(value(2.2)) + 12) < 0.01      # held between the merged lines
     assert 10 ** (-12 / 20) < value(3.25) < 1.0             # releasing
     assert abs(value(5.0) - 1.0) < 1e-6
+
+
+def test_sound_effects_play_on_their_shot_and_crossfade_at_a_dissolve(tmp_path):
+    from conftest import solid_png, write_project
+    from pipeline.build import build
+
+    folder = tmp_path / "sfx"
+    solid_png(folder / "black.png", (0, 0, 0))
+    t = np.arange(5 * 48000) / 48000
+    write_wav(folder / "hum.wav", (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+    write_wav(folder / "bell.wav", (0.3 * np.sin(2 * np.pi * 880 * t[:48000])).astype(np.float32))
+    write_project(folder, """
+        title_card: false
+        speech: false
+        fps: 24
+        size: 64x36
+        scenes:
+          - shots:
+              - {id: a, image: black.png, duration: 2, sfx: [{file: hum.wav, at: 0.5}],
+                 transition: {name: dissolve, duration: 1}}
+              - {id: b, image: black.png, duration: 2, sfx: [{file: bell.wav, at: 1.0, gain: -6}]}
+              - {id: c, image: black.png, duration: 1}
+    """)
+    audio = audio_samples(build(folder, renders=tmp_path / "renders").output)[:, 0]
+
+    def level(start, end, hz):
+        window = audio[round(start * 48000):round(end * 48000)]
+        spectrum = np.abs(np.fft.rfft(window))
+        freqs = np.fft.rfftfreq(len(window), 1 / 48000)
+        return spectrum[(freqs > hz * 0.9) & (freqs < hz * 1.1)].sum() / len(window)
+
+    assert level(0.0, 0.45, 220) < 0.01 * level(0.6, 1.4, 220)     # the hum starts at 0.5 s
+    full = level(0.6, 1.4, 220)
+    assert 0.2 * full < level(1.9, 2.1, 220) < 0.8 * full          # half faded at the cut
+    assert level(2.55, 2.95, 220) < 0.01 * full                     # gone once shot a's picture is
+    assert level(2.55, 2.95, 880) < 0.01 * level(3.05, 3.9, 880)   # the bell rings at b's 1.0 s
+    assert level(4.05, 5.0, 880) < 0.01 * level(3.05, 3.9, 880)    # and stops at the hard cut into c
