@@ -22,15 +22,15 @@ from . import __version__
 from . import generators as generator_registry
 from .audio.mix import MIX_VERSION, Bed, Effect, Line, mix
 from .cache import Cache, atomic, remove_stale_temps, why, write_text
-from .edit.ffmpeg import FFmpegError
+from .edit.ffmpeg import FFmpegError, probe
 from .edit.render import ENCODER_VERSION, concat, render_segment
 from .edit.timeline import Clip, Join, Segment, Timeline
 from .edit.transitions import split
-from .errors import JobError
+from .errors import JobError, StoryboardError
 from .generators.base import Context, Job, make_job, source_identity
 from .plan import Plan, Spoken, make_plan, spoken_lines
-from .spec import Storyboard
 from .parse import load
+from .spec import Storyboard, resolve_asset
 from . import subtitles as subs
 
 
@@ -178,7 +178,7 @@ def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
             begin = start + line.start
             length = min(line.frames, shot.frames - line.start)   # `fit: trim` cuts speech at the cut
             if length > 0:
-                lines.append(Line(line.path, float(begin / fmt.fps), float(length / fmt.fps)))
+                lines.append(Line(line.path, float(begin / fmt.fps), float(length / fmt.fps), line.offset))
     effects = effects_on_cut(plan, timeline.starts())
     settings = plan.board.project.mix
     mix_inputs = {"version": MIX_VERSION, "seconds": total_seconds, "settings": settings,
@@ -187,7 +187,8 @@ def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
                               for e in effects],
                   "beds": [{"source": ident, "start": b.start, "seconds": b.seconds, "gain": b.gain,
                             "fade_in": b.fade_in, "fade_out": b.fade_out, "loop": b.loop} for b, ident in beds],
-                  "lines": [{"audio": line.path.stem, "start": line.start, "seconds": line.seconds} for line in lines]}
+                  "lines": [{"audio": cache.digest(line.path), "start": line.start, "seconds": line.seconds,
+                             "offset": line.offset} for line in lines]}
     mix_job = make_job(cache, "mix", "soundtrack", mix_inputs,
                        lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings, effects),
                        suffix=".m4a", deps=tuple(music_deps))
@@ -271,7 +272,7 @@ def speech_jobs(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Job]:
     jobs: dict[tuple[str, str], Job] = {}
     for shot in board.shots:
         for who, text, _ in spoken_lines(shot):
-            if (who, text) in jobs:
+            if (who, text) in jobs or (who == "" and board.project.voiceover):
                 continue
             voice = tts.voice_for(board, who)
             model = tts.find_model(voice.model, board.root)
@@ -309,10 +310,57 @@ def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool 
         return make_plan(board, preview=preview), []
     jobs = speech_jobs(board, cache)
     aligned = {key: alignment_job(cache, job) for key, job in jobs.items()}
-    results = execute([*jobs.values(), *aligned.values()], cache, force=force, workers=workers, progress=progress)
+    recording = _transcript_job(board, cache) if board.project.voiceover else None
+    results = execute([*jobs.values(), *aligned.values(), *([recording] if recording else [])], cache,
+                      force=force, workers=workers, progress=progress)
     speech = {key: Spoken(job.output, wav_seconds(job.output), read_words(aligned[key].output))
               for key, job in jobs.items()}
+    if recording is not None:
+        speech.update(_narration_from_recording(board, recording))
     return make_plan(board, preview=preview, speech=speech), results
+
+
+def _transcript_job(board: Storyboard, cache: Cache) -> Job:
+    """Recognise a voice-over recording once (cached by its content): words and their times."""
+    from .audio.asr import Recognizer
+
+    voiceover = board.project.voiceover
+    path = resolve_asset(board.root, voiceover.file)
+    try:
+        readable = probe(path).audio_codec is not None
+    except FFmpegError:
+        readable = False
+    if not readable:
+        raise StoryboardError([voiceover.loc.problem(f"voice-over '{voiceover.file}' is not a readable audio file")])
+
+    def run(out: Path) -> None:
+        if not _recognizers:
+            _recognizers.append(Recognizer())
+        transcript = _recognizers[0].transcribe(path)
+        out.write_text(json.dumps({"seconds": transcript.seconds,
+                                   "words": [[w.text, round(w.start, 3), round(w.end, 3)] for w in transcript.words]}),
+                       encoding="utf-8")
+
+    return make_job(cache, "transcript", f"voice-over {voiceover.file}",
+                    {"recording": cache.digest(path), "asr": "faster-whisper-tiny.en-1"}, run, suffix=".json")
+
+
+def _narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[str, str], Spoken]:
+    """Each shot's narration as its slice of the voice-over."""
+    from .audio.voiceover import AlignmentError, HeardWord, align
+
+    voiceover = board.project.voiceover
+    path = resolve_asset(board.root, voiceover.file)
+    data = json.loads(recording.output.read_text(encoding="utf-8"))
+    heard = [HeardWord(text, start, end) for text, start, end in data["words"]]
+    narrations = [shot.narration for shot in board.shots if shot.narration]
+    try:
+        slices = align(narrations, heard, data["seconds"])
+    except AlignmentError as error:
+        raise StoryboardError([voiceover.loc.problem(f"voice-over '{voiceover.file}': {error}")]) from None
+    return {("", text): Spoken(path, piece.end - piece.start, tuple((w.start, w.end) for w in piece.words),
+                               offset=piece.start, recorded=True, text=piece.text)
+            for text, piece in zip(narrations, slices)}
 
 
 _recognizers: list = []

@@ -41,11 +41,18 @@ TITLE_TRANSITION = ("fade-black", 1.0)
 
 @dataclass(frozen=True)
 class Spoken:
-    """A synthesised line of speech: its audio file and how long it lasts."""
+    """A line of speech: its audio, how long it lasts, and when its words are heard.
+
+    Synthesised lines are whole files. Narration from a recorded voice-over is a slice of the
+    recording starting `offset` seconds in; `text` is then what the recording says.
+    """
 
     path: Path
     seconds: float
-    words: tuple[tuple[float, float], ...] = ()   # when each word is heard, seconds into the audio
+    words: tuple[tuple[float, float], ...] = ()   # when each word is heard, seconds into the line
+    offset: float = 0.0
+    recorded: bool = False
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class SpeechPlan:
     frames: int
     path: Path
     words: tuple[tuple[float, float], ...] = ()
+    offset: float = 0.0      # seconds into `path` where the line begins
+    recorded: bool = False   # a slice of a voice-over: the shot is cut to it, no lead-in or tail
 
 
 @dataclass(frozen=True)
@@ -261,7 +270,8 @@ def make_plan(board: Storyboard, preview: bool = False,
         else:
             seed = seed_of.setdefault(group, derive_seed(project.seed, group))
         placed = _place_speech(shot, speech, pacing, fps) if speech is not None else ()
-        needed = (max(p.start + p.frames for p in placed) + round(Fraction(str(pacing.tail)) * fps)) if placed else 0
+        tail = round(Fraction(str(pacing.tail)) * fps)
+        needed = max((p.start + p.frames + (0 if p.recorded else tail) for p in placed), default=0)
         footage_frames = _footage_frames(shot, board, fps, problems) if shot.footage is not None else 0
         if shot.duration is not None:
             frames = _frames(shot.duration, fps)
@@ -271,6 +281,8 @@ def make_plan(board: Storyboard, preview: bool = False,
                     f"{float(needed / fps):.2f} s (with lead-in and tail); lengthen it or add 'fit: trim'"))
         elif shot.footage is not None:
             frames = max(footage_frames, needed)
+        elif placed and placed[0].recorded:
+            frames = needed          # a voice-over shot spans its words, so the voice runs on unbroken
         elif speech is not None:
             floor = _frames(pacing.min_duration, fps)
             shown = reading_frames([shot.title]) if shot.title else floor
@@ -325,9 +337,14 @@ def _place_speech(shot: Shot, speech: Mapping[tuple[str, str], Spoken], pacing, 
     for speaker, text, dual in spoken_lines(shot):
         audio = speech[(speaker, text)]
         length = math.ceil(Fraction(str(audio.seconds)) * fps)
+        if audio.recorded:  # the recording runs on from shot to shot: no lead-in, no gap
+            at, gap_after = 0, 0
+        else:
+            gap_after = gap
         start = placed[-1].start if dual and placed else at
-        placed.append(SpeechPlan(speaker, text, start, length, audio.path, audio.words))
-        at = max(at, start + length + gap)
+        placed.append(SpeechPlan(speaker, audio.text or text, start, length, audio.path, audio.words,
+                                 audio.offset, audio.recorded))
+        at = max(at, start + length + gap_after)
     return tuple(placed)
 
 

@@ -128,6 +128,15 @@ class AudioCue:
 
 
 @dataclass(frozen=True)
+class VoiceOver:
+    """A recorded narration that the pictures follow: each shot's `narration` finds its words
+    in the recording, and the shot lasts as long as they do."""
+
+    file: str
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
 class Pacing:
     """How long shots last when the writer gives no duration."""
 
@@ -219,6 +228,7 @@ class Project:
     credits: tuple[tuple[str, tuple[str, ...]], ...] = ()
     narrator: Voice = Voice()
     speech: bool = True       # synthesise narration and dialogue (false: subtitles only)
+    voiceover: VoiceOver | None = None
     pacing: Pacing = Pacing()
     mix: MixSettings = MixSettings()
     metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
@@ -317,6 +327,8 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
     for cue in board.music:
         if cue.file:
             check_asset(cue.file, cue.loc, "music file")
+    if project.voiceover:
+        check_asset(project.voiceover.file, project.voiceover.loc, "voice-over")
     for scene in board.scenes:
         check_generator(scene.generator)
         check_camera(scene.camera, scene.loc)

@@ -45,3 +45,13 @@ def test_the_lesson_builds(tmp_path):
     result = build(PROJECTS / "water-cycle", renders=tmp_path, preview=True)
     assert count_frames(result.output) == result.plan.total
     assert sum(s.kind == "shot" for s in result.plan.shots) >= 6
+
+
+def test_the_voice_over_lesson_follows_its_recording(tmp_path):
+    result = build(PROJECTS / "water-cycle" / "water-cycle-voiceover.yaml", renders=tmp_path, preview=True)
+    assert count_frames(result.output) == result.plan.total
+    narrated = [s for s in result.plan.shots if s.speech]
+    assert len(narrated) == 6 and all(s.speech[0].recorded for s in narrated)
+    # the recording's own words ("Every single drop") are the subtitles, not the script's
+    cues = pysubs2.load(str(result.folder / "subtitles.srt"))
+    assert cues[0].plaintext.lower().startswith("every single drop")

@@ -42,11 +42,13 @@ class Bed:
 
 @dataclass(frozen=True)
 class Line:
-    """A line of speech placed on the cut: `path` plays from `start`, cut off after `seconds`."""
+    """A line of speech placed on the cut: `path`, from `offset` seconds in, plays from `start`
+    for `seconds`."""
 
     path: Path
     start: float
     seconds: float
+    offset: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def _graph(beds: list[Bed], lines: list[Line], effects: list[Effect], total: flo
         n = _count(inputs)
         inputs += ["-i", str(line.path)]
         delay = round(line.start * 1000)
-        filters.append(f"[{n}:a]{FORMAT},atrim=0:{line.seconds:.6f},asetpts=N/SR/TB"
+        filters.append(f"[{n}:a]{FORMAT},atrim={line.offset:.6f}:{line.offset + line.seconds:.6f},asetpts=N/SR/TB"
                        + (f",adelay={delay}:all=1" if delay else "") + f"[v{n}]")
         voices.append(f"[v{n}]")
     for effect in effects:

@@ -18,12 +18,13 @@ import yaml
 from ..errors import Problem, StoryboardError, did_you_mean, one_of
 from ..spec import (
     MUSIC_GENERATORS, SUBTITLE_MODES, AudioCue, Character, Footage, GeneratorSpec, Heading, Line,
-    Loc, MixSettings, Pacing, Project, SoundEffect, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
+    Loc, MixSettings, Pacing, Project, SoundEffect, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
 )
 
 PROJECT_KEYS = (
     "title", "fps", "size", "seed", "style", "negative", "generator", "camera", "transition",
-    "subtitles", "title_card", "credits", "cast", "narrator", "speech", "music", "mix", "pacing", "scenes",
+    "subtitles", "title_card", "credits", "cast", "narrator", "speech", "voiceover", "music", "mix", "pacing",
+    "scenes",
     "metadata",
 )
 SCENE_KEYS = ("heading", "shots", "camera", "transition", "generator", "metadata")
@@ -38,6 +39,7 @@ MUSIC_KEYS = ("file", "generate", "gain", "fade_in", "fade_out", "start", "end",
 FOOTAGE_KEYS = ("file", "in", "out")
 TRANSITION_KEYS = ("name", "duration")
 PACING_KEYS = ("words_per_minute", "min_duration", "lead_in", "tail", "line_gap")
+VOICEOVER_KEYS = ("file",)
 MIX_KEYS = ("loudness", "true_peak", "duck", "attack", "release")
 FITS = ("trim",)
 TITLE_CARD_KEYS = ("duration",)
@@ -368,6 +370,18 @@ def _sfx(r: _Reader, node: Node | None) -> tuple[SoundEffect, ...]:
     return tuple(effects)
 
 
+def _voiceover(r: _Reader, node: Node | None) -> VoiceOver | None:
+    if node is None or node.value is None:
+        return None
+    if isinstance(node.value, str):
+        return VoiceOver(file=node.value.strip(), loc=r.loc(node))
+    keys = r.mapping(node, VOICEOVER_KEYS, "voiceover")
+    if "file" not in keys:
+        r.problem(node, "voiceover needs a 'file' (the recording)")
+        return None
+    return VoiceOver(file=r.text(keys["file"], "voiceover file"), loc=r.loc(keys["file"]))
+
+
 def _footage(r: _Reader, node: Node | None) -> Footage | None:
     if node is None or node.value is None:
         return None
@@ -489,6 +503,7 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
             line_gap=r.number(pacing_keys.get("line_gap"), "line_gap in seconds", defaults.line_gap, minimum=0),
         ),
         speech=r.boolean(keys.get("speech"), "speech", True),
+        voiceover=_voiceover(r, keys.get("voiceover")),
         mix=MixSettings(
             loudness=r.number(mix_keys.get("loudness"), "mix loudness in LUFS", mix_defaults.loudness),
             true_peak=r.number(mix_keys.get("true_peak"), "mix true_peak in dBTP", mix_defaults.true_peak),

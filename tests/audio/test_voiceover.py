@@ -1,0 +1,100 @@
+"""Voice-over projects: the pictures follow a recorded narration."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import pysubs2
+import pytest
+
+from conftest import solid_png, write_project
+from pipeline.audio.ambient import write_wav
+from pipeline.audio.tts import Speaker, find_model
+from pipeline.audio.voiceover import AlignmentError, HeardWord, align
+from pipeline.build import build
+from pipeline.errors import StoryboardError
+from pipeline.spec import Voice
+
+
+def words(text: str, start: float = 0.0, step: float = 0.4) -> list[HeardWord]:
+    return [HeardWord(w, start + n * step, start + n * step + 0.3) for n, w in enumerate(text.split())]
+
+
+def test_narration_is_found_despite_small_departures():
+    heard = words("every single drop of water is on a journey") + words("it starts with 40 clouds", 5.0)
+    slices = align(["Every drop of water is on a journey.", "It starts with forty clouds."], heard, 8.0)
+    first, second = slices
+    assert first.start == pytest.approx(0.0) and first.text == "every single drop of water is on a journey"
+    assert first.end == pytest.approx((3.5 + 5.0) / 2)           # halfway through the pause
+    assert second.start == first.end and second.end == pytest.approx(6.9 + 0.8)
+    assert second.words[0].start == pytest.approx(5.0 - first.end)   # relative to its slice
+    assert first.found == 8 and second.found == 5
+
+
+def test_a_recording_that_does_not_say_the_narration():
+    with pytest.raises(AlignmentError, match="no speech found"):
+        align(["Hello there."], [], 3.0)
+    with pytest.raises(AlignmentError, match="does not match the narration: 0 of 4"):
+        align(["Completely different words here."], words("nothing alike at all"), 3.0)
+
+
+def record(path: Path, paragraphs: list[str]) -> None:
+    """Synthesise a one-take recording with pauses between paragraphs, as a test voice-over."""
+    speaker, model = Speaker(), find_model("joe", path.parent)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(48000)
+        for n, text in enumerate(paragraphs):
+            clip = path.with_name(f"p{n}.wav")
+            speaker.speak(text, Voice(), model, clip)
+            with wave.open(str(clip), "rb") as handle:
+                out.writeframes(b"\0\0" * 36000 + handle.readframes(handle.getnframes()))
+
+
+BOARD = """
+title_card: false
+fps: 12
+size: 64x36
+voiceover: narration.wav
+scenes:
+  - shots:
+      - {id: one, image: red.png, narration: "The sun heats the sea."}
+      - {id: two, image: blue.png, narration: "Water rises into the air as vapour."}
+"""
+
+
+def test_shots_follow_the_recording_and_subtitles_say_what_was_said(tmp_path):
+    folder = tmp_path / "lesson"
+    solid_png(folder / "red.png", (200, 0, 0))
+    solid_png(folder / "blue.png", (0, 0, 200))
+    record(folder / "narration.wav", ["The sun heats the sea.", "Then water rises into the air as vapour."])
+    write_project(folder, BOARD)
+    result = build(folder, renders=tmp_path / "renders")
+    one, two = result.plan.shots
+    assert one.speech[0].recorded and two.speech[0].recorded
+    # the second shot cuts in during the pause before its words, and spans them
+    second_words = two.speech[0].words
+    assert second_words and 0 < second_words[0][0] < 1.0
+    assert two.frames == pytest.approx(two.speech[0].frames, abs=1)
+    cues = pysubs2.load(str(result.folder / "subtitles.srt"))
+    said = " ".join(e.plaintext.replace("\n", " ") for e in cues).lower()
+    assert "then water rises" in said                     # the recording's words, not the script's
+    assert cues[1].start >= one.frames / 12 * 1000 - 1
+
+
+def test_a_silent_or_unreadable_voice_over_is_an_input_error(tmp_path):
+    folder = tmp_path / "silent"
+    solid_png(folder / "red.png", (200, 0, 0))
+    solid_png(folder / "blue.png", (0, 0, 200))
+    write_wav(folder / "narration.wav", np.zeros((48000 * 2, 2), np.float32))
+    path = write_project(folder, BOARD)
+    with pytest.raises(StoryboardError) as caught:
+        build(folder, renders=tmp_path / "renders")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:4: voice-over 'narration.wav': no speech found in the recording"]
+    (folder / "narration.wav").write_bytes(b"not audio")
+    with pytest.raises(StoryboardError) as caught:
+        build(folder, renders=tmp_path / "renders")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:4: voice-over 'narration.wav' is not a readable audio file"]
