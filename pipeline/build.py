@@ -15,6 +15,7 @@ import time
 import wave
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -285,16 +286,20 @@ def speech_jobs(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Job]:
     return jobs
 
 
-_speakers: list = []
-
-
+@lru_cache(maxsize=1)
 def _speaker():
     """One Speaker per process, so each voice model loads once however many builds run."""
-    if not _speakers:
-        from .audio.tts import Speaker
+    from .audio.tts import Speaker
 
-        _speakers.append(Speaker())
-    return _speakers[0]
+    return Speaker()
+
+
+@lru_cache(maxsize=1)
+def _recognizer():
+    """One speech recogniser per process (the model loads on first use)."""
+    from .audio.asr import Recognizer
+
+    return Recognizer()
 
 
 def wav_seconds(path: Path) -> float:
@@ -322,8 +327,6 @@ def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool 
 
 def _transcript_job(board: Storyboard, cache: Cache) -> Job:
     """Recognise a voice-over recording once (cached by its content): words and their times."""
-    from .audio.asr import Recognizer
-
     voiceover = board.project.voiceover
     path = resolve_asset(board.root, voiceover.file)
     try:
@@ -334,9 +337,7 @@ def _transcript_job(board: Storyboard, cache: Cache) -> Job:
         raise StoryboardError([voiceover.loc.problem(f"voice-over '{voiceover.file}' is not a readable audio file")])
 
     def run(out: Path) -> None:
-        if not _recognizers:
-            _recognizers.append(Recognizer())
-        transcript = _recognizers[0].transcribe(path)
+        transcript = _recognizer().transcribe(path)
         out.write_text(json.dumps({"seconds": transcript.seconds,
                                    "words": [[w.text, round(w.start, 3), round(w.end, 3)] for w in transcript.words]}),
                        encoding="utf-8")
@@ -347,12 +348,13 @@ def _transcript_job(board: Storyboard, cache: Cache) -> Job:
 
 def _narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[str, str], Spoken]:
     """Each shot's narration as its slice of the voice-over."""
-    from .audio.voiceover import AlignmentError, HeardWord, align
+    from .audio.asr import Word
+    from .audio.voiceover import AlignmentError, align
 
     voiceover = board.project.voiceover
     path = resolve_asset(board.root, voiceover.file)
     data = json.loads(recording.output.read_text(encoding="utf-8"))
-    heard = [HeardWord(text, start, end) for text, start, end in data["words"]]
+    heard = [Word(text, start, end) for text, start, end in data["words"]]
     narrations = [shot.narration for shot in board.shots if shot.narration]
     try:
         slices = align(narrations, heard, data["seconds"])
@@ -363,17 +365,10 @@ def _narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[s
             for text, piece in zip(narrations, slices)}
 
 
-_recognizers: list = []
-
-
 def alignment_job(cache: Cache, voice: Job) -> Job:
     """When each word of a synthesised line is spoken, recognised from its audio (JSON)."""
     def run(out: Path) -> None:
-        from .audio.asr import Recognizer
-
-        if not _recognizers:
-            _recognizers.append(Recognizer())
-        transcript = _recognizers[0].transcribe(voice.output)
+        transcript = _recognizer().transcribe(voice.output)
         words = [[round(w.start, 3), round(w.end, 3)] for w in transcript.words]
         out.write_text(json.dumps({"words": words, "text": transcript.text}), encoding="utf-8")
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
 import pysubs2
+
+from .cache import write_text
 
 __all__ = [
     "Cue", "split_text", "place_cues", "frames_to_ms",
@@ -422,31 +423,15 @@ def _plain_events(cues: Sequence[Cue], fps: Fraction, escape_html: bool) -> pysu
     return subs
 
 
-def _write_atomic(path: PathLike, text: str) -> None:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def write_srt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
     """Write the cues as a SubRip (.srt) file, UTF-8, numbered in time order, times round(frame * 1000 / fps) ms."""
     # keep_ssa_tags: pass the text through verbatim (only \N becomes a line break); there is no styling.
-    _write_atomic(path, _plain_events(cues, fps, escape_html=False).to_string("srt", keep_ssa_tags=True))
+    write_text(Path(path), _plain_events(cues, fps, escape_html=False).to_string("srt", keep_ssa_tags=True))
 
 
 def write_vtt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
     """Write the cues as a WebVTT (.vtt) file, UTF-8, with &, < and > escaped as the format requires."""
-    _write_atomic(path, _plain_events(cues, fps, escape_html=True).to_string("vtt", keep_ssa_tags=True))
+    write_text(Path(path), _plain_events(cues, fps, escape_html=True).to_string("vtt", keep_ssa_tags=True))
 
 
 # Bump when the look of burned-in subtitles changes, so cached segments are redrawn.
@@ -490,4 +475,4 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
         text = _protect_backslashes(cue.text).replace("{", "(").replace("}", ")")
         subs.append(pysubs2.SSAEvent(start=_ass_ms(first, fps), end=_ass_ms(stop, fps),
                                      text=text.replace("\n", r"\N"), name=cue.speaker))
-    _write_atomic(path, subs.to_string("ass"))
+    write_text(Path(path), subs.to_string("ass"))

@@ -31,12 +31,12 @@ detunes, the LFO rates and the phases a little.
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 import wave
 from pathlib import Path
 
 import numpy as np
+
+from ..cache import atomic
 
 __all__ = ["KEYS", "MOODS", "ambient_pad", "write_wav"]
 
@@ -303,8 +303,8 @@ def ambient_pad(seconds: float, sample_rate: int = 48000, seed: int = 0, key: st
 def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int = 48000) -> None:
     """Write `samples` (float, (n, 2) stereo, or (n,) mono which is duplicated) as a 16-bit PCM stereo WAV.
 
-    Values are clipped to [-1, 1]. The file is written under a temporary name in the same folder
-    and moved into place with `os.replace`, so an interrupted write never leaves a file at `path`.
+    Values are clipped to [-1, 1]. Written atomically (`cache.atomic`): an interrupted write never
+    leaves a file at `path`.
     """
     path = Path(path)
     data = np.asarray(samples, dtype=np.float64)
@@ -315,18 +315,8 @@ def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int = 48000) -
     if data.shape[1] == 1:
         data = np.repeat(data, 2, axis=1)
     pcm = np.round(np.clip(np.nan_to_num(data), -1.0, 1.0) * 32767.0).astype("<i2")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with wave.open(fh, "wb") as wav:
-                wav.setnchannels(2)
-                wav.setsampwidth(2)
-                wav.setframerate(int(sample_rate))
-                wav.writeframes(pcm.tobytes())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic(path) as temp, wave.open(str(temp), "wb") as wav:
+        wav.setnchannels(2)
+        wav.setsampwidth(2)
+        wav.setframerate(int(sample_rate))
+        wav.writeframes(pcm.tobytes())

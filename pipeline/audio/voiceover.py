@@ -11,17 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .asr import normalise_words
+from .asr import Word, normalise_words
 
 LEAD = 0.4   # seconds of the recording kept before the first word
 TAIL = 0.8   # and after the last
-
-
-@dataclass(frozen=True)
-class HeardWord:
-    text: str
-    start: float
-    end: float
 
 
 @dataclass(frozen=True)
@@ -30,7 +23,7 @@ class Slice:
 
     start: float
     end: float
-    words: tuple[HeardWord, ...]
+    words: tuple[Word, ...]
     found: int      # how many of the shot's written words were heard
 
     @property
@@ -42,7 +35,7 @@ class AlignmentError(ValueError):
     """The recording does not say the narration."""
 
 
-def align(narrations: list[str], heard: list[HeardWord], duration: float) -> list[Slice]:
+def align(narrations: list[str], heard: list[Word], duration: float) -> list[Slice]:
     """One slice of the recording per narration, in order; raises AlignmentError if the
     recording says too little of the script to place the shots."""
     if not heard:
@@ -81,6 +74,6 @@ def align(narrations: list[str], heard: list[HeardWord], duration: float) -> lis
     slices = []
     for k in range(len(narrations)):
         a, b = cuts[k], cuts[k + 1]
-        words = tuple(HeardWord(w.text, w.start - a, w.end - a) for w in heard if a <= w.start < b)
+        words = tuple(Word(w.text, w.start - a, w.end - a) for w in heard if a <= w.start < b)
         slices.append(Slice(a, b, words, found[k]))
     return slices

@@ -12,14 +12,15 @@ import pytest
 from conftest import solid_png, write_project
 from pipeline.audio.ambient import write_wav
 from pipeline.audio.tts import Speaker, find_model
-from pipeline.audio.voiceover import AlignmentError, HeardWord, align
+from pipeline.audio.asr import Word
+from pipeline.audio.voiceover import AlignmentError, align
 from pipeline.build import build
 from pipeline.errors import StoryboardError
 from pipeline.spec import Voice
 
 
-def words(text: str, start: float = 0.0, step: float = 0.4) -> list[HeardWord]:
-    return [HeardWord(w, start + n * step, start + n * step + 0.3) for n, w in enumerate(text.split())]
+def words(text: str, start: float = 0.0, step: float = 0.4) -> list[Word]:
+    return [Word(w, start + n * step, start + n * step + 0.3) for n, w in enumerate(text.split())]
 
 
 def test_narration_is_found_despite_small_departures():
