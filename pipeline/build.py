@@ -12,26 +12,25 @@ import json
 import os
 import shutil
 import time
-import wave
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
 from . import generators as generator_registry
+from .audio import speech
 from .audio.mix import MIX_VERSION, Bed, Effect, Line, mix
 from .cache import Cache, atomic, remove_stale_temps, why, write_text
-from .edit.ffmpeg import FFmpegError, probe
+from .edit.ffmpeg import FFmpegError
 from .edit.render import ENCODER_VERSION, concat, render_segment
 from .edit.timeline import Clip, Join, Segment, Timeline
 from .edit.transitions import split
-from .errors import JobError, StoryboardError
+from .errors import JobError
 from .generators.base import Context, Job, make_job, source_identity
-from .plan import Plan, Spoken, make_plan, spoken_lines
+from .plan import Plan, make_plan
 from .parse import load
-from .spec import Storyboard, resolve_asset
+from .spec import Storyboard
 from . import subtitles as subs
 
 
@@ -72,68 +71,6 @@ def output_folder(renders: Path, plan: Plan) -> Path:
     return base / "preview" if plan.preview else base
 
 
-def cues_for(plan: Plan) -> list[subs.Cue]:
-    """Subtitle cues for narration and dialogue, timed within their shots."""
-    fps = plan.fmt.fps
-    pacing = plan.board.project.pacing
-    cues: list[subs.Cue] = []
-    for shot, start in zip(plan.shots, plan.starts()):
-        if shot.speech:
-            # Each line's subtitles stay on screen while it is spoken (cut off where the shot is).
-            end_of_shot = start + shot.frames
-            for line in shot.speech:
-                begin = start + line.start
-                if begin >= end_of_shot:
-                    continue
-                if line.words:
-                    cues += _cues_on_words(line, begin, end_of_shot, fps)
-                else:
-                    cues += subs.place_cues([(line.speaker, line.text)], begin,
-                                            min(begin + line.frames, end_of_shot), fps)
-        elif shot.texts:
-            cues += subs.place_cues(list(shot.texts), start, start + shot.frames, fps,
-                                    lead_in=round(pacing.lead_in * fps), tail=round(pacing.tail * fps))
-    return _no_overlap(cues)
-
-
-def _cues_on_words(line, begin: int, end_of_shot: int, fps) -> list[subs.Cue]:
-    """The line's written words, split into cues, each on screen from when its words are heard.
-
-    The recogniser may hear a different number of words than were written; written word k of N
-    takes the time of heard word k*M/N.
-    """
-    written = line.text.split()
-    heard = line.words
-    times = [heard[min(k * len(heard) // len(written), len(heard) - 1)] for k in range(len(written))]
-    offset = float(begin / fps)
-    phrase = [(line.text, [(offset + a, offset + b) for a, b in times])]
-    cues = subs.cues_from_words(phrase, rate=1000)
-    out = []
-    for n, cue in enumerate(cues):
-        first = max(round(cue.start * fps / 1000), begin)
-        # A cue stays up until the next part of the line starts; the last until the line ends.
-        follow = round(cues[n + 1].start * fps / 1000) if n + 1 < len(cues) else begin + line.frames
-        last = min(max(round(cue.end * fps / 1000), follow), end_of_shot)
-        if last > first:
-            out.append(subs.Cue(first, last, cue.text, line.speaker))
-    return out
-
-
-def _no_overlap(cues: list[subs.Cue]) -> list[subs.Cue]:
-    """Dual dialogue overlaps in time; on screen a cue ends where the next one starts."""
-    cues = sorted(cues, key=lambda c: (c.start, c.end))
-    out: list[subs.Cue] = []
-    for cue in cues:
-        if out and out[-1].end > cue.start:
-            previous = out.pop()
-            if cue.start > previous.start:
-                out.append(replace(previous, end=cue.start))
-            else:  # spoken together: one cue with both lines
-                cue = replace(cue, end=max(previous.end, cue.end), text=f"{previous.text}\n{cue.text}")
-        out.append(cue)
-    return out
-
-
 def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
     """Every job of a build, in an order where dependencies come first, and the final job."""
     fmt = plan.fmt
@@ -149,7 +86,7 @@ def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
         clips.append(Clip(shot.id, prepared.source, shot.frames, shot.head, shot.tail))
     joins = tuple(Join(s.transition, s.transition_frames) for s in plan.shots[:-1])
     timeline = Timeline(fmt, tuple(clips), joins)
-    cues = cues_for(plan) if plan.subtitles != "off" else []
+    cues = subs.cues_for(plan) if plan.subtitles != "off" else []
     burn = plan.subtitles == "burn"
 
     segment_jobs = []
@@ -265,120 +202,14 @@ def _segment_job(segment: Segment, fmt, cache: Cache, shot_job: dict[str, str], 
     return make_job(cache, "segment", segment.id, inputs, run, suffix=".mp4", deps=deps)
 
 
-def speech_jobs(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Job]:
-    """A job per distinct (speaker, text) said in the film, keyed by the text and the voice."""
-    from .audio import tts
-
-    speaker = _speaker()
-    jobs: dict[tuple[str, str], Job] = {}
-    for shot in board.shots:
-        for who, text, _ in spoken_lines(shot):
-            if (who, text) in jobs or (who == "" and board.project.voiceover):
-                continue
-            voice = tts.voice_for(board, who)
-            model = tts.find_model(voice.model, board.root)
-            inputs = {"tts": tts.TTS_VERSION, "model": cache.digest(model.model), "text": tts.speakable(text),
-                      "speaker": voice.speaker, "rate": voice.rate, "pitch": voice.pitch, "gain": voice.gain}
-            jobs[(who, text)] = make_job(
-                cache, "voice", f"{who or 'narrator'}: {text[:40]}", inputs,
-                lambda out, text=text, voice=voice, model=model: speaker.speak(text, voice, model, out),
-                suffix=".wav")
-    return jobs
-
-
-@lru_cache(maxsize=1)
-def _speaker():
-    """One Speaker per process, so each voice model loads once however many builds run."""
-    from .audio.tts import Speaker
-
-    return Speaker()
-
-
-@lru_cache(maxsize=1)
-def _recognizer():
-    """One speech recogniser per process (the model loads on first use)."""
-    from .audio.asr import Recognizer
-
-    return Recognizer()
-
-
-def wav_seconds(path: Path) -> float:
-    """Length of a WAV file from its header."""
-    with wave.open(str(path), "rb") as handle:
-        return handle.getnframes() / handle.getframerate()
-
-
 def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool = False, workers: int | None = None,
             progress: Progress | None = None) -> tuple[Plan, list[JobResult]]:
-    """Synthesise the film's speech (cached) and plan the cut around its timing."""
+    """Synthesise and align the film's speech (cached) and plan the cut around its timing."""
     if not board.project.speech:
         return make_plan(board, preview=preview), []
-    jobs = speech_jobs(board, cache)
-    aligned = {key: alignment_job(cache, job) for key, job in jobs.items()}
-    recording = _transcript_job(board, cache) if board.project.voiceover else None
-    results = execute([*jobs.values(), *aligned.values(), *([recording] if recording else [])], cache,
-                      force=force, workers=workers, progress=progress)
-    speech = {key: Spoken(job.output, wav_seconds(job.output), read_words(aligned[key].output))
-              for key, job in jobs.items()}
-    if recording is not None:
-        speech.update(_narration_from_recording(board, recording))
-    return make_plan(board, preview=preview, speech=speech), results
-
-
-def _transcript_job(board: Storyboard, cache: Cache) -> Job:
-    """Recognise a voice-over recording once (cached by its content): words and their times."""
-    voiceover = board.project.voiceover
-    path = resolve_asset(board.root, voiceover.file)
-    try:
-        readable = probe(path).audio_codec is not None
-    except FFmpegError:
-        readable = False
-    if not readable:
-        raise StoryboardError([voiceover.loc.problem(f"voice-over '{voiceover.file}' is not a readable audio file")])
-
-    def run(out: Path) -> None:
-        transcript = _recognizer().transcribe(path)
-        out.write_text(json.dumps({"seconds": transcript.seconds,
-                                   "words": [[w.text, round(w.start, 3), round(w.end, 3)] for w in transcript.words]}),
-                       encoding="utf-8")
-
-    return make_job(cache, "transcript", f"voice-over {voiceover.file}",
-                    {"recording": cache.digest(path), "asr": "faster-whisper-tiny.en-1"}, run, suffix=".json")
-
-
-def _narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[str, str], Spoken]:
-    """Each shot's narration as its slice of the voice-over."""
-    from .audio.asr import Word
-    from .audio.voiceover import AlignmentError, align
-
-    voiceover = board.project.voiceover
-    path = resolve_asset(board.root, voiceover.file)
-    data = json.loads(recording.output.read_text(encoding="utf-8"))
-    heard = [Word(text, start, end) for text, start, end in data["words"]]
-    narrations = [shot.narration for shot in board.shots if shot.narration]
-    try:
-        slices = align(narrations, heard, data["seconds"])
-    except AlignmentError as error:
-        raise StoryboardError([voiceover.loc.problem(f"voice-over '{voiceover.file}': {error}")]) from None
-    return {("", text): Spoken(path, piece.end - piece.start, tuple((w.start, w.end) for w in piece.words),
-                               offset=piece.start, recorded=True, text=piece.text)
-            for text, piece in zip(narrations, slices)}
-
-
-def alignment_job(cache: Cache, voice: Job) -> Job:
-    """When each word of a synthesised line is spoken, recognised from its audio (JSON)."""
-    def run(out: Path) -> None:
-        transcript = _recognizer().transcribe(voice.output)
-        words = [[round(w.start, 3), round(w.end, 3)] for w in transcript.words]
-        out.write_text(json.dumps({"words": words, "text": transcript.text}), encoding="utf-8")
-
-    return make_job(cache, "words", f"align {voice.id}", {"voice": voice.key, "asr": "faster-whisper-tiny.en-1"},
-                    run, suffix=".json", deps=(voice.id,))
-
-
-def read_words(path: Path) -> tuple[tuple[float, float], ...]:
-    """(start, end) seconds of each recognised word, from an alignment job's output."""
-    return tuple(tuple(pair) for pair in json.loads(path.read_text(encoding="utf-8"))["words"])
+    jobs, collect = speech.jobs(board, cache)
+    results = execute(jobs, cache, force=force, workers=workers, progress=progress)
+    return make_plan(board, preview=preview, speech=collect()), results
 
 
 def _ambient_job(cache: Cache, n: int, seconds: float, seed: int) -> Job:

@@ -21,11 +21,14 @@ import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import pysubs2
 
 from .cache import write_text
+
+if TYPE_CHECKING:
+    from .plan import Plan
 
 __all__ = [
     "Cue", "split_text", "place_cues", "frames_to_ms",
@@ -476,3 +479,69 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
         subs.append(pysubs2.SSAEvent(start=_ass_ms(first, fps), end=_ass_ms(stop, fps),
                                      text=text.replace("\n", r"\N"), name=cue.speaker))
     write_text(Path(path), subs.to_string("ass"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Cues for a planned film
+
+
+def cues_for(plan: "Plan") -> list[Cue]:
+    """Subtitle cues for narration and dialogue, timed within their shots."""
+    fps = plan.fmt.fps
+    pacing = plan.board.project.pacing
+    cues: list[Cue] = []
+    for shot, start in zip(plan.shots, plan.starts()):
+        if shot.speech:
+            # Each line's subtitles stay on screen while it is spoken (cut off where the shot is).
+            end_of_shot = start + shot.frames
+            for line in shot.speech:
+                begin = start + line.start
+                if begin >= end_of_shot:
+                    continue
+                if line.words:
+                    cues += _cues_on_words(line, begin, end_of_shot, fps)
+                else:
+                    cues += place_cues([(line.speaker, line.text)], begin,
+                                            min(begin + line.frames, end_of_shot), fps)
+        elif shot.texts:
+            cues += place_cues(list(shot.texts), start, start + shot.frames, fps,
+                                    lead_in=round(pacing.lead_in * fps), tail=round(pacing.tail * fps))
+    return _no_overlap(cues)
+
+
+def _cues_on_words(line, begin: int, end_of_shot: int, fps) -> list[Cue]:
+    """The line's written words, split into cues, each on screen from when its words are heard.
+
+    The recogniser may hear a different number of words than were written; written word k of N
+    takes the time of heard word k*M/N.
+    """
+    written = line.text.split()
+    heard = line.words
+    times = [heard[min(k * len(heard) // len(written), len(heard) - 1)] for k in range(len(written))]
+    offset = float(begin / fps)
+    phrase = [(line.text, [(offset + a, offset + b) for a, b in times])]
+    cues = cues_from_words(phrase, rate=1000)
+    out = []
+    for n, cue in enumerate(cues):
+        first = max(round(cue.start * fps / 1000), begin)
+        # A cue stays up until the next part of the line starts; the last until the line ends.
+        follow = round(cues[n + 1].start * fps / 1000) if n + 1 < len(cues) else begin + line.frames
+        last = min(max(round(cue.end * fps / 1000), follow), end_of_shot)
+        if last > first:
+            out.append(Cue(first, last, cue.text, line.speaker))
+    return out
+
+
+def _no_overlap(cues: list[Cue]) -> list[Cue]:
+    """Dual dialogue overlaps in time; on screen a cue ends where the next one starts."""
+    cues = sorted(cues, key=lambda c: (c.start, c.end))
+    out: list[Cue] = []
+    for cue in cues:
+        if out and out[-1].end > cue.start:
+            previous = out.pop()
+            if cue.start > previous.start:
+                out.append(replace(previous, end=cue.start))
+            else:  # spoken together: one cue with both lines
+                cue = replace(cue, end=max(previous.end, cue.end), text=f"{previous.text}\n{cue.text}")
+        out.append(cue)
+    return out
