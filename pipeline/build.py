@@ -1,6 +1,8 @@
 """The build: turn a plan into jobs, run what is not cached, and publish the outputs.
 
-Jobs form a graph (shots → segments → final; music → mix → final; subtitles). Each job's
+Speech comes first (`prepare`): its length decides how long shots last, so the film's lines
+are synthesised and aligned before the cut is planned. Then jobs form a graph (shots →
+segments → final; music, speech, effects → mix → final; subtitles). Each job's
 output is stored under its content key, so a job is cached exactly when its output exists. Jobs
 are mostly ffmpeg processes, so a thread pool (default: one worker per core) runs independent
 ones side by side; ffmpeg itself uses the cores within each job.
@@ -21,13 +23,13 @@ from . import __version__
 from . import generators as generator_registry
 from .audio import speech
 from .audio.mix import MIX_VERSION, Bed, Effect, Line, mix
-from .cache import Cache, atomic, remove_stale_temps, why, write_text
+from .cache import Cache, Job, atomic, make_job, remove_stale_temps, why, write_text
 from .edit.ffmpeg import FFmpegError
 from .edit.render import ENCODER_VERSION, concat, render_segment
 from .edit.timeline import Clip, Join, Segment, Timeline
 from .edit.transitions import split
 from .errors import JobError
-from .generators.base import Context, Job, make_job, source_identity
+from .generators.base import Context, source_identity
 from .plan import Plan, make_plan
 from .parse import load
 from .spec import Storyboard

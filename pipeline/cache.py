@@ -10,6 +10,7 @@ interrupted build leaves only temporary names, which no build trusts and the nex
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 import hashlib
 import json
 import os
@@ -18,7 +19,7 @@ import uuid
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 TEMP_MARK = ".tmp-"
 
@@ -172,3 +173,23 @@ def why(previous: dict | None, key: str, inputs: Any) -> str:
         if changed:
             return "changed: " + ", ".join(changed)
     return "changed"
+
+
+@dataclass
+class Job:
+    """A unit of work with a content key; `run` writes `output` (given a temporary path)."""
+
+    kind: str
+    id: str
+    inputs: dict[str, Any]
+    output: Path
+    run: Callable[[Path], None]
+    deps: tuple[str, ...] = ()
+    key: str = ""
+
+
+def make_job(cache: "Cache", kind: str, id: str, inputs: dict[str, Any], run: Callable[[Path], None],
+             suffix: str = "", deps: tuple[str, ...] = ()) -> Job:
+    """A job whose output lives in the cache under the key of `inputs`."""
+    key = content_key(kind, inputs)
+    return Job(kind=kind, id=id, inputs=inputs, output=cache.path(kind, key, suffix), run=run, deps=deps, key=key)

@@ -13,10 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from ..cache import Cache
+from ..cache import Cache, Job, make_job
 from ..edit.ffmpeg import FFmpegError, probe
 from ..errors import StoryboardError
-from ..generators.base import Job, make_job
 from ..plan import Spoken, spoken_lines
 from ..spec import Storyboard, resolve_asset
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from ..edit.camera import canvas_size
 from ..edit.sources import ImageMove
 from ..plan import ShotPlan
-from .base import Context, Prepared, make_job
+from ..cache import make_job
+from .base import Context, Prepared
 from .drawing import PanelRequest, draw_background, draw_overlay
 
 

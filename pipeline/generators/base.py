@@ -5,31 +5,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
-from ..cache import Cache, content_key
+from ..cache import Cache, Job
 from ..edit.sources import Format, Source
 from ..plan import ShotPlan
-
-
-@dataclass
-class Job:
-    """A unit of work with a content key; `run` writes `output` (given a temporary path)."""
-
-    kind: str
-    id: str
-    inputs: dict[str, Any]
-    output: Path
-    run: Callable[[Path], None]
-    deps: tuple[str, ...] = ()
-    key: str = ""
-
-
-def make_job(cache: Cache, kind: str, id: str, inputs: dict[str, Any], run: Callable[[Path], None],
-             suffix: str = "", deps: tuple[str, ...] = ()) -> Job:
-    """A job whose output lives in the cache under the key of `inputs`."""
-    key = content_key(kind, inputs)
-    return Job(kind=kind, id=id, inputs=inputs, output=cache.path(kind, key, suffix), run=run, deps=deps, key=key)
 
 
 @dataclass(frozen=True)

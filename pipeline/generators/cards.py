@@ -7,7 +7,8 @@ from pathlib import Path
 from ..edit.camera import canvas_size
 from ..edit.sources import ImageMove, Scroll
 from ..plan import ShotPlan
-from .base import Context, Prepared, make_job
+from ..cache import make_job
+from .base import Context, Prepared
 from .drawing import draw_credits, draw_text_card, draw_title_card
 
 

@@ -10,7 +10,8 @@ from PIL import Image, ImageOps
 from ..edit.camera import canvas_size
 from ..edit.sources import ImageMove
 from ..plan import ShotPlan
-from .base import Context, Prepared, make_job
+from ..cache import make_job
+from .base import Context, Prepared
 
 
 def cover(image: Image.Image, width: int, height: int) -> Image.Image:
