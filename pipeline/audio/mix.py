@@ -11,7 +11,6 @@ first, as a dialogue editor would, so the limiter rarely has work to do.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from ..edit import ffmpeg
 from ..spec import MixSettings
 
 SAMPLE_RATE = 48000
-MIX_VERSION = "3"
+MIX_VERSION = "4"
 # AAC encoding can overshoot the limiter's ceiling by a few tenths of a dB.
 PEAK_MARGIN = 0.7
 OVERSAMPLED = 4 * SAMPLE_RATE
@@ -142,18 +141,15 @@ def _count(inputs: list[str]) -> int:
     return inputs.count("-i")
 
 
-def measure(path: Path, settings: MixSettings) -> dict[str, float] | None:
-    """EBU R128 measurement of an audio file (loudnorm's first pass); None for silence."""
-    stderr = ffmpeg.output(["-i", str(path), "-af",
-                            f"loudnorm=I={settings.loudness}:TP={settings.true_peak}:LRA=11:print_format=json",
-                            "-f", "null", "-"], what="loudness measurement")
-    found = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
-    if not found:
+def measure(path: Path) -> float | None:
+    """Integrated loudness (EBU R128, LUFS) of an audio file; None for silence."""
+    stderr = ffmpeg.output(["-i", str(path), "-af", "ebur128", "-f", "null", "-"], what="loudness measurement")
+    summary = stderr[stderr.rfind("Summary:"):]
+    found = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    # The meter's gate leaves digital silence at -70 LUFS: nothing to bring up.
+    if not found or float(found[1]) <= -69.5:
         return None
-    values = json.loads(found[0])
-    if any(v in ("-inf", "inf", "nan") for v in values.values()):
-        return None
-    return {k: float(v) for k, v in values.items() if k.startswith("input_") or k == "target_offset"}
+    return float(found[1])
 
 
 def mix(beds: list[Bed], lines: list[Line], total_seconds: float, out: Path, settings: MixSettings = MixSettings(),
@@ -164,13 +160,13 @@ def mix(beds: list[Bed], lines: list[Line], total_seconds: float, out: Path, set
     try:
         ffmpeg.run([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "pcm_f32le",
                     "-ar", str(SAMPLE_RATE), "-f", "wav", str(raw)], what="audio mix")
-        measured = measure(raw, settings)
+        measured = measure(raw)
         if measured is None:  # silence stays silence
             normalise = "anull"
         else:
             ceiling = 10 ** ((settings.true_peak - PEAK_MARGIN) / 20)
             normalise = (
-                f"volume={settings.loudness - measured['input_i']:.3f}dB,aresample={OVERSAMPLED},"
+                f"volume={settings.loudness - measured:.3f}dB,aresample={OVERSAMPLED},"
                 f"alimiter=limit={ceiling:.5f}:attack=2:release=80:level=disabled,{FORMAT}"
             )
         exact = f"asetpts=N/SR/TB,apad=whole_dur={total_seconds:.6f},atrim=0:{total_seconds:.6f}"
