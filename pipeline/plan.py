@@ -20,7 +20,7 @@ from typing import Mapping
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .errors import Problem, StoryboardError
+from .errors import Problem, StoryboardError, did_you_mean
 from .spec import (
     TRANSITION_DEFAULT_SECONDS, AudioCue, Footage, GeneratorSpec, Heading, Loc, Shot, Storyboard,
     resolve_asset,
@@ -135,7 +135,6 @@ class Plan:
     def only(self, ids: list[str]) -> "Plan":
         """A plan of just the named shots, in story order (for `film build --only`)."""
         known = [s.id for s in self.shots]
-        from .errors import did_you_mean
         problems = [Problem(str(self.board.source), 0, f"no shot '{i}'{did_you_mean(i, known)}") for i in ids if i not in known]
         if problems:
             raise StoryboardError(problems)

@@ -226,3 +226,11 @@ def test_an_interrupted_build_leaves_nothing_trusted(tmp_path):
     assert count_frames(result.output) == 12 * 72
     assert not [p for p in (renders / "long").rglob(".*.tmp-*")]
     assert sum(r.status == "cached" and r.kind == "segment" for r in result.results) == len(complete)
+
+
+def test_only_names_an_unknown_shot_with_a_hint(film, tmp_path):
+    from pipeline.errors import StoryboardError
+
+    with pytest.raises(StoryboardError) as caught:
+        build(film, renders=tmp_path / "renders", only=["phot"])
+    assert [p.message for p in caught.value.problems] == ["no shot 'phot' (did you mean 'photo'?)"]
