@@ -23,7 +23,7 @@ from . import __version__
 from . import generators as generator_registry
 from .audio import speech
 from .audio.mix import MIX_VERSION, Bed, Effect, Line, mix
-from .cache import Cache, Job, atomic, make_job, remove_stale_temps, why, write_text
+from .cache import Cache, Job, atomic, key_fields, make_job, remove_stale_temps, why, write_text
 from .edit.ffmpeg import FFmpegError
 from .edit.render import ENCODER_VERSION, concat, render_segment
 from .edit.timeline import Clip, Join, Segment, Timeline
@@ -112,23 +112,21 @@ def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
             path = Path(cue.file)
             identity = cache.digest(path)
         beds.append((Bed(path, start, length, cue.gain, cue.fade_in, cue.fade_out, cue.loop), identity))
+    starts = timeline.starts()
     lines = []
-    for shot, start in zip(plan.shots, timeline.starts()):
+    for shot, start in zip(plan.shots, starts):
         for line in shot.speech:
             begin = start + line.start
             length = min(line.frames, shot.frames - line.start)   # `fit: trim` cuts speech at the cut
             if length > 0:
                 lines.append(Line(line.path, float(begin / fmt.fps), float(length / fmt.fps), line.offset))
-    effects = effects_on_cut(plan, timeline.starts())
+    effects = effects_on_cut(plan, starts)
     settings = plan.board.project.mix
+    # Every field of every bed, line and effect, with each file known by its content.
     mix_inputs = {"version": MIX_VERSION, "seconds": total_seconds, "settings": settings,
-                  "effects": [{"source": cache.digest(e.path), "start": e.start, "seconds": e.seconds, "gain": e.gain,
-                               "fade_in": e.fade_in, "fade_out_at": e.fade_out_at, "fade_out": e.fade_out}
-                              for e in effects],
-                  "beds": [{"source": ident, "start": b.start, "seconds": b.seconds, "gain": b.gain,
-                            "fade_in": b.fade_in, "fade_out": b.fade_out, "loop": b.loop} for b, ident in beds],
-                  "lines": [{"audio": cache.digest(line.path), "start": line.start, "seconds": line.seconds,
-                             "offset": line.offset} for line in lines]}
+                  "beds": [key_fields(b, path=ident) for b, ident in beds],
+                  "lines": [key_fields(line, path=cache.digest(line.path)) for line in lines],
+                  "effects": [key_fields(e, path=cache.digest(e.path)) for e in effects]}
     mix_job = make_job(cache, "mix", "soundtrack", mix_inputs,
                        lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings, effects),
                        suffix=".m4a", deps=tuple(music_deps))

@@ -43,6 +43,13 @@ def canonical(inputs: Any) -> str:
     return json.dumps(inputs, sort_keys=True, separators=(",", ":"), default=_plain, ensure_ascii=False)
 
 
+def key_fields(item: Any, drop: tuple[str, ...] = (), **replaced: Any) -> dict[str, Any]:
+    """A dataclass as key inputs: its type and fields, less `drop`, with `replaced` values
+    (e.g. a file path replaced by its digest, so a key follows content, not location)."""
+    values = {f.name: getattr(item, f.name) for f in dataclasses.fields(item) if f.name not in drop}
+    return {"type": type(item).__name__, **values, **replaced}
+
+
 def content_key(kind: str, inputs: Any) -> str:
     """The key of a job of `kind` whose output depends on exactly `inputs`."""
     return hashlib.sha256(f"{kind}\n{canonical(inputs)}".encode()).hexdigest()[:24]

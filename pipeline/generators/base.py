@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..cache import Cache, Job
+from ..cache import Cache, Job, key_fields
 from ..edit.sources import Format, Source
 from ..plan import ShotPlan
 
@@ -40,5 +39,4 @@ class Generator(Protocol):
 
 def source_identity(source: Source) -> dict[str, Any]:
     """A source's content without file paths (paths follow from keys), for segment keys."""
-    fields = {f.name: getattr(source, f.name) for f in dataclasses.fields(source)}
-    return {"type": type(source).__name__, **{k: v for k, v in fields.items() if k not in ("image", "overlay", "path")}}
+    return key_fields(source, drop=("image", "overlay", "path"))
