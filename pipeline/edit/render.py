@@ -77,7 +77,9 @@ def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | N
 
 def concat(segments: Sequence[Path], audio: Path, out: Path, list_file: Path) -> None:
     """Join encoded segments without re-encoding, add the audio, and write a faststart MP4."""
-    lines = [f"file '{str(p.resolve()).replace(chr(39), chr(39) + chr(92) + chr(39) + chr(39))}'" for p in segments]
+    # The concat list quotes paths in '...'; a quote inside a path is written as '\''.
+    quote = "'\\''"
+    lines = [f"file '{str(p.resolve()).replace(chr(39), quote)}'" for p in segments]
     list_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     ffmpeg.run([
         "-f", "concat", "-safe", "0", "-i", str(list_file), "-i", str(audio),
