@@ -115,7 +115,7 @@ def _transcribe(args: argparse.Namespace) -> int:
         info = None
     if info is None or info.audio_codec is None:
         raise FilmError([Problem(str(audio), 0, "not an audio or video file with sound")])
-    transcript = Recognizer(args.model).transcribe(audio)
+    transcript = Recognizer(args.model, args.engine).transcribe(audio)
     if not transcript.words:
         raise FilmError([Problem(str(audio), 0, "no speech found")])
     phrases = [(p.text, [(w.start, w.end) for w in p.words]) for p in transcript.phrases]
@@ -145,7 +145,9 @@ def parser() -> argparse.ArgumentParser:
     transcribe = sub.add_parser("transcribe", help="speech to subtitles (SRT and VTT) with word timing")
     transcribe.add_argument("audio", help="an audio or video file")
     transcribe.add_argument("--out", help="output path without extension (default: beside the audio)")
-    transcribe.add_argument("--model", help="a faster-whisper model folder (default: bundled whisper tiny.en)")
+    transcribe.add_argument("--engine", default="faster-whisper", help="faster-whisper (default) or openai-whisper")
+    transcribe.add_argument("--model", help="faster-whisper: a model folder (default: the bundled whisper tiny.en); "
+                                            "openai-whisper: a .pt checkpoint")
     transcribe.set_defaults(func=_transcribe)
 
     for name, func, text in (("plan", _plan, "show the shots: timing, seeds, prompts, what is cached"),

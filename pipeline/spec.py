@@ -137,6 +137,15 @@ class VoiceOver:
 
 
 @dataclass(frozen=True)
+class Recognition:
+    """The speech recogniser that finds when words are said (subtitle timing, voice-overs)."""
+
+    engine: str = "faster-whisper"
+    model: str | None = None    # faster-whisper: a model folder; openai-whisper: a .pt checkpoint or a name
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
 class Pacing:
     """How long shots last when the writer gives no duration."""
 
@@ -229,6 +238,7 @@ class Project:
     narrator: Voice = Voice()
     speech: bool = True       # synthesise narration and dialogue (false: subtitles only)
     voiceover: VoiceOver | None = None
+    recognizer: Recognition = Recognition()
     pacing: Pacing = Pacing()
     mix: MixSettings = MixSettings()
     metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
@@ -329,6 +339,9 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
             check_asset(cue.file, cue.loc, "music file")
     if project.voiceover:
         check_asset(project.voiceover.file, project.voiceover.loc, "voice-over")
+    model = project.recognizer.model
+    if model and (model.endswith(".pt") or "/" in model) and not resolve_asset(root, model).exists():
+        problems.append(project.recognizer.loc.problem(f"recognizer model '{model}' not found"))
     for scene in board.scenes:
         check_generator(scene.generator)
         check_camera(scene.camera, scene.loc)

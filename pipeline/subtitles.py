@@ -512,12 +512,13 @@ def cues_for(plan: "Plan") -> list[Cue]:
 def _cues_on_words(line, begin: int, end_of_shot: int, fps) -> list[Cue]:
     """The line's written words, split into cues, each on screen from when its words are heard.
 
-    The recogniser may hear a different number of words than were written; written word k of N
-    takes the time of heard word k*M/N.
+    `line.words` holds a time for each written word (`asr.word_times`). Should the counts
+    differ, written word k of N takes the time of word k*M/N.
     """
     written = line.text.split()
     heard = line.words
-    times = [heard[min(k * len(heard) // len(written), len(heard) - 1)] for k in range(len(written))]
+    times = heard if len(heard) == len(written) else \
+        [heard[min(k * len(heard) // len(written), len(heard) - 1)] for k in range(len(written))]
     offset = float(begin / fps)
     phrase = [(line.text, [(offset + a, offset + b) for a, b in times])]
     cues = cues_from_words(phrase, rate=1000)

