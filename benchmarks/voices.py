@@ -3,7 +3,9 @@
 Synthesises the example short film's lines with the bundled Piper voice (model loaded once,
 as in a build), then transcribes the result with the bundled whisper tiny.en, and prints how
 many times faster than real time each ran (targets: synthesis 10x, transcription 5x), and the
-word error rate of the transcription against the script.
+word error rate of the transcription against the script. Then it builds the film (preview size)
+and measures its final mix: the word error rate (target 10%) and how far each subtitle cue's
+start is from its first word as recognised in the mix (target 150 ms).
 
     python benchmarks/voices.py [PROJECT]
 """
@@ -16,7 +18,10 @@ import time
 import wave
 from pathlib import Path
 
-from pipeline.audio.asr import Recognizer, word_error_rate
+import pysubs2
+
+from pipeline.audio.asr import Recognizer, cue_offsets, word_error_rate
+from pipeline.build import build
 from pipeline.audio.tts import Speaker, find_model, voice_for
 from pipeline.parse import load
 from pipeline.plan import spoken_lines
@@ -63,6 +68,15 @@ def main() -> None:
               f"{transcript.seconds / transcription:.1f}x real time (target 5x)")
         reference = " ".join(text for _, text in lines)
         print(f"word error rate of the synthesised lines: {word_error_rate(reference, transcript.text):.1%}")
+
+        film = build(project, renders=work / "renders", preview=True)
+        heard = recognizer.transcribe(film.output)
+        print(f"word error rate of the film's final mix: {word_error_rate(reference, heard.text):.1%} (target 10%)")
+        cues = pysubs2.load(str(film.folder / "subtitles.srt"))
+        offsets = cue_offsets([(e.start / 1000, e.plaintext) for e in cues], heard.words)
+        measured = [abs(o) * 1000 for o in offsets if o is not None]
+        print(f"subtitle sync: {len(measured)} of {len(cues)} cues' first words recognised in the mix; "
+              f"largest offset {max(measured):.0f} ms, mean {sum(measured) / len(measured):.0f} ms (target 150 ms)")
 
 
 if __name__ == "__main__":
