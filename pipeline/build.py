@@ -292,14 +292,15 @@ def publish(source: Path, target: Path) -> None:
 
 
 def build(target: Path, renders: Path = Path("renders"), preview: bool = False, only: list[str] | None = None,
-          force: bool = False, workers: int | None = None, progress: Progress | None = None) -> BuildResult:
+          force: bool = False, workers: int | None = None, progress: Progress | None = None,
+          config: Path | None = None) -> BuildResult:
     """Build the film at `target`; returns what was rendered and where the cut is.
 
     Reads and validates everything before writing anything, so a storyboard with mistakes
-    leaves `renders/` untouched.
+    leaves `renders/` untouched. `config` names a screenplay's sidecar.
     """
     started = time.perf_counter()
-    board = load(target)
+    board = load(target, config)
     cache = Cache(renders / board.name / "cache")
     remove_stale_temps(renders / board.name)
     plan, voiced = prepare(board, cache, preview=preview, force=force, workers=workers, progress=progress)

@@ -16,27 +16,65 @@ from .errors import FilmError, JobError, Problem
 
 
 def _new(args: argparse.Namespace) -> int:
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
     from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     folder = Path(args.name)
     if folder.exists():
         raise FilmError([Problem(str(folder), 0, "already exists; choose a new name")])
-    template = resources.files("pipeline.templates").joinpath("new", "storyboard.yaml.j2").read_text(encoding="utf-8")
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True)
-    text = env.from_string(template).render(title=folder.name.replace("-", " ").replace("_", " ").title())
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True,
+                                        trim_blocks=True, lstrip_blocks=True)
+    templates = resources.files("pipeline.templates").joinpath("new")
+    if args.source:
+        return _new_from_screenplay(folder, Path(args.source), env, templates)
+    text = env.from_string(templates.joinpath("storyboard.yaml.j2").read_text(encoding="utf-8")).render(
+        title=folder.name.replace("-", " ").replace("_", " ").title())
     (folder / "assets").mkdir(parents=True)
     (folder / "storyboard.yaml").write_text(text, encoding="utf-8")
     print(f"created {folder}/storyboard.yaml — build it with: film build {folder}")
     return 0
 
 
+def _new_from_screenplay(folder: Path, script: Path, env, templates) -> int:
+    """A project folder holding a copy of the screenplay and a sidecar listing its cast."""
+    from .generators import names
+    from .parse.fountain import SIDECAR, read_screenplay
+
+    if script.suffix != ".fountain" or not script.is_file():
+        raise FilmError([Problem(str(script), 0, "not a .fountain screenplay")])
+    # Read it first (without a sidecar) so that a broken script makes no folder.
+    board = read_screenplay(script, names(), config=None)
+    _warn(board)
+    cast = [{"name": c.name, "pitch": f"{c.voice.pitch:g}"} for c in board.cast]
+    text = env.from_string(templates.joinpath("film.yaml.j2").read_text(encoding="utf-8")).render(
+        script=script.name, cast=cast)
+    (folder / "assets").mkdir(parents=True)
+    shutil.copyfile(script, folder / script.name)
+    (folder / SIDECAR).write_text(text, encoding="utf-8")
+    print(f"created {folder}/{script.name} and {folder}/{SIDECAR} ({len(cast)} speaking parts, "
+          f"{len(board.scenes)} scenes, {len(board.shots)} shots) — build it with: film build {folder}")
+    return 0
+
+
+def _load(args: argparse.Namespace):
+    """The project the command names, its warnings printed."""
+    from .parse import load
+
+    board = load(Path(args.project), Path(args.config) if args.config else None)
+    _warn(board)
+    return board
+
+
+def _warn(board) -> None:
+    for warning in board.warnings:
+        print(f"{warning.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+
+
 def _check(args: argparse.Namespace) -> int:
     from .build import prepare
     from .cache import Cache
-    from .parse import load
 
-    board = load(Path(args.project))
+    board = _load(args)
     # Speech is synthesised (and cached) because it decides how long shots last.
     plan, _ = prepare(board, Cache(Path(args.out) / board.name / "cache"))
     print(f"{plan.board.source}: ok — {len(plan.shots)} clips, {plan.seconds(plan.total):.2f} s "
@@ -47,9 +85,8 @@ def _check(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     from .build import output_folder, plan_jobs, prepare
     from .cache import Cache
-    from .parse import load
 
-    board = load(Path(args.project))
+    board = _load(args)
     cache = Cache(Path(args.out) / board.name / "cache")
     plan, _ = prepare(board, cache, preview=args.preview)
     jobs, _ = plan_jobs(plan, cache)
@@ -88,11 +125,13 @@ def _build(args: argparse.Namespace) -> int:
 
     try:
         result = build(Path(args.project), renders=Path(args.out), preview=args.preview, only=args.only,
-                       force=args.force, workers=args.jobs, progress=progress)
+                       force=args.force, workers=args.jobs, progress=progress,
+                       config=Path(args.config) if args.config else None)
     finally:
         if bar is not None:
             bar.close()
     plan = result.plan
+    _warn(plan.board)
     print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {result.output} "
           f"({plan.seconds(plan.total):.2f} s, {plan.fmt.width}x{plan.fmt.height})")
     return 0
@@ -135,11 +174,13 @@ def parser() -> argparse.ArgumentParser:
 
     new = sub.add_parser("new", help="start a project from a template")
     new.add_argument("name", help="folder to create")
+    new.add_argument("--from", dest="source", metavar="SCRIPT", help="start from a .fountain screenplay")
     new.set_defaults(func=_new)
 
     check = sub.add_parser("check", help="validate a project and report every problem")
     check.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
     check.add_argument("--out", default="renders", help="where renders (and the speech cache) go")
+    check.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
     check.set_defaults(func=_check)
 
     transcribe = sub.add_parser("transcribe", help="speech to subtitles (SRT and VTT) with word timing")
@@ -156,6 +197,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
         command.add_argument("--preview", action="store_true", help="half size, for a quick look (cached apart)")
         command.add_argument("--out", default="renders", help="where renders go (default: renders)")
+        command.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
         command.set_defaults(func=func)
         if name == "build":
             command.add_argument("--only", nargs="+", metavar="ID", help="render just these shots, to only.mp4")

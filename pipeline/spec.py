@@ -256,6 +256,7 @@ class Storyboard:
     cast: tuple[Character, ...] = ()
     music: tuple[AudioCue, ...] = ()
     scenes: tuple[Scene, ...] = ()
+    warnings: tuple[Problem, ...] = ()     # read, but perhaps not as the writer meant
 
     @property
     def shots(self) -> tuple[Shot, ...]:

@@ -29,8 +29,9 @@ def find_script(target: Path) -> Path:
     return target
 
 
-def load(target: Path) -> Storyboard:
-    """Read and validate the project at `target`; raises a FilmError listing every problem."""
+def load(target: Path, config: Path | None = None) -> Storyboard:
+    """Read and validate the project at `target`; raises a FilmError listing every problem.
+    `config` names a screenplay's sidecar (default: `film.yaml` beside it)."""
     from ..generators import names
 
     script = find_script(Path(target))
@@ -39,8 +40,9 @@ def load(target: Path) -> Storyboard:
 
         board = read_yaml(script, names())
     elif script.suffix == ".fountain":
-        raise StoryboardError([Problem(str(script), 0, "Fountain screenplays are not supported yet; "
-                                                       "write the film as a YAML storyboard")])
+        from .fountain import read_screenplay
+
+        board = read_screenplay(script, names(), Path(config) if config else None)
     else:
         raise ProjectNotFound([Problem(str(script), 0, "not a storyboard: expected a .yaml or .fountain file")])
     if board.project.speech:

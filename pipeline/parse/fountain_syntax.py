@@ -162,6 +162,8 @@ def plain_text(text: str) -> str:
     """`text` with emphasis markup removed (`***bold italic***`, `**bold**`, `*italic*`,
     `_underline_`, nested or not) and escapes resolved (`\\*` -> `*`). Emphasis never spans a line
     break, and a marker only opens before, and closes after, a non-space character."""
+    if "*" not in text and "_" not in text and "\\" not in text:
+        return text
     if "\\" in text:
         for escape, mark in _ESCAPES.items():
             text = text.replace(escape, mark)

@@ -415,7 +415,7 @@ def _footage(r: _Reader, node: Node | None) -> Footage | None:
     return Footage(file=r.text(keys["file"], "footage file"), start=start, end=end, loc=r.loc(node))
 
 
-def _shot(r: _Reader, node: Node, taken: set[str]) -> Shot:
+def _shot(r: _Reader, node: Node, taken: Ids) -> Shot:
     if isinstance(node.value, str):  # a bare string is a prompt
         keys, prompt = {}, node.value.strip()
     else:
@@ -457,13 +457,26 @@ def _shot(r: _Reader, node: Node, taken: set[str]) -> Shot:
     )
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+class Ids(set):
+    """Shot ids in use. `unique` remembers the last number given to each base, so that a long
+    script repeating one action many times does not retry every `base-N` below it."""
+
+    def __init__(self, ids=()):
+        super().__init__(ids)
+        self._next: dict[str, int] = {}
+
+    def unique(self, base: str) -> str:
+        if base not in self:
+            return base
+        n = self._next.get(base, 2)
+        while f"{base}-{n}" in self:
+            n += 1
+        self._next[base] = n + 1
+        return f"{base}-{n}"
+
+
+def _unique(base: str, taken: Ids) -> str:
+    return taken.unique(base)
 
 
 def _project(r: _Reader, keys: dict[str, Node]) -> Project:
@@ -562,7 +575,8 @@ def read_settings(path: Path | None) -> Settings:
         r.problem(top.value["scenes"][0], "a sidecar holds settings, not scenes: the screenplay has those")
         del top.value["scenes"]
     keys = r.mapping(top, SIDECAR_KEYS, "the sidecar")
-    return Settings(_project(r, keys), _cast(r, keys.get("cast")), _music(r, keys.get("music")), tuple(r.problems))
+    project, cast, music = _project(r, keys), _cast(r, keys.get("cast")), _music(r, keys.get("music"))
+    return Settings(project, cast, music, tuple(sorted(r.problems, key=lambda p: p.line)))
 
 
 def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
@@ -575,7 +589,7 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
     keys = r.mapping(top, PROJECT_KEYS, "the storyboard")
     project = _project(r, keys)
     scenes = []
-    taken: set[str] = set()
+    taken = Ids()
     # Explicit ids claim their names first so that an automatic id never takes one.
     for scene_node in r.items(keys.get("scenes"), "scenes"):
         if isinstance(scene_node.value, dict) and "shots" in scene_node.value:

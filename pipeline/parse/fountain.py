@@ -1,0 +1,469 @@
+"""Read a Fountain screenplay (and its `film.yaml` sidecar) into the same `Storyboard` as YAML.
+
+The syntax is `fountain_syntax`'s job; this module maps screenplay elements onto a film:
+
+- a scene heading starts a scene (its INT/EXT and time of day feed the prompt and palette);
+- each action paragraph is a shot whose prompt is its text (emphasis markup removed);
+- dialogue belongs to the shot of the action before it (a scene that opens on dialogue gets a
+  shot of its own); `NARRATOR` speaks the shot's narration; a `(V.O.)` or `(O.S.)` line is
+  heard but does not put the character in the picture;
+- a transition (`CUT TO:`, `DISSOLVE TO:`, `FADE OUT.`) is the transition out of the shot
+  before it; centered text is a title card; the title page gives the title and credits;
+  sections become chapters; synopses, page breaks and boneyard are left out;
+- `[[key: value]]` notes are shot directives (`duration`, `camera`, `id`, ...), inside an
+  action paragraph, or on lines of their own just before it.
+
+Directive values are read by the YAML reader's own shot code (`yaml._shot`), so a screenplay's
+`[[duration: soon]]` gets the same message as a storyboard's `duration: soon`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml as pyyaml
+
+from ..errors import Problem, StoryboardError, did_you_mean
+from ..spec import (
+    Character, Heading, Line, Loc, Scene, Shot, Storyboard, Voice, parse_heading, slug, validate,
+)
+from .fountain_syntax import Element, Note, Screenplay, plain_text, read_fountain
+from .yaml import SIDECAR_KEYS, Ids, Node, Settings, _Reader, _shot, _unique, read_settings
+
+SIDECAR = "film.yaml"
+
+#: Shot keys a note may set. Prompt, lines and narration come from the screenplay itself.
+DIRECTIVES = ("id", "duration", "camera", "image", "footage", "continuity", "seed", "transition",
+              "fit", "cast", "generator", "sfx", "title")
+
+NARRATOR = "NARRATOR"
+#: Character extensions that mean the speaker is heard, not seen.
+OFF_SCREEN = ("V.O.", "VO", "O.S.", "OS", "O.C.", "OC", "V.O", "O.S")
+
+#: Screenplay transitions (without their final `:` or `.`) and the film's transition for each.
+TRANSITIONS = {
+    "CUT TO": "cut", "SMASH CUT TO": "cut", "MATCH CUT TO": "cut", "JUMP CUT TO": "cut",
+    "HARD CUT TO": "cut", "QUICK CUT TO": "cut", "CUT BACK TO": "cut", "BACK TO": "cut",
+    "TIME CUT TO": "cut", "INTERCUT WITH": "cut", "CUT": "cut",
+    "DISSOLVE TO": "dissolve", "CROSS DISSOLVE TO": "dissolve", "LAP DISSOLVE TO": "dissolve",
+    "MATCH DISSOLVE TO": "dissolve", "RIPPLE DISSOLVE TO": "dissolve",
+    "FADE OUT": "fade-black", "FADE TO BLACK": "fade-black", "FADE TO": "fade-black",
+    "FADE OUT TO BLACK": "fade-black", "WIPE TO": "wipe-left",
+}
+#: Lines that open a script; they are not shots.
+OPENINGS = ("FADE IN", "FADE IN FROM BLACK", "OPEN ON", "COLD OPEN")
+
+#: Distinct voices for a cast with no sidecar: the bundled voice at these pitches (semitones).
+CAST_PITCHES = (0.0, -3.0, 3.0, -5.0, 5.0, -2.0, 2.0, -6.0, 6.0, -1.0, 1.0, -4.0, 4.0)
+
+_DIRECTIVE = re.compile(r"^\s*(?P<key>[a-z][a-z_]*)\s*:\s*(?P<value>.*?)\s*$", re.DOTALL)
+_PAREN = re.compile(r"^\(\s*(.*?)\s*\)$", re.DOTALL)
+
+
+def character_name(text: str) -> str:
+    """A speaker's name as the cast knows it: `MARCUS (CONT'D)` and `Marcus` are `MARCUS`."""
+    return " ".join(plain_text(text).split()).upper()
+
+
+def find_sidecar(script: Path, config: Path | None = None) -> Path | None:
+    """The sidecar named with `--config`, or `film.yaml` beside the script, or None."""
+    if config is not None:
+        return config
+    beside = script.parent / SIDECAR
+    return beside if beside.is_file() else None
+
+
+@dataclass
+class _ShotDraft:
+    """A shot being gathered from elements, before it is checked and frozen."""
+
+    line: int
+    prompt: str = ""
+    title: str = ""
+    narration: list[str] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    off_screen: set[str] = field(default_factory=set)
+    notes: list[Note] = field(default_factory=list)
+    transition: tuple[str, int] | None = None      # (name, line) from a transition element
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _SceneDraft:
+    heading: Heading
+    line: int
+    metadata: dict[str, str] = field(default_factory=dict)
+    shots: list[_ShotDraft] = field(default_factory=list)
+
+
+class _Mapper:
+    """Walks the elements once, gathering scenes and shots; problems are collected."""
+
+    def __init__(self, play: Screenplay, r: _Reader):
+        self.play = play
+        self.r = r
+        self.scenes: list[_SceneDraft] = []
+        self.speakers: dict[str, int] = {}             # name → line first heard
+        self.warnings: list[Problem] = list(play.warnings)
+        self._pending_notes: list[Note] = []
+        self._pending_meta: dict[str, str] = {}
+        self._speaker: str | None = None
+        self._speaker_off = False
+        self._speaker_dual = False
+        self._parenthetical = ""
+        self._centered: _ShotDraft | None = None
+
+    # -- where things go ----------------------------------------------------------------------
+    @property
+    def scene(self) -> _SceneDraft:
+        if not self.scenes:
+            self.scenes.append(_SceneDraft(Heading(), 1))
+        return self.scenes[-1]
+
+    @property
+    def last_shot(self) -> _ShotDraft | None:
+        for scene in reversed(self.scenes):
+            if scene.shots:
+                return scene.shots[-1]
+        return None
+
+    def new_shot(self, line: int, **fields) -> _ShotDraft:
+        shot = _ShotDraft(line=line, **fields)
+        shot.notes, self._pending_notes = self._pending_notes, []
+        shot.metadata.update(self._pending_meta)
+        self._pending_meta = {}
+        self.scene.shots.append(shot)
+        self._speaker = None
+        self._centered = None
+        return shot
+
+    def current_shot(self, line: int) -> _ShotDraft:
+        """The shot dialogue belongs to: the scene's latest, or a new one if it has none."""
+        scene = self.scene
+        if scene.shots and self._centered is None:
+            return scene.shots[-1]
+        return self.new_shot(line)
+
+    def end_scene(self) -> None:
+        """Notes left at a scene's end belong to its last shot."""
+        if self._pending_notes:
+            target = self.scene.shots[-1] if self.scenes and self.scene.shots else None
+            if target is None:
+                for note in self._pending_notes:
+                    if _directives_in(note):
+                        self.warnings.append(Problem(self.play.file, note.line,
+                                                     "this note's directives have no shot to apply to"))
+            else:
+                target.notes.extend(self._pending_notes)
+            self._pending_notes = []
+
+    # -- the walk -----------------------------------------------------------------------------
+    def run(self) -> None:
+        for element in self.play.elements:
+            getattr(self, f"on_{element.kind}")(element)
+        self.end_scene()
+
+    def on_scene_heading(self, element: Element) -> None:
+        if self.scenes:
+            self.end_scene()
+        heading = parse_heading(plain_text(element.text))
+        scene = _SceneDraft(heading, element.line)
+        if element.scene_number:
+            scene.metadata["scene_number"] = element.scene_number
+        scene.metadata.update(self._pending_meta)
+        self._pending_meta = {}
+        self.scenes.append(scene)
+        self._speaker = None
+        self._centered = None
+        self._pending_notes.extend(element.notes)
+
+    def on_action(self, element: Element) -> None:
+        text = " ".join(plain_text(element.text).split())
+        if not text:
+            self._pending_notes.extend(element.notes)
+            return
+        if _transition_key(text) in OPENINGS:
+            return
+        if _transition_key(text) in TRANSITIONS and text.upper() == text:
+            # An unforced "FADE OUT." is action to the spec, but no one wants a shot of it.
+            self.on_transition(replace(element, text=text))
+            return
+        shot = self.new_shot(element.line, prompt=text)
+        shot.notes.extend(element.notes)
+
+    def on_character(self, element: Element) -> None:
+        name = character_name(element.text)
+        extensions = tuple(e.upper().strip() for e in element.extensions)
+        self.current_shot(element.line).notes.extend(element.notes)
+        self._speaker = name
+        self._speaker_off = any(e in OFF_SCREEN for e in extensions)
+        self._speaker_dual = element.dual == "right"
+        self._parenthetical = ""
+        if name != NARRATOR:
+            self.speakers.setdefault(name, element.line)
+
+    def on_parenthetical(self, element: Element) -> None:
+        found = _PAREN.match(element.text.strip())
+        self._parenthetical = " ".join((found[1] if found else element.text).split())
+
+    def on_dialogue(self, element: Element) -> None:
+        text = " ".join(plain_text(element.text).split())
+        if self._speaker is None:
+            # Dialogue with no speaker (after a page break, say) is read as action.
+            self.on_action(element)
+            return
+        shot = self.current_shot(element.line)
+        shot.notes.extend(element.notes)
+        if self._speaker == NARRATOR:
+            shot.narration.append(text)
+        else:
+            shot.lines.append(Line(character=self._speaker, text=text, parenthetical=self._parenthetical,
+                                   dual=self._speaker_dual, loc=Loc(self.play.file, element.line)))
+            if self._speaker_off:
+                shot.off_screen.add(self._speaker)
+            # A second speech by the same speaker after a parenthetical is not dual again.
+            self._speaker_dual = False
+        self._parenthetical = ""
+
+    def on_lyrics(self, element: Element) -> None:
+        if self._speaker is not None:
+            self.on_dialogue(element)
+        else:
+            shot = self.current_shot(element.line)
+            shot.narration.append(" ".join(plain_text(element.text).split()))
+
+    def on_transition(self, element: Element) -> None:
+        self._speaker = None
+        key = _transition_key(plain_text(element.text))
+        if key in OPENINGS:
+            return
+        name = TRANSITIONS.get(key)
+        if name is None:
+            name = "cut"
+            self.warnings.append(Problem(self.play.file, element.line,
+                                         f"transition '{element.text.strip()}' is played as a cut"))
+        shot = self.last_shot
+        if shot is not None:
+            shot.transition = (name, element.line)
+        self._centered = None
+
+    def on_centered(self, element: Element) -> None:
+        text = plain_text(element.text).strip()
+        if self._centered is not None and self.scene.shots and self.scene.shots[-1] is self._centered:
+            self._centered.title += "\n" + text      # consecutive centered lines make one card
+            return
+        card = self.new_shot(element.line, title=text)
+        card.notes.extend(element.notes)
+        self._centered = card
+
+    def on_note(self, element: Element) -> None:
+        self._pending_notes.extend(element.notes or (Note(element.text, element.line),))
+
+    def on_section(self, element: Element) -> None:
+        self._pending_meta["chapter"] = plain_text(element.text).strip()
+
+    def on_synopsis(self, element: Element) -> None:
+        self._pending_meta["synopsis"] = plain_text(element.text).strip()
+
+    def on_page_break(self, element: Element) -> None:
+        self._speaker = None
+
+
+def _transition_key(text: str) -> str:
+    return re.sub(r"[\s.:!]+$", "", " ".join(text.upper().split()))
+
+
+def _directives_in(note: Note) -> list[tuple[str, str, int]]:
+    """(key, value, line) of each `key: value` in a directive note (parts split by `;` or lines);
+    a note whose first part is not `key: value` (lower-case key) is a plain note: []."""
+    parts: list[tuple[str, int]] = []
+    line = note.line
+    for row in note.text.split("\n"):
+        for part in row.split(";"):
+            if part.strip():
+                parts.append((part, line))
+        line += 1
+    if not parts or not _DIRECTIVE.match(parts[0][0]):
+        return []
+    out = []
+    for part, at in parts:
+        found = _DIRECTIVE.match(part)
+        out.append((found["key"], found["value"], at) if found else ("", part.strip(), at))
+    return out
+
+
+def _value_node(r: _Reader, text: str, line: int) -> Node:
+    """A directive's value typed as YAML would type it (`4` a number, `{file: a.mp4}` a mapping)."""
+    try:
+        composed = pyyaml.compose(text, Loader=pyyaml.SafeLoader) if text else None
+    except pyyaml.YAMLError:
+        return Node(text, line)
+    if composed is None:
+        return Node(None, line)
+    node = r.convert(composed)
+    _move(node, line - 1)
+    return node
+
+
+def _move(node: Node, by: int) -> None:
+    node.line += by
+    if isinstance(node.value, dict):
+        for key, value in node.value.values():
+            _move(key, by)
+            _move(value, by)
+    elif isinstance(node.value, list):
+        for item in node.value:
+            _move(item, by)
+
+
+def _shot_node(r: _Reader, draft: _ShotDraft, warnings: list[Problem]) -> Node:
+    """The shot as the YAML reader's Node tree: its text plus its directives."""
+    items: dict[str, tuple[Node, Node]] = {}
+
+    def put(key: str, value: Node, line: int) -> None:
+        items[key] = (Node(key, line), value)
+
+    if draft.prompt:
+        put("prompt", Node(draft.prompt, draft.line), draft.line)
+    if draft.title:
+        put("title", Node(draft.title, draft.line), draft.line)
+    if draft.narration:
+        put("narration", Node(" ".join(draft.narration), draft.line), draft.line)
+    plain_notes = []
+    for note in draft.notes:
+        directives = _directives_in(note)
+        if not directives:
+            plain_notes.append(note.text)
+            continue
+        for key, value, line in directives:
+            if not key:
+                r.problem(line, f"not a directive: '{value}'; write [[key: value]], parts separated by ';'")
+            elif key not in DIRECTIVES:
+                hint = did_you_mean(key, DIRECTIVES) or f"; directives: {', '.join(DIRECTIVES)}"
+                r.problem(line, f"unknown directive '{key}'{hint}")
+            elif key in items and key not in ("prompt", "narration") and items[key][0].line != draft.line:
+                r.problem(line, f"directive '{key}' given twice for this shot (first at line {items[key][0].line})")
+            else:
+                put(key, _value_node(r, value, line), line)
+    if plain_notes:
+        draft.metadata["notes"] = "\n".join(plain_notes)
+    if draft.transition and "transition" not in items:
+        name, line = draft.transition
+        put("transition", Node(name, line), line)
+    return Node(items, draft.line)
+
+
+def _credits(play: Screenplay) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The title page's credit lines: `Credit` + `Author(s)`, then `Source`."""
+    fields = {f.key.strip().lower(): plain_text(f.value) for f in play.title_page}
+    authors = fields.get("author") or fields.get("authors") or ""
+    credits = []
+    if authors:
+        names = tuple(n.strip() for n in re.split(r"\n|\s+&\s+|\s+and\s+", authors) if n.strip())
+        credits.append(((fields.get("credit") or "Written by").strip(), names))
+    if fields.get("source"):
+        role, _, names = fields["source"].partition(" by ")
+        credits.append((f"{role.strip()} by", (names.strip(),)) if names else ("Source", (fields["source"],)))
+    return tuple(credits)
+
+
+def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None = None) -> Storyboard:
+    """Read and validate a `.fountain` screenplay with its sidecar; raises StoryboardError
+    listing every problem (the screenplay's and the sidecar's together)."""
+    path = Path(path)
+    sidecar_path = find_sidecar(path, config)
+    problems: list[Problem] = []
+    try:
+        settings = read_settings(sidecar_path)
+    except StoryboardError as error:
+        problems += error.problems
+        settings = read_settings(None)
+    problems += settings.problems
+    try:
+        play = read_fountain(path)
+    except StoryboardError as error:
+        raise StoryboardError(problems + list(error.problems)) from None
+
+    r = _Reader(str(path))
+    mapper = _Mapper(play, r)
+    mapper.run()
+    warnings = mapper.warnings
+
+    nodes = [(scene, draft, _shot_node(r, draft, warnings)) for scene in mapper.scenes for draft in scene.shots]
+    taken = Ids(str(node.value["id"][1].value) for _, _, node in nodes if "id" in node.value)
+    shots_of: dict[int, list[Shot]] = {}
+    for scene, draft, node in nodes:
+        shot = _shot(r, node, taken)
+        if shot.auto_id and not (draft.prompt or draft.title or draft.narration):
+            # A shot that opens on dialogue is named after its scene and first speaker.
+            base = slug(" ".join([scene.heading.location] + [line.character for line in draft.lines[:1]]))
+            taken.discard(shot.id)
+            shot = replace(shot, id=_unique(base, taken))
+            taken.add(shot.id)
+        if not (shot.prompt or shot.title or shot.image or shot.footage or shot.narration or draft.lines):
+            shot = replace(shot, prompt=scene.heading.location.title() or "an empty stage")
+        on_screen = None
+        if draft.off_screen and shot.cast is None:
+            heard_only = draft.off_screen - {line.character for line in draft.lines
+                                             if line.character not in draft.off_screen}
+            on_screen = tuple(name for name in mapper.speakers if name not in heard_only
+                              and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", shot.prompt, re.IGNORECASE))
+            on_screen += tuple(dict.fromkeys(line.character for line in draft.lines
+                                             if line.character not in heard_only and line.character not in on_screen))
+        shot = replace(shot, lines=tuple(draft.lines), cast=on_screen if on_screen is not None else shot.cast,
+                       metadata=MappingProxyType({**shot.metadata, **draft.metadata}))
+        shots_of.setdefault(id(scene), []).append(shot)
+
+    scenes = tuple(Scene(heading=scene.heading, shots=tuple(shots_of.get(id(scene), ())),
+                         metadata=MappingProxyType(dict(scene.metadata)), loc=Loc(str(path), scene.line))
+                   for scene in mapper.scenes if shots_of.get(id(scene)))
+    if not scenes:
+        r.problem(1, "the screenplay has no action, dialogue or scenes to film")
+
+    project = settings.project
+    fields = {f.key.strip().lower(): f for f in play.title_page}
+    if not project.title and "title" in fields:
+        project = replace(project, title=" ".join(plain_text(fields["title"].value).split()))
+    if not project.credits:
+        project = replace(project, credits=_credits(play))
+    if not project.loc.file:
+        project = replace(project, loc=Loc(str(path), fields["title"].line if "title" in fields else 1))
+
+    board = Storyboard(
+        name=path.stem, source=path, root=path.parent, project=project,
+        cast=_cast(mapper.speakers, settings, str(path), warnings), music=settings.music, scenes=scenes,
+        warnings=tuple(warnings),
+    )
+    problems += r.problems + validate(board, generators)
+    if problems:
+        raise StoryboardError(sorted(problems, key=lambda p: (p.file != str(path), p.file, p.line)))
+    return board
+
+
+def _cast(speakers: dict[str, int], settings: Settings, file: str, warnings: list[Problem]) -> tuple[Character, ...]:
+    """Everyone who speaks, in order of appearance, as the sidecar describes them; a speaker
+    the sidecar leaves out gets the bundled voice at a pitch no one else in the cast has."""
+    described = {c.name.upper(): c for c in settings.cast}
+    used = {c.voice.pitch for c in settings.cast if not c.voice.model}
+    spare = [p for p in CAST_PITCHES if p not in used]
+    cast = []
+    for name, line in speakers.items():
+        if name in described:
+            cast.append(replace(described[name], name=name))
+        else:
+            pitch = spare.pop(0) if spare else 0.0
+            cast.append(Character(name=name, voice=Voice(pitch=pitch), loc=Loc(file, line)))
+    for name, character in described.items():
+        if name not in speakers:
+            cast.append(replace(character, name=name))
+            if not any(name == s for s in speakers):
+                hint = did_you_mean(name, list(speakers))
+                if hint:
+                    warnings.append(character.loc.problem(f"cast member '{character.name}' never speaks{hint}"))
+    return tuple(cast)
+
+
+__all__ = ["read_screenplay", "find_sidecar", "character_name", "DIRECTIVES", "TRANSITIONS", "SIDECAR", "SIDECAR_KEYS"]
