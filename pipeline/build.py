@@ -143,16 +143,32 @@ def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
         jobs.append(make_job(cache, "subtitles", "subtitles", {"cues": cues, "fps": fps}, write_subtitles))
 
     outputs = [job.output for job in segment_jobs]
+    marks = chapters(plan)
 
     def assemble(out: Path) -> None:
-        concat(outputs, mix_job.output, out, out.with_suffix(".txt"))
+        concat(outputs, mix_job.output, out, out.with_suffix(".txt"), marks)
         out.with_suffix(".txt").unlink()
 
     final = make_job(cache, "final", "final", {"segments": [j.key for j in segment_jobs], "mix": mix_job.key,
-                                               "fps": fmt.fps, "version": __version__},
+                                               "fps": fmt.fps, "chapters": marks, "version": __version__},
                      assemble, suffix=".mp4", deps=tuple(j.id for j in segment_jobs) + (mix_job.id,))
     jobs.append(final)
     return jobs, final
+
+
+def chapters(plan: Plan) -> list[tuple[int, int, str]]:
+    """(start ms, end ms, title) of each chapter (a scene's `chapter`, from a screenplay's
+    sections): from the first shot of its scene to the next chapter, or the end of the film."""
+    opened: list[tuple[int, str]] = []
+    previous_scene = 0
+    for shot, start in zip(plan.shots, plan.starts()):
+        if shot.scene and shot.scene != previous_scene:
+            title = plan.board.scenes[shot.scene - 1].metadata.get("chapter")
+            if title:
+                opened.append((start, str(title)))
+        previous_scene = shot.scene
+    ms = [round(start * 1000 / plan.fmt.fps) for start, _ in opened] + [round(plan.total * 1000 / plan.fmt.fps)]
+    return [(ms[i], ms[i + 1], title) for i, (_, title) in enumerate(opened)]
 
 
 def effects_on_cut(plan: Plan, starts: list[int]) -> list[Effect]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from fractions import Fraction
 from pathlib import Path
 
 import pysubs2
@@ -264,3 +265,62 @@ def test_brick_and_steel_builds_into_a_film(tmp_path):
     cues = " ".join(e.plaintext.replace("\n", " ") for e in pysubs2.load(str(result.folder / "subtitles.srt")))
     said = [line.text for shot in result.plan.board.shots for line in shot.lines]
     assert cues == " ".join(said) and "Beer's ready!" in cues and "To destiny!" not in cues
+
+
+def test_sections_become_chapters_of_the_film(tmp_path):
+    from pipeline.edit.ffmpeg import run
+
+    script = write(tmp_path, """\
+        # ACT ONE
+
+        EXT. BEACH - DAY
+
+        Gulls wheel over the sand. [[duration: 2]]
+
+        # ACT TWO; THE STORM
+
+        EXT. BEACH - NIGHT
+
+        Rain lashes the dunes. [[duration: 2]]
+    """)
+    (tmp_path / "film.yaml").write_text("size: 128x72\nfps: 12\ntitle_card: false\nspeech: false\n", encoding="utf-8")
+    result = build(script, renders=tmp_path / "renders")
+    plan = result.plan
+    second = plan.starts()[[s.scene for s in plan.shots].index(2)]
+    meta = tmp_path / "meta.txt"
+    run(["-i", str(result.output), "-f", "ffmetadata", str(meta)], what="reading chapters")
+    chapters = meta.read_text(encoding="utf-8").split("[CHAPTER]")[1:]
+    assert len(chapters) == 2
+    assert "title=ACT ONE" in chapters[0] and "title=ACT TWO\\; THE STORM" in chapters[1]
+    def seconds(chapter: str) -> Fraction:
+        base = Fraction(chapter.split("TIMEBASE=")[1].split()[0])
+        return int(chapter.split("START=")[1].split()[0]) * base
+
+    assert [seconds(c) for c in chapters] == [0, Fraction(second) / plan.fmt.fps]
+
+
+@needs_scripts
+def test_mangled_screenplays_give_errors_never_tracebacks(tmp_path):
+    """Real scripts with markup, line ends, bad bytes and other alphabets spliced in at random
+    (seeded): each one reads into a plan or raises StoryboardError, nothing else."""
+    import random
+
+    rng = random.Random(7)
+    sources = [p.read_bytes() for p in sorted(SCRIPTS.glob("*.fountain"))]
+    pieces = [b"\n", b"\r\n", b"\r", b"[[", b"]]", b"/*", b"*/", b"^", b"@", b"~", b">", b"<", b"#", b"=",
+              b"===", b"INT. ", b"CUT TO:", b"(V.O.)", b"  \n", b"\t", b"*", b"_", b"\\", b"\xff", b"\xc3",
+              "Жизнь".encode(), "東京".encode(), "שלום".encode(), b"[[duration: x]]", b"[[id: a]]", b"Title:"]
+    for n in range(120):
+        data = bytearray(rng.choice(sources))
+        for _ in range(rng.randint(1, 30)):
+            at = rng.randrange(len(data) + 1)
+            if rng.random() < 0.6:
+                data[at:at] = rng.choice(pieces)
+            else:
+                del data[at:at + rng.randint(1, 40)]
+        path = tmp_path / f"mangled-{n}.fountain"
+        path.write_bytes(bytes(data))
+        try:
+            make_plan(read_screenplay(path, names()))
+        except StoryboardError as error:
+            assert error.problems and all(p.file for p in error.problems)

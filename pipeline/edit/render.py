@@ -8,6 +8,8 @@ join frame-exactly.
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Sequence
 
@@ -75,13 +77,33 @@ def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | N
                what=f"segment {segment.id}")
 
 
-def concat(segments: Sequence[Path], audio: Path, out: Path, list_file: Path) -> None:
-    """Join encoded segments without re-encoding, add the audio, and write a faststart MP4."""
+def concat(segments: Sequence[Path], audio: Path, out: Path, list_file: Path,
+           chapters: Sequence[tuple[int, int, str]] = ()) -> None:
+    """Join encoded segments without re-encoding, add the audio, and write a faststart MP4;
+    `chapters` are (start ms, end ms, title) markers that players list."""
     # The concat list quotes paths in '...'; a quote inside a path is written as '\''.
     quote = "'\\''"
     lines = [f"file '{str(p.resolve()).replace(chr(39), quote)}'" for p in segments]
     list_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    metadata: list[str] = []
+    if chapters:
+        meta_file = list_file.with_suffix(".chapters.txt")
+        meta_file.write_text(chapter_metadata(chapters), encoding="utf-8")
+        metadata = ["-f", "ffmetadata", "-i", str(meta_file), "-map_chapters", "2"]
     ffmpeg.run([
-        "-f", "concat", "-safe", "0", "-i", str(list_file), "-i", str(audio),
+        "-f", "concat", "-safe", "0", "-i", str(list_file), "-i", str(audio), *metadata,
         "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(out),
     ], what="concatenation")
+    if chapters:
+        meta_file.unlink()
+
+
+def chapter_metadata(chapters: Sequence[tuple[int, int, str]]) -> str:
+    """An FFMETADATA1 document of chapter markers (times in milliseconds)."""
+    def escape(text: str) -> str:
+        return re.sub(r"([=;#\\\n])", r"\\\1", text)
+
+    parts = [";FFMETADATA1"]
+    for start, end, title in chapters:
+        parts += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}", f"title={escape(title)}"]
+    return "\n".join(parts) + "\n"
