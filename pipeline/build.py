@@ -28,7 +28,7 @@ from .edit.ffmpeg import FFmpegError
 from .edit.render import ENCODER_VERSION, concat, render_segment
 from .edit.timeline import Clip, Join, Segment, Timeline
 from .edit.transitions import split
-from .errors import JobError
+from .errors import FilmError, JobError, Problem
 from .generators.base import Context, source_identity
 from .plan import Plan, make_plan
 from .parse import load
@@ -82,6 +82,8 @@ def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
     shot_job: dict[str, str] = {}
     for shot in plan.shots:
         prepared = generator_registry.get(shot.generator.name).prepare(shot, ctx)
+        ctx.prepared[shot.id] = prepared
+        jobs += prepared.extra_jobs
         if prepared.job is not None:
             jobs.append(prepared.job)
             shot_job[shot.id] = prepared.job.id
@@ -309,11 +311,12 @@ def publish(source: Path, target: Path) -> None:
 
 def build(target: Path, renders: Path = Path("renders"), preview: bool = False, only: list[str] | None = None,
           force: bool = False, workers: int | None = None, progress: Progress | None = None,
-          config: Path | None = None) -> BuildResult:
+          config: Path | None = None, locked: bool = False) -> BuildResult:
     """Build the film at `target`; returns what was rendered and where the cut is.
 
     Reads and validates everything before writing anything, so a storyboard with mistakes
-    leaves `renders/` untouched. `config` names a screenplay's sidecar.
+    leaves `renders/` untouched. `config` names a screenplay's sidecar. `locked` refuses to
+    render generated shots with anything other than what `lock.json` records.
     """
     started = time.perf_counter()
     board = load(target, config)
@@ -324,7 +327,14 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
         plan = plan.only(only)
     folder = output_folder(renders, plan)
     jobs, final = plan_jobs(plan, cache)
+    lock_file = renders / board.name / LOCK
+    entries = lock_entries(plan, cache)
+    if locked:
+        check_lock(lock_file, entries)
     results = voiced + execute(jobs, cache, force=force, workers=workers, progress=progress)
+    if entries and not locked:
+        previous = _read_lock(lock_file) if only else {}
+        write_text(lock_file, json.dumps({**previous, **entries}, indent=2, sort_keys=True))
     name = "only.mp4" if only else "final.mp4"
     output = folder / name
     publish(final.output, output)
@@ -337,6 +347,96 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
     if not only:
         write_report(result)
     return result
+
+
+LOCK = "lock.json"
+
+
+def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: bool = False,
+          config: Path | None = None) -> tuple[Path, int]:
+    """Render every take of one generated shot (and what it needs) and write
+    renders/NAME/takes/SHOT.png, one row per take; returns the sheet and how many takes."""
+    from .errors import did_you_mean
+    from .export.contact import contact_sheet, take_frames
+
+    board = load(target, config)
+    cache = Cache(renders / board.name / "cache")
+    plan, _ = prepare(board, cache, preview=preview)
+    known = [s.id for s in plan.shots]
+    if shot_id not in known:
+        raise FilmError([Problem(str(board.source), 0, f"no shot '{shot_id}'{did_you_mean(shot_id, known)}")])
+    shot = next(s for s in plan.shots if s.id == shot_id)
+    if not hasattr(generator_registry.get(shot.generator.name), "lock_entry"):
+        raise FilmError([Problem(str(board.source), shot.loc.line,
+                                 f"shot '{shot_id}' is drawn by '{shot.generator.name}', not generated, so it "
+                                 "has no takes")])
+    ctx = Context(cache=cache, fmt=plan.fmt, root=plan.board.root, project_seed=plan.board.project.seed)
+    wanted: list[Job] = []
+    for each in plan.shots:
+        prepared = generator_registry.get(each.generator.name).prepare(each, ctx)
+        ctx.prepared[each.id] = prepared
+        if each.id == shot_id:
+            wanted = sorted([prepared.job, *prepared.extra_jobs], key=lambda j: j.id)
+            break
+    # The takes and every job they depend on (a continued shot needs the shot before it).
+    everything = {j.id: j for p in ctx.prepared.values() for j in ([p.job] if p.job else []) + list(p.extra_jobs)}
+    needed, queue = {}, list(wanted)
+    while queue:
+        job = queue.pop()
+        if job.id not in needed:
+            needed[job.id] = job
+            queue += [everything[d] for d in job.deps if d in everything]
+    execute(list(needed.values()), cache)
+    rows = [(f"take {n} (seed {job.inputs['request']['seed']})" if "request" in job.inputs else f"take {n}",
+             take_frames(job.output)) for n, job in enumerate(_in_take_order(wanted, shot), 1)]
+    sheet = renders / board.name / "takes" / f"{shot_id}.png"
+    contact_sheet(rows, sheet)
+    return sheet, len(rows)
+
+
+def _in_take_order(jobs: list[Job], shot) -> list[Job]:
+    """Jobs named 'ID take K' sorted by K; a single take as it is."""
+    def number(job: Job) -> int:
+        return int(job.id.rsplit(" take ", 1)[1]) if " take " in job.id else 1
+    return sorted(jobs, key=number)
+
+
+def lock_entries(plan: Plan, cache: Cache) -> dict[str, dict]:
+    """Per generated shot: the model, its resolved revision, library versions, dtype, device and
+    seed it renders with (from generators that lock, e.g. diffusers)."""
+    ctx = Context(cache=cache, fmt=plan.fmt, root=plan.board.root, project_seed=plan.board.project.seed)
+    entries = {}
+    for shot in plan.shots:
+        generator = generator_registry.get(shot.generator.name)
+        if hasattr(generator, "lock_entry"):
+            entries[shot.id] = generator.lock_entry(shot, ctx)
+    return entries
+
+
+def _read_lock(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def check_lock(path: Path, entries: dict[str, dict]) -> None:
+    """Raise a FilmError naming every generated shot whose model, revision, versions, dtype,
+    device or seed differ from `lock.json`."""
+    if not path.is_file():
+        raise FilmError([Problem(str(path), 0, "no lock file: build once without --locked to write it")])
+    locked = _read_lock(path)
+    problems = []
+    for shot, entry in entries.items():
+        if shot not in locked:
+            problems.append(Problem(str(path), 0, f"shot '{shot}' is not in the lock file"))
+            continue
+        for key in sorted(set(entry) | set(locked[shot])):
+            if entry.get(key) != locked[shot].get(key):
+                problems.append(Problem(str(path), 0, f"shot '{shot}': {key} is {entry.get(key)!r}, "
+                                                      f"locked as {locked[shot].get(key)!r}"))
+    if problems:
+        raise FilmError(problems)
 
 
 def write_report(result: BuildResult) -> None:

@@ -126,7 +126,7 @@ def _build(args: argparse.Namespace) -> int:
     try:
         result = build(Path(args.project), renders=Path(args.out), preview=args.preview, only=args.only,
                        force=args.force, workers=args.jobs, progress=progress,
-                       config=Path(args.config) if args.config else None)
+                       config=Path(args.config) if args.config else None, locked=args.locked)
     finally:
         if bar is not None:
             bar.close()
@@ -134,6 +134,15 @@ def _build(args: argparse.Namespace) -> int:
     _warn(plan.board)
     print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {result.output} "
           f"({plan.seconds(plan.total):.2f} s, {plan.fmt.width}x{plan.fmt.height})")
+    return 0
+
+
+def _takes(args: argparse.Namespace) -> int:
+    from .build import takes
+
+    sheet, count = takes(Path(args.project), args.shot, renders=Path(args.out), preview=args.preview,
+                         config=Path(args.config) if args.config else None)
+    print(f"{count} takes of {args.shot} → {sheet}; pick one with 'take: K' in the shot")
     return 0
 
 
@@ -183,6 +192,14 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
     check.set_defaults(func=_check)
 
+    takes = sub.add_parser("takes", help="render every take of a generated shot and write a contact sheet")
+    takes.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
+    takes.add_argument("shot", help="the shot's id (see film plan)")
+    takes.add_argument("--preview", action="store_true", help="at preview size")
+    takes.add_argument("--out", default="renders", help="where renders go (default: renders)")
+    takes.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
+    takes.set_defaults(func=_takes)
+
     transcribe = sub.add_parser("transcribe", help="speech to subtitles (SRT and VTT) with word timing")
     transcribe.add_argument("audio", help="an audio or video file")
     transcribe.add_argument("--out", help="output path without extension (default: beside the audio)")
@@ -203,6 +220,9 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("--only", nargs="+", metavar="ID", help="render just these shots, to only.mp4")
             command.add_argument("--force", action="store_true", help="render every job again, ignoring the cache")
             command.add_argument("--jobs", type=int, default=None, help="jobs run at once (default: one per core)")
+            command.add_argument("--locked", action="store_true",
+                                 help="refuse to render generated shots with a model, revision, library version, "
+                                      "dtype, device or seed other than renders/NAME/lock.json records")
     return top
 
 

@@ -100,6 +100,10 @@ class ShotPlan:
     credits: tuple[tuple[str, tuple[str, ...]], ...] = ()
     continuity: str | None = None
     explicit_duration: bool = False
+    continues: str | None = None        # `continuity: previous`: the id of the shot this one continues
+    first_frame: Path | None = None     # an image a generated shot starts from
+    takes: int = 1
+    take: int = 1
     loc: Loc = Loc("", 0)
 
     @property
@@ -300,6 +304,9 @@ def make_plan(board: Storyboard, preview: bool = False,
             footage_path=resolve_asset(board.root, shot.footage.file) if shot.footage else None,
             card_text=shot.title or "", continuity=group if group != shot.id else None,
             explicit_duration=shot.duration is not None, loc=shot.loc,
+            continues=all_shots[index - 1][2].id if shot.continuity == "previous" and index else None,
+            first_frame=resolve_asset(board.root, shot.first_frame) if shot.first_frame else None,
+            takes=shot.takes, take=shot.take,
         ))
 
     credits = tuple(project.credits)

@@ -184,6 +184,9 @@ class Shot:
     cast: tuple[str, ...] | None = None
     generator: GeneratorSpec | None = None
     fit: str | None = None    # "trim": an explicit duration may cut the shot's speech short
+    first_frame: str | None = None   # an image the generated shot starts from (image-to-video)
+    takes: int = 1            # how many seeds to render (generated shots)
+    take: int = 1             # which of them the cut uses
     sfx: tuple[SoundEffect, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     auto_id: bool = False
@@ -359,6 +362,11 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
             check_transition(shot.transition)
             if shot.image:
                 check_asset(shot.image, shot.at("image"), "image")
+            if shot.first_frame:
+                check_asset(shot.first_frame, shot.at("first_frame"), "first frame")
+            if shot.take > shot.takes:
+                problems.append(shot.at("take").problem(
+                    f"shot '{shot.id}' has take {shot.take} but only {shot.takes} take(s); raise 'takes' or pick 1 to {shot.takes}"))
             if shot.footage:
                 check_asset(shot.footage.file, shot.footage.loc, "footage")
             for effect in shot.sfx:

@@ -17,6 +17,7 @@ REGISTRY: dict[str, str] = {
     "animatic": "pipeline.generators.animatic:Animatic",
     "still": "pipeline.generators.still:Still",
     "footage": "pipeline.generators.footage:Footage",
+    "diffusers": "pipeline.generators.diffusers:Diffusers",
 }
 INTERNAL: dict[str, str] = {
     "card": "pipeline.generators.cards:Cards",

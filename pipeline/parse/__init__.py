@@ -45,6 +45,9 @@ def load(target: Path, config: Path | None = None) -> Storyboard:
         board = read_screenplay(script, names(), Path(config) if config else None)
     else:
         raise ProjectNotFound([Problem(str(script), 0, "not a storyboard: expected a .yaml or .fountain file")])
+    problems = check_generators(board)
+    if problems:
+        raise StoryboardError(problems)
     if board.project.speech:
         from ..audio.tts import check_voices
 
@@ -56,3 +59,27 @@ def load(target: Path, config: Path | None = None) -> Storyboard:
 
         board = replace(board, name=Path(target).resolve().name)
     return board
+
+
+def check_generators(board: Storyboard) -> list[Problem]:
+    """Each diffusers generator's options, and that its install extra is there."""
+    from ..generators.diffusion_settings import read_settings
+
+    specs = [board.project.generator] + [s.generator for s in board.scenes] + [s.generator for s in board.shots]
+    problems: list[Problem] = []
+    seen = set()
+    for spec in specs:
+        if spec is None or spec.name != "diffusers" or id(spec) in seen:
+            continue
+        seen.add(id(spec))
+        _, messages = read_settings(spec.options)
+        problems += [spec.loc.problem(m) for m in messages]
+    if seen and not problems:
+        import importlib.util
+
+        missing = [m for m in ("torch", "diffusers", "transformers") if importlib.util.find_spec(m) is None]
+        if missing:
+            spec = next(s for s in specs if s is not None and s.name == "diffusers")
+            problems.append(spec.loc.problem(f"the diffusers generator needs {', '.join(missing)}: "
+                                             "pip install 'film[diffusers]'"))
+    return problems

@@ -37,7 +37,7 @@ SIDECAR = "film.yaml"
 
 #: Shot keys a note may set. Prompt, lines and narration come from the screenplay itself.
 DIRECTIVES = ("id", "duration", "camera", "image", "footage", "continuity", "seed", "transition",
-              "fit", "cast", "generator", "sfx", "title")
+              "fit", "cast", "generator", "sfx", "title", "first_frame", "takes", "take")
 
 NARRATOR = "NARRATOR"
 #: Character extensions that mean the speaker is heard, not seen.

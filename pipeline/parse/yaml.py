@@ -30,7 +30,7 @@ PROJECT_KEYS = (
 SCENE_KEYS = ("heading", "shots", "camera", "transition", "generator", "metadata")
 SHOT_KEYS = (
     "id", "prompt", "camera", "duration", "narration", "lines", "transition", "image", "footage",
-    "title", "continuity", "seed", "cast", "generator", "fit", "sfx", "metadata",
+    "title", "continuity", "seed", "cast", "generator", "fit", "sfx", "first_frame", "takes", "take", "metadata",
 )
 SFX_KEYS = ("file", "at", "gain")
 CHARACTER_KEYS = ("look", "voice")
@@ -450,6 +450,9 @@ def _shot(r: _Reader, node: Node, taken: Ids) -> Shot:
         generator=_generator(r, keys.get("generator")),
         fit=r.choice(keys.get("fit"), "fit", FITS, "") or None,
         sfx=_sfx(r, keys.get("sfx")),
+        first_frame=r.text(keys.get("first_frame"), "first_frame") or None,
+        takes=_count(r, keys.get("takes"), "takes"),
+        take=_count(r, keys.get("take"), "take"),
         metadata=MappingProxyType(r.plain(keys.get("metadata")) or {}),
         auto_id=not explicit_id,
         loc=r.loc(node),
@@ -473,6 +476,15 @@ class Ids(set):
             n += 1
         self._next[base] = n + 1
         return f"{base}-{n}"
+
+
+def _count(r: _Reader, node: Node | None, what: str) -> int:
+    value = r.integer(node, what, 1)
+    if value is None or value < 1:
+        if value is not None:
+            r.problem(node, f"{what} must be 1 or more, got {value}")
+        return 1
+    return value
 
 
 def _unique(base: str, taken: Ids) -> str:

@@ -1,0 +1,54 @@
+"""Contact sheets: a shot's takes side by side, so the writer can pick one with `take: K`."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ..cache import atomic
+from ..edit import ffmpeg
+from ..fonts import font
+
+COLUMNS = 4          # frames shown per take: first, a third in, two thirds in, last
+THUMB_WIDTH = 320
+
+
+def take_frames(output: Path, count: int = COLUMNS) -> list[Image.Image]:
+    """`count` frames spread over one take (a generated clip, or a still repeated)."""
+    still = output / "image.png"
+    if still.is_file():
+        with Image.open(still) as image:
+            return [image.convert("RGB")] * count
+    clip = output / "clip.mkv"
+    with Image.open(output / "first.png") as image:
+        width, height = THUMB_WIDTH, round(image.height * THUMB_WIDTH / image.width)
+    # Small frames of the whole take, straight from ffmpeg (a take is seconds long).
+    raw = subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(clip), "-vf", f"scale={width}:{height}",
+                          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
+    picks = [round(i * (len(frames) - 1) / max(count - 1, 1)) for i in range(count)]
+    return [Image.fromarray(frames[n]) for n in picks]
+
+
+def contact_sheet(takes: list[tuple[str, list[Image.Image]]], out: Path) -> None:
+    """One row per take, labelled, frames left to right; written atomically as PNG."""
+    first = takes[0][1][0]
+    width = THUMB_WIDTH
+    height = round(first.height * width / first.width)
+    label = 28
+    sheet = Image.new("RGB", (COLUMNS * width + (COLUMNS + 1) * 8, len(takes) * (height + label + 8) + 8),
+                      (24, 24, 28))
+    draw = ImageDraw.Draw(sheet)
+    text_font = font(18)
+    for row, (name, frames) in enumerate(takes):
+        top = 8 + row * (height + label + 8)
+        draw.text((8, top + 4), name, font=text_font, fill=(230, 230, 236))
+        for column, frame in enumerate(frames[:COLUMNS]):
+            sheet.paste(frame.resize((width, height), Image.Resampling.LANCZOS),
+                        (8 + column * (width + 8), top + label))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic(out) as temp:
+        sheet.save(temp, format="PNG")

@@ -1,0 +1,253 @@
+"""Finding and loading diffusers pipelines: offline-aware, once per process, memory options.
+
+`describe` says what a model is (where its files are, its resolved revision, its pipeline
+class, the dtype and device it will run with) from its `model_index.json` alone, so planning
+never loads weights. `load` loads the pipeline the first time a shot needs it and keeps it for
+every later shot of the build (and of later builds in the same process).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import FilmError, Problem
+from .diffusion_settings import DiffusionSettings
+from .families import Family, family_for
+
+EXTRA = "pip install 'film[diffusers]'"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A model as it will be run: enough to key its outputs and to lock them."""
+
+    model: str              # as the writer named it
+    source: str             # the folder the weights are loaded from
+    revision: str           # the hub commit, or "local:<digest of the folder's listing>"
+    class_name: str         # the pipeline class in model_index.json
+    dtype: str
+    device: str
+    versions: tuple[tuple[str, str], ...]
+
+    def lock_entry(self) -> dict[str, Any]:
+        return {"model": self.model, "revision": self.revision, "pipeline": self.class_name,
+                "dtype": self.dtype, "device": self.device, "versions": dict(self.versions)}
+
+
+def _torch():
+    try:
+        import torch
+        import diffusers  # noqa: F401
+    except ImportError as error:
+        raise FilmError([Problem("generator", 0, f"the diffusers generator needs {error.name}: {EXTRA}")]) from None
+    return torch
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _local_folder(model: str, root: Path) -> Path | None:
+    candidate = Path(model).expanduser()
+    candidate = candidate if candidate.is_absolute() else root / candidate
+    return candidate if candidate.is_dir() else None
+
+
+def _listing_digest(folder: Path) -> str:
+    """What a local model folder holds, cheaply: every file's path and size, and model_index.json."""
+    sha = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        sha.update(f"{path.relative_to(folder)}\0{path.stat().st_size}\n".encode())
+    sha.update((folder / "model_index.json").read_bytes())
+    return sha.hexdigest()[:16]
+
+
+def _hub_index(model: str, revision: str | None) -> Path:
+    """model_index.json of a hub model from the local cache (or downloaded, when online)."""
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
+
+    command = f"hf download {model}" + (f" --revision {revision}" if revision else "")
+    try:
+        return Path(hf_hub_download(model, "model_index.json", revision=revision, local_files_only=True))
+    except (LocalEntryNotFoundError, FileNotFoundError, OSError):
+        pass
+    if _offline():
+        raise FilmError([Problem(model, 0, f"model '{model}' is not in the local Hugging Face cache and "
+                                           f"HF_HUB_OFFLINE is set; download it first with: {command}")])
+    try:
+        return Path(hf_hub_download(model, "model_index.json", revision=revision))
+    except (RepositoryNotFoundError, HfHubHTTPError, OSError, ValueError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise FilmError([Problem(model, 0, f"model '{model}' is not a local folder, not in the local Hugging "
+                                           f"Face cache, and could not be fetched ({reason}); download it "
+                                           f"with: {command}")]) from None
+
+
+def _dtype_name(setting: str, device: str) -> str:
+    if setting != "auto":
+        return setting
+    if device == "cuda":
+        torch = _torch()
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    return "fp16" if device == "mps" else "fp32"
+
+
+def _device_name(setting: str) -> str:
+    if setting != "auto":
+        return setting
+    torch = _torch()
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def describe(settings: DiffusionSettings, root: Path) -> ModelInfo:
+    """Where the model's files are and how it will run, without loading any weights."""
+    torch = _torch()
+    import diffusers
+    import transformers
+
+    folder = _local_folder(settings.model, root)
+    if folder is not None:
+        index = folder / "model_index.json"
+        if not index.is_file():
+            raise FilmError([Problem(str(folder), 0, "not a diffusers pipeline folder (no model_index.json)")])
+        source, revision = str(folder.resolve()), f"local:{_listing_digest(folder)}"
+    else:
+        if settings.model.startswith((".", "/", "~")) or settings.model.count("/") > 1:
+            raise FilmError([Problem(settings.model, 0, "no such model folder")])
+        index = _hub_index(settings.model, settings.revision)
+        source, revision = str(index.parent), index.parent.name
+    class_name = json.loads(index.read_text(encoding="utf-8")).get("_class_name", "")
+    device = _device_name(settings.device)
+    versions = (("torch", torch.__version__), ("diffusers", diffusers.__version__),
+                ("transformers", transformers.__version__))
+    return ModelInfo(settings.model, source, revision, class_name, _dtype_name(settings.dtype, device), device,
+                     versions)
+
+
+def call_parameters(class_name: str) -> tuple[str, ...]:
+    """The arguments a pipeline class's `__call__` takes (importing diffusers, not weights)."""
+    import inspect
+
+    import diffusers
+
+    cls = getattr(diffusers, class_name, None)
+    return tuple(inspect.signature(cls.__call__).parameters) if cls is not None else ()
+
+
+def family_of(info: ModelInfo, settings: DiffusionSettings) -> Family:
+    family = family_for(info.class_name, call_parameters(info.class_name), settings.task)
+    overrides = {k: v for k, v in (("fps", settings.fps), ("max_frames", settings.max_frames)) if v}
+    return Family(**{**family.__dict__, **overrides}) if overrides else family
+
+
+@dataclass
+class Loaded:
+    """A pipeline loaded once, and the lock that lets one shot at a time use it."""
+
+    pipe: Any
+    info: ModelInfo
+    family: Family
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _chained: Any = None
+
+    def chain_pipeline(self) -> Any | None:
+        """The image-to-video pipeline that continues a clip from its last frame, sharing this
+        one's components (None when the family cannot)."""
+        name = self.family.chain
+        if not name:
+            return None
+        if type(self.pipe).__name__ == name:
+            return self.pipe
+        if self._chained is None:
+            import diffusers
+
+            self._chained = getattr(diffusers, name).from_pipe(self.pipe)
+        return self._chained
+
+
+_LOADED: dict[tuple, Loaded] = {}
+_LOADING = threading.Lock()
+LOADS: list[str] = []     # every model loaded in this process, in order (for tests and the log)
+
+
+def load(settings: DiffusionSettings, info: ModelInfo, family: Family) -> Loaded:
+    """The pipeline for `info`, loaded on first use and kept for the rest of the process."""
+    key = (info.source, info.revision, settings.variant, info.dtype, info.device,
+           settings.memory, settings.vae_tiling, settings.vae_slicing, settings.compile)
+    with _LOADING:
+        if key in _LOADED:
+            return _LOADED[key]
+        torch = _torch()
+        from diffusers import DiffusionPipeline
+
+        dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[info.dtype]
+        pipe = DiffusionPipeline.from_pretrained(info.source, torch_dtype=dtype, variant=settings.variant)
+        pipe.set_progress_bar_config(disable=True)
+        _place(pipe, settings, info, torch)
+        loaded = _LOADED[key] = Loaded(pipe, info, family)
+        LOADS.append(info.model)
+        return loaded
+
+
+def _model_bytes(pipe) -> int:
+    total = 0
+    for component in pipe.components.values():
+        parameters = getattr(component, "parameters", None)
+        if callable(parameters):
+            total += sum(p.numel() * p.element_size() for p in parameters())
+    return total
+
+
+def _place(pipe, settings: DiffusionSettings, info: ModelInfo, torch) -> None:
+    """Move the pipeline to its device with the memory options asked for (or, with `memory:
+    auto` on a GPU, chosen from its free memory: offload what does not fit, tile the VAE when
+    memory is tight)."""
+    memory = settings.memory
+    tiling = settings.vae_tiling
+    if memory == "auto":
+        memory = "none"
+        if info.device == "cuda":
+            free, _ = torch.cuda.mem_get_info()
+            need = _model_bytes(pipe)
+            if need * 1.25 > free:
+                memory = "sequential-offload" if need * 0.5 > free else "model-offload"
+            tiling = tiling or need * 2 > free
+    if memory == "model-offload":
+        pipe.enable_model_cpu_offload()
+    elif memory == "sequential-offload":
+        pipe.enable_sequential_cpu_offload()
+    else:
+        pipe.to(info.device)
+    vae = getattr(pipe, "vae", None)
+    if tiling and hasattr(vae, "enable_tiling"):
+        vae.enable_tiling()
+    if settings.vae_slicing and hasattr(vae, "enable_slicing"):
+        vae.enable_slicing()
+    if settings.compile:
+        denoiser = getattr(pipe, "transformer", None) or getattr(pipe, "unet", None)
+        if denoiser is not None:
+            denoiser.compile()
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    return type(error).__name__ == "OutOfMemoryError" or "out of memory" in str(error).lower()
+
+
+def enable_vae_tiling(pipe) -> bool:
+    """Turn on VAE tiling (for a retry after running out of memory while decoding)."""
+    vae = getattr(pipe, "vae", None)
+    if hasattr(vae, "enable_tiling"):
+        vae.enable_tiling()
+        return True
+    return False
