@@ -13,12 +13,13 @@ import json
 import os
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import FilmError, Problem
 from .diffusion_settings import DiffusionSettings
-from .families import Family, family_for
+from .families import FAMILIES, IMAGE_DEFAULTS, Family, family_for
 
 EXTRA = "pip install 'film[diffusers]'"
 
@@ -135,6 +136,7 @@ def describe(settings: DiffusionSettings, root: Path) -> ModelInfo:
                      versions)
 
 
+@lru_cache(maxsize=None)
 def call_parameters(class_name: str) -> tuple[str, ...]:
     """The arguments a pipeline class's `__call__` takes (importing diffusers, not weights)."""
     import inspect
@@ -146,7 +148,9 @@ def call_parameters(class_name: str) -> tuple[str, ...]:
 
 
 def family_of(info: ModelInfo, settings: DiffusionSettings) -> Family:
-    family = family_for(info.class_name, call_parameters(info.class_name), settings.task)
+    """The family of the model's pipeline, with the writer's fps and max_frames overrides."""
+    known = info.class_name in FAMILIES or info.class_name in IMAGE_DEFAULTS
+    family = family_for(info.class_name, () if known else call_parameters(info.class_name), settings.task)
     overrides = {k: v for k, v in (("fps", settings.fps), ("max_frames", settings.max_frames)) if v}
     return Family(**{**family.__dict__, **overrides}) if overrides else family
 
@@ -189,15 +193,31 @@ def load(settings: DiffusionSettings, info: ModelInfo, family: Family) -> Loaded
         if key in _LOADED:
             return _LOADED[key]
         torch = _torch()
+        import diffusers
         from diffusers import DiffusionPipeline
 
+        _quiet()
         dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[info.dtype]
-        pipe = DiffusionPipeline.from_pretrained(info.source, torch_dtype=dtype, variant=settings.variant)
+        # diffusers renamed torch_dtype to dtype (0.36); pass the name this version reads.
+        major, minor = (int(x) for x in diffusers.__version__.split(".")[:2])
+        dtype_argument = "dtype" if (major, minor) >= (0, 36) else "torch_dtype"
+        pipe = DiffusionPipeline.from_pretrained(info.source, variant=settings.variant, **{dtype_argument: dtype})
         pipe.set_progress_bar_config(disable=True)
         _place(pipe, settings, info, torch)
         loaded = _LOADED[key] = Loaded(pipe, info, family)
         LOADS.append(info.model)
         return loaded
+
+
+def _quiet() -> None:
+    """No per-component progress bars or warnings in the build's output."""
+    from diffusers.utils import logging as diffusers_logging
+    from transformers.utils import logging as transformers_logging
+
+    diffusers_logging.set_verbosity_error()
+    diffusers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
 
 
 def _model_bytes(pipe) -> int:

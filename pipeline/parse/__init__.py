@@ -82,4 +82,26 @@ def check_generators(board: Storyboard) -> list[Problem]:
             spec = next(s for s in specs if s is not None and s.name == "diffusers")
             problems.append(spec.loc.problem(f"the diffusers generator needs {', '.join(missing)}: "
                                              "pip install 'film[diffusers]'"))
+        else:
+            problems += _check_models([s for s in specs if s is not None and id(s) in seen], board.root)
+    return problems
+
+
+def _check_models(specs: list, root: Path) -> list[Problem]:
+    """That each model named is there (a folder, or in the Hugging Face cache when offline)."""
+    from ..errors import FilmError
+    from ..generators.diffusion_models import describe
+    from ..generators.diffusion_settings import read_settings
+
+    problems: list[Problem] = []
+    checked: set[tuple] = set()
+    for spec in specs:
+        settings, _ = read_settings(spec.options)
+        if (settings.model, settings.revision) in checked:
+            continue
+        checked.add((settings.model, settings.revision))
+        try:
+            describe(settings, root)
+        except FilmError as error:
+            problems += [spec.loc.problem(p.message) for p in error.problems]
     return problems
