@@ -15,13 +15,10 @@ the peak GPU memory:
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "generators"))
 
 
 def write_project(folder: Path, model: str, shots: int, options: str) -> Path:
@@ -57,7 +54,7 @@ def main() -> None:
         work = Path(work)
         model = args.model
         if model is None:
-            from tiny_pipelines import save_wan_text_to_video
+            from pipeline.generators.tiny_pipelines import save_wan_text_to_video
 
             model = str(save_wan_text_to_video(work / "tiny-wan"))
         options = f"size: {args.size}, steps: {args.steps}, device: {args.device}"

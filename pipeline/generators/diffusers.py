@@ -175,7 +175,12 @@ def generate_clip(loaded: models.Loaded, request: Request, image: Image.Image | 
         raise FilmError([Problem(loaded.info.model, 0,
                                         f"{loaded.info.class_name} makes video from an image: give the shot "
                                         "'first_frame:' or 'continuity: previous'")])
-    frames = _call(loaded, loaded.pipe, request, image=image, frames=clip_frames(family, request.frames))
+    pipe = loaded.pipe
+    if image is not None and family.task == "text-to-video":
+        # Start from the image through the family's image-to-video pipeline where it has one
+        # (LTX); a text-to-video model without one keeps the seed and matches the colours.
+        pipe = loaded.chain_pipeline() or pipe
+    frames = _call(loaded, pipe, request, image=image, frames=clip_frames(family, request.frames))
     reference = np.asarray(image) if image is not None and request.colour_match else None
     if reference is not None:
         frames = match_colours(frames, reference)

@@ -1,0 +1,261 @@
+"""The diffusers generator on tiny random-weight pipelines built in code and saved with
+save_pretrained (no weights can be downloaded here), loaded through the generator's real path."""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytest.importorskip("diffusers")
+pytest.importorskip("transformers")
+
+from conftest import count_frames  # noqa: E402
+from pipeline.build import build, takes  # noqa: E402
+from pipeline.cli import main  # noqa: E402
+from pipeline.edit import ffmpeg  # noqa: E402
+from pipeline.generators import diffusion_models  # noqa: E402
+from pipeline.generators.tiny_pipelines import (  # noqa: E402
+    save_cogvideox_text_to_video, save_stable_diffusion, save_wan_image_to_video, save_wan_text_to_video,
+)
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    """Each tiny pipeline saved once for the module: {name: folder}."""
+    root = tmp_path_factory.mktemp("models")
+    return {"wan": save_wan_text_to_video(root / "wan"), "wan-i2v": save_wan_image_to_video(root / "wan-i2v"),
+            "cogvideox": save_cogvideox_text_to_video(root / "cogvideox"), "sd": save_stable_diffusion(root / "sd")}
+
+
+@pytest.fixture(autouse=True)
+def fresh_loads():
+    """Each test starts with no pipeline loaded, so load counts mean something."""
+    diffusion_models._LOADED.clear()
+    diffusion_models.LOADS.clear()
+    yield
+    diffusion_models._LOADED.clear()
+
+
+def project(folder: Path, model: Path | str, shots: str, options: str = "size: 32x32, steps: 2, guidance: 1.0",
+            extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = textwrap.dedent(f"""\
+        title: Tiny
+        size: 96x64
+        fps: 12
+        speech: false
+        title_card: false
+        generator: {{name: diffusers, model: {model}, {options}}}
+        {extra}
+        scenes:
+          - heading: EXT. SEA - NIGHT
+            shots:
+        """) + textwrap.indent(textwrap.dedent(shots), " " * 6)
+    (folder / "storyboard.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def clip_of(result, shot_id: str) -> Path:
+    job = next(r for r in result.results if r.kind == "diffusion" and r.id.split(" take ")[0] == shot_id)
+    return Path(job.output)
+
+
+def read_frames(clip: Path) -> np.ndarray:
+    """Every frame of a generated clip (its own fps and size), as uint8 RGB."""
+    info = ffmpeg.probe(clip / "clip.mkv")
+    raw = subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(clip / "clip.mkv"), "-f", "rawvideo",
+                          "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(-1, info.height, info.width, 3)
+
+
+def test_wan_shots_follow_the_family_rules_and_the_cut(models, tmp_path):
+    folder = project(tmp_path / "p", models["wan"], """\
+        - {id: one, prompt: "the sea at night", duration: 2}
+        - {id: two, prompt: "a lighthouse", duration: 1}
+    """)
+    result = build(folder, renders=tmp_path / "renders")
+    assert count_frames(result.output) == result.plan.total == 36
+    one, two = read_frames(clip_of(result, "one")), read_frames(clip_of(result, "two"))
+    # 2 s at Wan's 16 fps is 32 frames (one 33-frame call, 4k+1, trimmed); 1 s is 16 (17 made)
+    assert one.shape == (32, 32, 32, 3) and two.shape == (16, 32, 32, 3)
+    assert diffusion_models.LOADS == [str(models["wan"])]          # loaded once for both shots
+    lock = json.loads((tmp_path / "renders" / "p" / "lock.json").read_text(encoding="utf-8"))
+    assert lock["one"]["pipeline"] == "WanPipeline" and lock["one"]["revision"].startswith("local:")
+    assert set(lock["one"]["versions"]) == {"torch", "diffusers", "transformers"}
+
+
+def test_same_seed_same_frames_other_seed_other_frames(models, tmp_path):
+    shots = """\
+        - {id: one, prompt: "waves", duration: 1, takes: 2}
+    """
+    first = build(project(tmp_path / "a", models["wan"], shots), renders=tmp_path / "r1")
+    again = build(project(tmp_path / "a", models["wan"], shots), renders=tmp_path / "r2")
+    take1 = [r for r in first.results if r.kind == "diffusion"]
+    assert len(take1) == 2
+    a, b = (read_frames(Path(r.output)) for r in sorted(take1, key=lambda r: r.id))
+    assert np.array_equal(read_frames(clip_of(again, "one")), read_frames(clip_of(first, "one")))
+    assert not np.array_equal(a, b)
+
+
+def test_picking_another_take_renders_nothing_again(models, tmp_path):
+    folder = project(tmp_path / "p", models["wan"], """\
+        - {id: one, prompt: "waves", duration: 1, takes: 2}
+    """)
+    build(folder, renders=tmp_path / "renders")
+    sheet, count = takes(folder, "one", renders=tmp_path / "renders")
+    assert count == 2 and Image.open(sheet).size[1] > 2 * 60
+    text = (folder / "storyboard.yaml").read_text(encoding="utf-8").replace("takes: 2}", "takes: 2, take: 2}")
+    (folder / "storyboard.yaml").write_text(text, encoding="utf-8")
+    second = build(folder, renders=tmp_path / "renders")
+    assert all(r.status == "cached" for r in second.results if r.kind == "diffusion")
+    assert any(r.status == "rendered" for r in second.results if r.kind == "segment")
+
+
+def test_continuity_previous_starts_from_the_last_frame(models, tmp_path, monkeypatch):
+    import diffusers
+
+    seen = []
+    original = diffusers.WanImageToVideoPipeline.__call__
+
+    @functools.wraps(original)      # keeps the signature, which the generator reads
+    def spy(self, *args, **kwargs):
+        seen.append(np.asarray(kwargs["image"]).copy())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(diffusers.WanImageToVideoPipeline, "__call__", spy)
+    start = tmp_path / "p" / "start.png"
+    start.parent.mkdir(parents=True)
+    Image.new("RGB", (40, 40), (200, 40, 40)).save(start)
+    folder = project(tmp_path / "p", models["wan-i2v"], """\
+        - {id: one, prompt: "a red door", duration: 1, first_frame: start.png}
+        - {id: two, prompt: "the door opens", duration: 1, continuity: previous}
+    """)
+    result = build(folder, renders=tmp_path / "renders")
+    assert len(seen) == 2
+    assert np.abs(seen[0].astype(int) - (200, 40, 40)).max() <= 2        # the first frame given
+    last = np.asarray(Image.open(clip_of(result, "one") / "last.png"))
+    assert np.array_equal(seen[1], last)                                  # the shot before's last frame
+    # its colours were matched to the frame it continues
+    two = read_frames(clip_of(result, "two")).reshape(-1, 3).mean(0)
+    assert np.abs(two - last.reshape(-1, 3).mean(0)).max() < 4
+    assert result.plan.shots[1].seed == result.plan.shots[0].seed
+
+
+def test_a_shot_longer_than_the_model_continues_from_its_own_last_frame(models, tmp_path):
+    start = tmp_path / "p" / "start.png"
+    start.parent.mkdir(parents=True)
+    Image.new("RGB", (40, 40), (30, 90, 200)).save(start)
+    folder = project(tmp_path / "p", models["wan-i2v"], """\
+        - {id: long, prompt: "the tide", duration: 2, first_frame: start.png}
+    """, options="size: 32x32, steps: 2, guidance: 1.0, max_frames: 9")
+    result = build(folder, renders=tmp_path / "renders")
+    frames = read_frames(clip_of(result, "long"))
+    assert frames.shape[0] == 32            # four 9-frame calls, each continuing the last
+
+
+@pytest.mark.parametrize("fallback, check", [
+    ("hold", lambda f: np.array_equal(f[-1], f[8]) and f.shape[0] == 32),
+    ("loop", lambda f: np.array_equal(f[9], f[0]) and f.shape[0] == 32),
+    ("slow", lambda f: f.shape[0] == 9),
+])
+def test_a_text_to_video_model_that_cannot_chain_uses_the_fallback(models, tmp_path, fallback, check):
+    folder = project(tmp_path / fallback, models["wan"], """\
+        - {id: long, prompt: "the tide", duration: 2}
+    """, options=f"size: 32x32, steps: 2, guidance: 1.0, max_frames: 9, fallback: {fallback}")
+    result = build(folder, renders=tmp_path / "renders")
+    assert check(read_frames(clip_of(result, "long")))
+    assert count_frames(result.output) == result.plan.total == 24
+
+
+def test_cogvideox_clips_are_8k_plus_1_at_8_fps(models, tmp_path):
+    folder = project(tmp_path / "p", models["cogvideox"], """\
+        - {id: one, prompt: "a boat", duration: 2}
+    """, options="size: 32x32, steps: 2, guidance: 1.0")
+    result = build(folder, renders=tmp_path / "renders")
+    assert read_frames(clip_of(result, "one")).shape[0] == 16             # 2 s at 8 fps (a 17-frame call)
+    assert count_frames(result.output) == result.plan.total
+
+
+def test_a_text_to_image_model_makes_a_still_moved_by_the_camera(models, tmp_path):
+    folder = project(tmp_path / "p", models["sd"], """\
+        - {id: still, prompt: "a harbour", duration: 1, camera: zoom-in}
+    """, options="size: 32x32, steps: 2")
+    result = build(folder, renders=tmp_path / "renders")
+    image = Image.open(clip_of(result, "still") / "image.png")
+    assert image.size == (120, 80)       # the camera's canvas for 96x64
+    assert count_frames(result.output) == result.plan.total == 12
+
+
+def test_locked_builds_refuse_anything_different(models, tmp_path, capsys):
+    folder = project(tmp_path / "p", models["wan"], """\
+        - {id: one, prompt: "waves", duration: 1}
+    """)
+    renders = tmp_path / "renders"
+    assert main(["build", str(folder), "--out", str(renders), "--locked"]) == 1
+    assert "no lock file" in capsys.readouterr().err
+    build(folder, renders=renders)
+    lock = renders / "p" / "lock.json"
+    entries = json.loads(lock.read_text(encoding="utf-8"))
+    entries["one"]["seed"] += 1
+    entries["one"]["versions"]["diffusers"] = "0.1.0"
+    lock.write_text(json.dumps(entries), encoding="utf-8")
+    assert main(["build", str(folder), "--out", str(renders), "--locked"]) == 1
+    err = capsys.readouterr().err
+    assert "shot 'one': seed is" in err and "shot 'one': versions is" in err
+
+
+def test_a_model_not_in_the_cache_offline_is_one_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    folder = project(tmp_path / "p", "someone/not-downloaded-model", """\
+        - {id: one, prompt: "waves", duration: 1}
+    """)
+    assert main(["build", str(folder), "--out", str(tmp_path / "renders")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{folder / 'storyboard.yaml'}:6: ")
+    assert "'someone/not-downloaded-model' is not in the local Hugging Face cache" in err[0]
+    assert "hf download someone/not-downloaded-model" in err[0]
+    assert not (tmp_path / "renders" / "p" / "final.mp4").exists()
+
+
+def test_a_missing_model_folder_is_found_by_film_check(tmp_path, capsys):
+    folder = project(tmp_path / "p", "./models/none", """\
+        - {id: one, prompt: "waves", duration: 1}
+    """)
+    assert main(["check", str(folder)]) == 1
+    assert capsys.readouterr().err.strip() == f"{folder / 'storyboard.yaml'}:6: no such model folder"
+
+
+def test_wrong_options_are_found_by_film_check(tmp_path, capsys):
+    folder = project(tmp_path / "p", "org/model", """\
+        - {id: one, prompt: "waves", duration: 1}
+    """, options="stepz: 2, dtype: fp8")
+    assert main(["check", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert ":6: unknown diffusers option 'stepz' (did you mean 'steps'?)" in err
+    assert ":6: diffusers dtype 'fp8'" in err
+
+
+def test_the_generated_example_builds_end_to_end(tmp_path):
+    """projects/generated with its tiny Wan (made by its make_model.py) from storyboard to cut."""
+    import shutil
+    import sys
+
+    example = Path(__file__).resolve().parents[2] / "projects" / "generated"
+    folder = tmp_path / "generated"
+    shutil.copytree(example, folder, ignore=shutil.ignore_patterns("models"))
+    subprocess.run([sys.executable, str(folder / "make_model.py"), str(folder / "models" / "tiny-wan")],
+                   check=True, capture_output=True)
+    result = build(folder, renders=tmp_path / "renders", preview=True)
+    assert count_frames(result.output) == result.plan.total
+    generated = [r for r in result.results if r.kind == "diffusion"]
+    assert len(generated) == 4                       # three shots, one of them with two takes
+    assert diffusion_models.LOADS == ["models/tiny-wan"]                 # loaded once
+    assert [s.generator.name for s in result.plan.shots if s.kind == "shot"] == ["diffusers"] * 3
