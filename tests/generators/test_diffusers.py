@@ -259,3 +259,50 @@ def test_the_generated_example_builds_end_to_end(tmp_path):
     assert len(generated) == 4                       # three shots, one of them with two takes
     assert diffusion_models.LOADS == ["models/tiny-wan"]                 # loaded once
     assert [s.generator.name for s in result.plan.shots if s.kind == "shot"] == ["diffusers"] * 3
+
+
+def test_running_out_of_gpu_memory_retries_once_with_vae_tiling():
+    """No GPU here, so a stand-in pipeline raises CUDA's out-of-memory error on its first call
+    (the generator's own retry code runs for real)."""
+    from types import SimpleNamespace
+
+    from pipeline.generators.diffusers import Request, _call
+    from pipeline.generators.families import FAMILIES
+
+    class Vae:
+        tiled = False
+
+        def enable_tiling(self):
+            self.tiled = True
+
+    class OutOfMemoryError(RuntimeError):
+        pass
+
+    class Pipe:
+        vae = Vae()
+        calls = 0
+
+        def __call__(self, prompt=None, num_frames=None, height=None, width=None, generator=None, output_type=None):
+            Pipe.calls += 1
+            if not self.vae.tiled:
+                raise OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+            return SimpleNamespace(frames=[np.zeros((num_frames, height, width, 3), np.float32)])
+
+    pipe = Pipe()
+    loaded = diffusion_models.Loaded(pipe, None, FAMILIES["WanPipeline"])
+    request = Request("waves", "", 1, 16, 16, 9, 2, 1.0, "slow", False)
+    frames = _call(loaded, pipe, request, image=None, frames=9)
+    assert frames.shape == (9, 16, 16, 3) and Pipe.calls == 2 and pipe.vae.tiled
+
+
+def test_a_missing_install_extra_is_named(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "diffusers" else real(name, *a))
+    folder = project(tmp_path / "p", "org/model", """\
+        - {id: one, prompt: "waves", duration: 1}
+    """)
+    assert main(["check", str(folder)]) == 1
+    assert capsys.readouterr().err.strip() == (f"{folder / 'storyboard.yaml'}:6: the diffusers generator needs "
+                                               "diffusers: pip install 'film[diffusers]'")
