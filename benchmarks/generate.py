@@ -15,6 +15,7 @@ the peak GPU memory:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import tempfile
 import time
 from pathlib import Path
@@ -50,13 +51,18 @@ def main() -> None:
     from pipeline.generators.diffusers import Request, generate_clip, write_clip
     from pipeline.generators.diffusion_settings import read_settings
 
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory() as work, contextlib.ExitStack() as stack:
         work = Path(work)
         model = args.model
         if model is None:
             from pipeline.generators.tiny_pipelines import save_wan_text_to_video
 
             model = str(save_wan_text_to_video(work / "tiny-wan"))
+        if args.model is None:
+            # A tiny model runs fastest on one CPU thread (both sides of the comparison alike).
+            from pipeline.generators.tiny_pipelines import one_thread
+
+            stack.enter_context(one_thread())
         options = f"size: {args.size}, steps: {args.steps}, device: {args.device}"
         folder = write_project(work / "benchmark", model, args.shots, options)
         gpu = torch.cuda.is_available() and args.device in ("auto", "cuda")

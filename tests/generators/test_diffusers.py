@@ -22,7 +22,7 @@ from pipeline.cli import main  # noqa: E402
 from pipeline.edit import ffmpeg  # noqa: E402
 from pipeline.generators import diffusion_models  # noqa: E402
 from pipeline.generators.tiny_pipelines import (  # noqa: E402
-    save_cogvideox_text_to_video, save_stable_diffusion, save_wan_image_to_video, save_wan_text_to_video,
+    one_thread, save_cogvideox_text_to_video, save_stable_diffusion, save_wan_image_to_video, save_wan_text_to_video,
 )
 
 
@@ -36,10 +36,13 @@ def models(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def fresh_loads():
-    """Each test starts with no pipeline loaded, so load counts mean something."""
+    """Each test starts with no pipeline loaded (so load counts mean something), and runs the
+    tiny models on one CPU thread: at these sizes two threads on a busy 2-core machine are
+    20-40x slower."""
     diffusion_models._LOADED.clear()
     diffusion_models.LOADS.clear()
-    yield
+    with one_thread():
+        yield
     diffusion_models._LOADED.clear()
 
 
