@@ -22,7 +22,8 @@ from pipeline.cli import main  # noqa: E402
 from pipeline.edit import ffmpeg  # noqa: E402
 from pipeline.generators import diffusion_models  # noqa: E402
 from pipeline.generators.tiny_pipelines import (  # noqa: E402
-    one_thread, save_cogvideox_text_to_video, save_stable_diffusion, save_wan_image_to_video, save_wan_text_to_video,
+    one_thread, save_cogvideox_text_to_video, save_ltx_image_to_video, save_stable_diffusion, save_wan_image_to_video,
+    save_wan_text_to_video,
 )
 
 
@@ -31,7 +32,8 @@ def models(tmp_path_factory):
     """Each tiny pipeline saved once for the module: {name: folder}."""
     root = tmp_path_factory.mktemp("models")
     return {"wan": save_wan_text_to_video(root / "wan"), "wan-i2v": save_wan_image_to_video(root / "wan-i2v"),
-            "cogvideox": save_cogvideox_text_to_video(root / "cogvideox"), "sd": save_stable_diffusion(root / "sd")}
+            "cogvideox": save_cogvideox_text_to_video(root / "cogvideox"), "sd": save_stable_diffusion(root / "sd"),
+            "ltx-i2v": save_ltx_image_to_video(root / "ltx-i2v")}
 
 
 @pytest.fixture(autouse=True)
@@ -184,6 +186,19 @@ def test_cogvideox_clips_are_8k_plus_1_at_8_fps(models, tmp_path):
     result = build(folder, renders=tmp_path / "renders")
     assert read_frames(clip_of(result, "one")).shape[0] == 16             # 2 s at 8 fps (a 17-frame call)
     assert count_frames(result.output) == result.plan.total
+
+
+def test_ltx_image_to_video_is_8k_plus_1_at_24_fps_from_its_first_frame(models, tmp_path):
+    start = tmp_path / "p" / "start.png"
+    start.parent.mkdir(parents=True)
+    Image.new("RGB", (64, 64), (240, 200, 40)).save(start)
+    folder = project(tmp_path / "p", models["ltx-i2v"], """\
+        - {id: one, prompt: "a boat", duration: 1, first_frame: start.png}
+    """)
+    result = build(folder, renders=tmp_path / "renders")
+    frames = read_frames(clip_of(result, "one"))
+    assert frames.shape == (24, 32, 32, 3)                # 1 s at 24 fps (a 25-frame call)
+    assert np.abs(frames.reshape(-1, 3).mean(0) - (240, 200, 40)).max() < 4   # colours matched to its start
 
 
 def test_a_text_to_image_model_makes_a_still_moved_by_the_camera(models, tmp_path):
