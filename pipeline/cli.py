@@ -192,22 +192,6 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
     check.set_defaults(func=_check)
 
-    takes = sub.add_parser("takes", help="render every take of a generated shot and write a contact sheet")
-    takes.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
-    takes.add_argument("shot", help="the shot's id (see film plan)")
-    takes.add_argument("--preview", action="store_true", help="at preview size")
-    takes.add_argument("--out", default="renders", help="where renders go (default: renders)")
-    takes.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
-    takes.set_defaults(func=_takes)
-
-    transcribe = sub.add_parser("transcribe", help="speech to subtitles (SRT and VTT) with word timing")
-    transcribe.add_argument("audio", help="an audio or video file")
-    transcribe.add_argument("--out", help="output path without extension (default: beside the audio)")
-    transcribe.add_argument("--engine", default="faster-whisper", help="faster-whisper (default) or openai-whisper")
-    transcribe.add_argument("--model", help="faster-whisper: a model folder (default: the bundled whisper tiny.en); "
-                                            "openai-whisper: a .pt checkpoint")
-    transcribe.set_defaults(func=_transcribe)
-
     for name, func, text in (("plan", _plan, "show the shots: timing, seeds, prompts, what is cached"),
                              ("build", _build, "render the film")):
         command = sub.add_parser(name, help=text)
@@ -223,6 +207,22 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("--locked", action="store_true",
                                  help="refuse to render generated shots with a model, revision, library version, "
                                       "dtype, device or seed other than renders/NAME/lock.json records")
+
+    takes = sub.add_parser("takes", help="render every take of a generated shot and write a contact sheet")
+    takes.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
+    takes.add_argument("shot", help="the shot's id (see film plan)")
+    takes.add_argument("--preview", action="store_true", help="at preview size")
+    takes.add_argument("--out", default="renders", help="where renders go (default: renders)")
+    takes.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
+    takes.set_defaults(func=_takes)
+
+    transcribe = sub.add_parser("transcribe", help="speech to subtitles (SRT and VTT) with word timing")
+    transcribe.add_argument("audio", help="an audio or video file")
+    transcribe.add_argument("--out", help="output path without extension (default: beside the audio)")
+    transcribe.add_argument("--engine", default="faster-whisper", help="faster-whisper (default) or openai-whisper")
+    transcribe.add_argument("--model", help="faster-whisper: a model folder (default: the bundled whisper tiny.en); "
+                                            "openai-whisper: a .pt checkpoint")
+    transcribe.set_defaults(func=_transcribe)
     return top
 
 
