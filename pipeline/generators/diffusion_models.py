@@ -228,7 +228,13 @@ def load(settings: DiffusionSettings, info: ModelInfo, family: Family) -> Loaded
         # diffusers renamed torch_dtype to dtype (0.36); pass the name this version reads.
         major, minor = (int(x) for x in diffusers.__version__.split(".")[:2])
         dtype_argument = "dtype" if (major, minor) >= (0, 36) else "torch_dtype"
-        pipe = DiffusionPipeline.from_pretrained(info.source, variant=settings.variant, **{dtype_argument: dtype})
+        if info.revision.startswith("local:"):
+            pipe = DiffusionPipeline.from_pretrained(info.source, variant=settings.variant, **{dtype_argument: dtype})
+        else:
+            # A hub model loads by id at its resolved commit: the hub cache fetches (when online)
+            # any component files the snapshot does not hold yet.
+            pipe = DiffusionPipeline.from_pretrained(settings.model, revision=info.revision, variant=settings.variant,
+                                                     local_files_only=_offline(), **{dtype_argument: dtype})
         pipe.set_progress_bar_config(disable=True)
         _place(pipe, settings, info, torch)
         loaded = _LOADED[key] = Loaded(pipe, info, family)

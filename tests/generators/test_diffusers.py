@@ -324,3 +324,28 @@ def test_a_missing_install_extra_is_named(tmp_path, monkeypatch, capsys):
     assert main(["check", str(folder)]) == 1
     assert capsys.readouterr().err.strip() == (f"{folder / 'storyboard.yaml'}:6: the diffusers generator needs "
                                                "diffusers: pip install 'film[diffusers]'")
+
+
+def test_a_hub_model_in_the_local_cache_loads_offline_at_its_commit(models, tmp_path, monkeypatch):
+    """A hub id resolved through a Hugging Face cache laid out as `hf download` leaves it
+    (refs/main naming the snapshot's commit), with HF_HUB_OFFLINE set."""
+    import shutil
+
+    import huggingface_hub.constants
+
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    cache = tmp_path / "hub"
+    repo = cache / "models--tiny-org--tiny-wan"
+    shutil.copytree(models["wan"], repo / "snapshots" / commit)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit, encoding="utf-8")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    diffusion_models._DESCRIBED.clear()
+    folder = project(tmp_path / "p", "tiny-org/tiny-wan", """\
+        - {id: one, prompt: "the sea", duration: 1}
+    """)
+    result = build(folder, renders=tmp_path / "renders")
+    assert count_frames(result.output) == result.plan.total
+    lock = json.loads((tmp_path / "renders" / "p" / "lock.json").read_text(encoding="utf-8"))
+    assert lock["one"]["model"] == "tiny-org/tiny-wan" and lock["one"]["revision"] == commit
