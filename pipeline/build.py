@@ -73,16 +73,24 @@ def output_folder(renders: Path, plan: Plan) -> Path:
     return base / "preview" if plan.preview else base
 
 
+def prepare_shots(plan: Plan, cache: Cache) -> Context:
+    """Each shot prepared by its generator, in story order (a shot that continues another sees
+    what was prepared for it), in the returned context's `prepared`."""
+    ctx = Context(cache=cache, fmt=plan.fmt, root=plan.board.root, project_seed=plan.board.project.seed)
+    for shot in plan.shots:
+        ctx.prepared[shot.id] = generator_registry.get(shot.generator.name).prepare(shot, ctx)
+    return ctx
+
+
 def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
     """Every job of a build, in an order where dependencies come first, and the final job."""
     fmt = plan.fmt
-    ctx = Context(cache=cache, fmt=fmt, root=plan.board.root, project_seed=plan.board.project.seed)
+    ctx = prepare_shots(plan, cache)
     jobs: list[Job] = []
     clips: list[Clip] = []
     shot_job: dict[str, str] = {}
     for shot in plan.shots:
-        prepared = generator_registry.get(shot.generator.name).prepare(shot, ctx)
-        ctx.prepared[shot.id] = prepared
+        prepared = ctx.prepared[shot.id]
         jobs += prepared.extra_jobs
         if prepared.job is not None:
             jobs.append(prepared.job)
@@ -366,18 +374,12 @@ def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: 
     if shot_id not in known:
         raise FilmError([Problem(str(board.source), 0, f"no shot '{shot_id}'{did_you_mean(shot_id, known)}")])
     shot = next(s for s in plan.shots if s.id == shot_id)
-    if not hasattr(generator_registry.get(shot.generator.name), "lock_entry"):
+    ctx = prepare_shots(plan, cache)
+    wanted = ctx.prepared[shot_id].takes
+    if not wanted:
         raise FilmError([Problem(str(board.source), shot.loc.line,
                                  f"shot '{shot_id}' is drawn by '{shot.generator.name}', not generated, so it "
                                  "has no takes")])
-    ctx = Context(cache=cache, fmt=plan.fmt, root=plan.board.root, project_seed=plan.board.project.seed)
-    wanted: list[Job] = []
-    for each in plan.shots:
-        prepared = generator_registry.get(each.generator.name).prepare(each, ctx)
-        ctx.prepared[each.id] = prepared
-        if each.id == shot_id:
-            wanted = sorted([prepared.job, *prepared.extra_jobs], key=lambda j: j.id)
-            break
     # The takes and every job they depend on (a continued shot needs the shot before it).
     everything = {j.id: j for p in ctx.prepared.values() for j in ([p.job] if p.job else []) + list(p.extra_jobs)}
     needed, queue = {}, list(wanted)
@@ -387,18 +389,11 @@ def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: 
             needed[job.id] = job
             queue += [everything[d] for d in job.deps if d in everything]
     execute(list(needed.values()), cache)
-    rows = [(f"take {n} (seed {job.inputs['request']['seed']})" if "request" in job.inputs else f"take {n}",
-             take_frames(job.output)) for n, job in enumerate(_in_take_order(wanted, shot), 1)]
+    rows = [(f"take {n} (seed {job.inputs['request']['seed']})", take_frames(job.output))
+            for n, job in enumerate(wanted, 1)]
     sheet = renders / board.name / "takes" / f"{shot_id}.png"
     contact_sheet(rows, sheet)
     return sheet, len(rows)
-
-
-def _in_take_order(jobs: list[Job], shot) -> list[Job]:
-    """Jobs named 'ID take K' sorted by K; a single take as it is."""
-    def number(job: Job) -> int:
-        return int(job.id.rsplit(" take ", 1)[1]) if " take " in job.id else 1
-    return sorted(jobs, key=number)
 
 
 def lock_entries(plan: Plan, cache: Cache) -> dict[str, dict]:

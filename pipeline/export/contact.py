@@ -23,8 +23,8 @@ def take_frames(output: Path, count: int = COLUMNS) -> list[Image.Image]:
         with Image.open(still) as image:
             return [image.convert("RGB")] * count
     clip = output / "clip.mkv"
-    with Image.open(output / "first.png") as image:
-        width, height = THUMB_WIDTH, round(image.height * THUMB_WIDTH / image.width)
+    info = ffmpeg.probe(clip)
+    width, height = THUMB_WIDTH, round(info.height * THUMB_WIDTH / info.width)
     # Small frames of the whole take, straight from ffmpeg (a take is seconds long).
     raw = subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(clip), "-vf", f"scale={width}:{height}",
                           "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout

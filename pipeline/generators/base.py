@@ -26,12 +26,17 @@ class Context:
 @dataclass(frozen=True)
 class Prepared:
     """A generator's answer for one shot: the clip source, the job that makes its files, and
-    jobs the cut does not use but the shot asked for (the other takes)."""
+    for a generated shot every take's job in take order (the cut uses `job`, one of them)."""
 
     source: Source
     job: Job | None
-    extra_jobs: tuple[Job, ...] = ()
+    takes: tuple[Job, ...] = ()
     last_frame: Path | None = None     # where the shot's last frame will be, for a shot that continues it
+
+    @property
+    def extra_jobs(self) -> tuple[Job, ...]:
+        """The takes the cut does not use (rendered all the same, so that picking one is free)."""
+        return tuple(j for j in self.takes if j is not self.job)
 
 
 class Generator(Protocol):

@@ -34,7 +34,6 @@ from .diffusion_settings import DiffusionSettings, read_settings
 from .families import Family, clip_frames, generation_size, seconds_to_native
 
 CLIP = "clip.mkv"
-FIRST = "first.png"
 LAST = "last.png"
 IMAGE = "image.png"
 
@@ -99,12 +98,11 @@ class Diffusers:
                            inputs, run, deps=deps)
             jobs.append(job)
         chosen = jobs[shot.take - 1]
-        others = tuple(j for j in jobs if j is not chosen)
         if still:
             source = ImageMove(key=chosen.key, image=chosen.output / IMAGE, move=shot.camera, total=total)
         else:
             source = VideoClip(key=chosen.key, path=chosen.output / CLIP, offset=0.0, total=total)
-        return Prepared(source, chosen, others, last_frame=chosen.output / LAST)
+        return Prepared(source, chosen, tuple(jobs), last_frame=chosen.output / LAST)
 
     def lock_entry(self, shot: ShotPlan, ctx: Context) -> dict:
         """What the shot is rendered with, for `lock.json`."""
@@ -162,7 +160,6 @@ def _render(out: Path, settings: DiffusionSettings, info: models.ModelInfo, fami
             picture_image.save(out / LAST, format="PNG", compress_level=1)
             return
         frames, fps = generate_clip(loaded, request, image)
-    Image.fromarray(frames[0]).save(out / FIRST, format="PNG", compress_level=1)
     Image.fromarray(frames[-1]).save(out / LAST, format="PNG", compress_level=1)
     write_clip(frames, fps, out / CLIP)
 

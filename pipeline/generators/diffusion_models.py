@@ -111,35 +111,8 @@ def _device_name(setting: str) -> str:
     return "cpu"
 
 
-_DESCRIBED: dict[tuple, tuple[tuple, ModelInfo]] = {}
-
-
 def describe(settings: DiffusionSettings, root: Path) -> ModelInfo:
-    """Where the model's files are and how it will run, without loading any weights.
-    Remembered per model while its folder's listing stays the same (a build asks per shot)."""
-    key = (settings.model, settings.revision, settings.dtype, settings.device, str(root))
-    folder = _local_folder(settings.model, root)
-    stamp = _stamp(folder) if folder is not None else ()
-    known = _DESCRIBED.get(key)
-    if known is not None and known[0] == stamp and (folder is not None or not _offline_changed(known[1])):
-        return known[1]
-    info = _describe(settings, root)
-    _DESCRIBED[key] = (stamp, info)
-    return info
-
-
-def _stamp(folder: Path) -> tuple:
-    """The folder's files' names, sizes and modification times: a change means describe again."""
-    return tuple(sorted((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns)
-                        for p in folder.rglob("*") if p.is_file()))
-
-
-def _offline_changed(info: ModelInfo) -> bool:
-    """A hub model is described again if its cached snapshot went away."""
-    return not Path(info.source).is_dir()
-
-
-def _describe(settings: DiffusionSettings, root: Path) -> ModelInfo:
+    """Where the model's files are and how it will run, without loading any weights."""
     torch = _torch()
     import diffusers
     import transformers

@@ -185,9 +185,10 @@ class _Mapper:
         if not text:
             self._pending_notes.extend(element.notes)
             return
-        if _transition_key(text) in OPENINGS:
+        key = _transition_key(text)
+        if key in OPENINGS:
             return
-        if _transition_key(text) in TRANSITIONS and text.upper() == text:
+        if key in TRANSITIONS and text.upper() == text:
             # An unforced "FADE OUT." is action to the spec, but no one wants a shot of it.
             self.on_transition(replace(element, text=text))
             return

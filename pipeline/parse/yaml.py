@@ -384,15 +384,14 @@ def _voiceover(r: _Reader, node: Node | None) -> VoiceOver | None:
 
 
 def _recognizer(r: _Reader, node: Node | None) -> Recognition:
-    from ..audio.asr import ENGINES
+    from ..audio.asr import unknown_engine
 
     if node is None or node.value is None:
         return Recognition()
     keys = r.mapping(node, RECOGNIZER_KEYS, "recognizer")
     engine = r.text(keys.get("engine"), "recognizer engine", "faster-whisper")
-    if engine not in ENGINES:
-        r.problem(keys["engine"], f"unknown speech recognition engine '{engine}'{did_you_mean(engine, ENGINES)}; "
-                                  f"{one_of(ENGINES)}")
+    if (wrong := unknown_engine(engine)) is not None:
+        r.problem(keys["engine"], wrong)
     model = r.text(keys.get("model"), "recognizer model") or None
     if engine == "openai-whisper" and not model:
         r.problem(node, "recognizer: openai-whisper needs a 'model' (a .pt checkpoint)")

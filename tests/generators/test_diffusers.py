@@ -67,6 +67,13 @@ def project(folder: Path, model: Path | str, shots: str, options: str = "size: 3
     return folder
 
 
+def start_image(folder: Path, colour: tuple[int, int, int], size: int = 40) -> Path:
+    """A plain picture `start.png` in the project folder, for `first_frame:`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (size, size), colour).save(folder / "start.png")
+    return folder / "start.png"
+
+
 def clip_of(result, shot_id: str) -> Path:
     job = next(r for r in result.results if r.kind == "diffusion" and r.id.split(" take ")[0] == shot_id)
     return Path(job.output)
@@ -135,9 +142,7 @@ def test_continuity_previous_starts_from_the_last_frame(models, tmp_path, monkey
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(diffusers.WanImageToVideoPipeline, "__call__", spy)
-    start = tmp_path / "p" / "start.png"
-    start.parent.mkdir(parents=True)
-    Image.new("RGB", (40, 40), (200, 40, 40)).save(start)
+    start_image(tmp_path / "p", (200, 40, 40))
     folder = project(tmp_path / "p", models["wan-i2v"], """\
         - {id: one, prompt: "a red door", duration: 1, first_frame: start.png}
         - {id: two, prompt: "the door opens", duration: 1, continuity: previous}
@@ -154,9 +159,7 @@ def test_continuity_previous_starts_from_the_last_frame(models, tmp_path, monkey
 
 
 def test_a_shot_longer_than_the_model_continues_from_its_own_last_frame(models, tmp_path):
-    start = tmp_path / "p" / "start.png"
-    start.parent.mkdir(parents=True)
-    Image.new("RGB", (40, 40), (30, 90, 200)).save(start)
+    start_image(tmp_path / "p", (30, 90, 200))
     folder = project(tmp_path / "p", models["wan-i2v"], """\
         - {id: long, prompt: "the tide", duration: 2, first_frame: start.png}
     """, options="size: 32x32, steps: 2, guidance: 1.0, max_frames: 9")
@@ -189,9 +192,7 @@ def test_cogvideox_clips_are_8k_plus_1_at_8_fps(models, tmp_path):
 
 
 def test_ltx_image_to_video_is_8k_plus_1_at_24_fps_from_its_first_frame(models, tmp_path):
-    start = tmp_path / "p" / "start.png"
-    start.parent.mkdir(parents=True)
-    Image.new("RGB", (64, 64), (240, 200, 40)).save(start)
+    start_image(tmp_path / "p", (240, 200, 40), size=64)
     folder = project(tmp_path / "p", models["ltx-i2v"], """\
         - {id: one, prompt: "a boat", duration: 1, first_frame: start.png}
     """)
@@ -341,7 +342,6 @@ def test_a_hub_model_in_the_local_cache_loads_offline_at_its_commit(models, tmp_
     (repo / "refs" / "main").write_text(commit, encoding="utf-8")
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    diffusion_models._DESCRIBED.clear()
     folder = project(tmp_path / "p", "tiny-org/tiny-wan", """\
         - {id: one, prompt: "the sea", duration: 1}
     """)
