@@ -10,10 +10,12 @@ ones side by side; ffmpeg itself uses the cores within each job.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
 import time
+import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from . import __version__
 from . import generators as generator_registry
 from .audio import speech
 from .audio.mix import MIX_VERSION, Bed, Effect, Line, mix
+from .audio.footage_sound import footage_sounds
 from .cache import Cache, Job, atomic, key_fields, make_job, remove_stale_temps, why, write_text
 from .edit.ffmpeg import FFmpegError
 from .edit.render import ENCODER_VERSION, concat, render_segment
@@ -32,6 +35,7 @@ from .errors import FilmError, JobError, Problem
 from .generators.base import Context, source_identity
 from .plan import Plan, make_plan
 from .parse import load
+from . import measure
 from .spec import Storyboard
 from . import subtitles as subs
 
@@ -65,6 +69,7 @@ class BuildResult:
 
 
 Progress = Callable[[int, int, JobResult], None]
+Stage = Callable[[str, int, int], None]   # (stage name, jobs in it, jobs to run), before it runs
 
 
 def output_folder(renders: Path, plan: Plan) -> Path:
@@ -131,14 +136,17 @@ def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
             if length > 0:
                 lines.append(Line(line.path, float(begin / fmt.fps), float(length / fmt.fps), line.offset))
     effects = effects_on_cut(plan, starts)
+    production = footage_sounds(plan, starts)
     settings = plan.board.project.mix
-    # Every field of every bed, line and effect, with each file known by its content.
+    # Every field of every bed, line, effect and footage sound, with each file known by its content.
     mix_inputs = {"version": MIX_VERSION, "seconds": total_seconds, "settings": settings,
                   "beds": [key_fields(b, path=ident) for b, ident in beds],
                   "lines": [key_fields(line, path=cache.digest(line.path)) for line in lines],
-                  "effects": [key_fields(e, path=cache.digest(e.path)) for e in effects]}
+                  "effects": [key_fields(e, path=cache.digest(e.path)) for e in effects],
+                  "footage": [key_fields(f, path=cache.digest(f.path)) for f in production]}
     mix_job = make_job(cache, "mix", "soundtrack", mix_inputs,
-                       lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings, effects),
+                       lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings, effects,
+                                       production),
                        suffix=".m4a", deps=tuple(music_deps))
     jobs.append(mix_job)
 
@@ -229,11 +237,21 @@ def _segment_job(segment: Segment, fmt, cache: Cache, shot_job: dict[str, str], 
 
 
 def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool = False, workers: int | None = None,
-            progress: Progress | None = None) -> tuple[Plan, list[JobResult]]:
-    """Synthesise and align the film's speech (cached) and plan the cut around its timing."""
+            progress: Progress | None = None, synthesise: bool = True,
+            stage: Stage | None = None) -> tuple[Plan, list[JobResult]]:
+    """Synthesise the film's speech (cached) and plan the cut around its timing.
+
+    With `synthesise=False` nothing is made or written: speech already in the cache is used
+    as it is and the rest is estimated from its words (`Plan.estimated`; a shot whose explicit
+    duration may be too short for estimated speech is a warning in `Plan.warnings`, and an
+    error only once the speech is made). Raises StoryboardError for problems timing reveals."""
     if not board.project.speech:
         return make_plan(board, preview=preview), []
+    if not synthesise:
+        return make_plan(board, preview=preview, speech=speech.spoken_without_synthesis(board, cache)), []
     jobs, collect = speech.jobs(board, cache)
+    if stage:
+        stage("speech", len(jobs), len(jobs) if force else sum(not job.output.exists() for job in jobs))
     results = execute(jobs, cache, force=force, workers=workers, progress=progress)
     return make_plan(board, preview=preview, speech=collect()), results
 
@@ -261,13 +279,19 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
     def run_one(job: Job) -> JobResult:
         started = time.perf_counter()
         reason = "forced" if force else why(cache.previous(job.id), job.key, job.inputs)
+        temp = None
         try:
             with atomic(job.output) as temp:
                 job.run(temp)
-        except FFmpegError as error:
-            raise JobError(f"{job.kind} {job.id}", str(error)) from None
-        except OSError as error:
-            raise JobError(f"{job.kind} {job.id}", str(error)) from None
+        except BaseException as error:
+            if temp is not None:   # what the job wrote beside its output (a concat list, subtitles)
+                for leftover in temp.parent.glob(glob.escape(temp.stem) + ".*"):
+                    shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+            # A user error or a job error already says what is wrong; KeyboardInterrupt and
+            # SystemExit are not faults of the job. Anything else is this job's failure.
+            if isinstance(error, (FilmError, JobError)) or not isinstance(error, Exception):
+                raise
+            raise job_error(job, error) from None
         return JobResult(job.kind, job.id, job.key, "rendered", round(time.perf_counter() - started, 3),
                          str(job.output), reason)
 
@@ -303,9 +327,30 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
                 if progress:
                     progress(len(results), len(jobs), results[job.id])
     cache.save()
+    if isinstance(failure, JobError) and failure.details:
+        log = cache.root.parent / ERROR_LOG
+        write_text(log, failure.details)
+        raise JobError(failure.job, failure.reason, log=log) from None
     if failure is not None:
         raise failure
     return [results[job.id] for job in jobs]
+
+
+ERROR_LOG = "error.log"
+
+
+def job_error(job: Job, error: Exception) -> JobError:
+    """`error`, raised inside `job`, as a JobError: the job's kind and id, the exception's type
+    and message (ffmpeg's own message as it is), and its traceback kept as `details`."""
+    if isinstance(error, FFmpegError):
+        reason = str(error)
+    else:
+        message = str(error).strip()
+        if len(message) > 300:
+            message = message[:299] + "…"
+        reason = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    details = f"job {job.kind} {job.id} failed\n" + "".join(traceback.format_exception(error))
+    return JobError(f"{job.kind} {job.id}", reason, details)
 
 
 def publish(source: Path, target: Path) -> None:
@@ -319,7 +364,7 @@ def publish(source: Path, target: Path) -> None:
 
 def build(target: Path, renders: Path = Path("renders"), preview: bool = False, only: list[str] | None = None,
           force: bool = False, workers: int | None = None, progress: Progress | None = None,
-          config: Path | None = None, locked: bool = False) -> BuildResult:
+          config: Path | None = None, locked: bool = False, stage: Stage | None = None) -> BuildResult:
     """Build the film at `target`; returns what was rendered and where the cut is.
 
     Reads and validates everything before writing anything, so a storyboard with mistakes
@@ -328,9 +373,11 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
     """
     started = time.perf_counter()
     board = load(target, config)
+    measure.check_media(board)
     cache = Cache(renders / board.name / "cache")
     remove_stale_temps(renders / board.name)
-    plan, voiced = prepare(board, cache, preview=preview, force=force, workers=workers, progress=progress)
+    plan, voiced = prepare(board, cache, preview=preview, force=force, workers=workers, progress=progress,
+                           stage=stage)
     if only:
         plan = plan.only(only)
     folder = output_folder(renders, plan)
@@ -339,6 +386,8 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
     entries = lock_entries(plan, cache)
     if locked:
         check_lock(lock_file, entries)
+    if stage:
+        stage("pictures and sound", len(jobs), len(jobs) if force else sum(not job.output.exists() for job in jobs))
     results = voiced + execute(jobs, cache, force=force, workers=workers, progress=progress)
     if entries and not locked:
         previous = _read_lock(lock_file) if only else {}
@@ -368,6 +417,7 @@ def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: 
     from .export.contact import contact_sheet, take_frames
 
     board = load(target, config)
+    measure.check_media(board)
     cache = Cache(renders / board.name / "cache")
     plan, _ = prepare(board, cache, preview=preview)
     known = [s.id for s in plan.shots]

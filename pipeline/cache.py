@@ -126,7 +126,11 @@ class Cache:
 
     # -- file digests, memoised by (size, mtime) so big assets are hashed once ---------------
     def digest(self, path: Path) -> str:
-        """SHA-256 of a file's bytes."""
+        """SHA-256 of a file's bytes. A job's output here is known by its place instead: its
+        name is its content key, and it may not be made yet (`film plan` keys jobs on speech
+        that `film build` will synthesise)."""
+        if path.is_relative_to(self.root):
+            return f"output:{path.relative_to(self.root).as_posix()}"
         if self._digests is None:
             self._digests = _read_json(self._digest_file)
         stat = path.stat()

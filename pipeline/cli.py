@@ -65,45 +65,57 @@ def _load(args: argparse.Namespace):
     return board
 
 
-def _warn(board) -> None:
-    for warning in board.warnings:
+def _warn(source) -> None:
+    """Print the warnings of a storyboard or a plan, as `file:line: warning: ...`."""
+    for warning in source.warnings:
         print(f"{warning.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
+    from . import measure
     from .build import prepare
     from .cache import Cache
 
     board = _load(args)
-    # Speech is synthesised (and cached) because it decides how long shots last.
-    plan, _ = prepare(board, Cache(Path(args.out) / board.name / "cache"))
-    print(f"{plan.board.source}: ok — {len(plan.shots)} clips, {plan.seconds(plan.total):.2f} s "
+    measure.check_media(board)
+    # No speech is made: lines already synthesised count as they are, the rest are estimated.
+    plan, _ = prepare(board, Cache(Path(args.out) / board.name / "cache"), synthesise=False)
+    _warn(plan)
+    about = "about " if plan.estimated else ""
+    print(f"{plan.board.source}: ok — {len(plan.shots)} clips, {about}{plan.seconds(plan.total):.2f} s "
           f"({plan.total} frames at {float(plan.fmt.fps):g} fps)")
     return 0
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from . import measure
     from .build import output_folder, plan_jobs, prepare
     from .cache import Cache
 
     board = _load(args)
+    measure.check_media(board)
     cache = Cache(Path(args.out) / board.name / "cache")
-    plan, _ = prepare(board, cache, preview=args.preview)
+    plan, _ = prepare(board, cache, preview=args.preview, synthesise=False)
+    _warn(plan)
     jobs, _ = plan_jobs(plan, cache)
     missing = {job.id for job in jobs if not job.output.exists()}
     width = shutil.get_terminal_size((120, 20)).columns
-    print(f"{'shot':<22} {'start':>7} {'dur':>6} {'seed':>10}  {'status':<9}  prompt")
+    print(f"{'shot':<22} {'start':>7} {'dur':>7} {'seed':>10}  {'status':<9}  prompt")
     for shot, start in zip(plan.shots, plan.starts()):
         own = {f"body:{shot.id}", shot.id} | {j.id for j in jobs if j.kind == "segment" and f":{shot.id}>" in j.id}
         status = "to render" if own & missing else "cached"
-        prompt = shot.prompt or shot.card_text or shot.kind
-        line = (f"{shot.id[:22]:<22} {plan.seconds(start):>6.2f}s {plan.seconds(shot.frames):>5.2f}s {shot.seed:>10}  "
-                f"{status:<9}  ")
+        prompt = " ".join((shot.prompt or shot.card_text or shot.kind).split())   # a card's lines on one row
+        guess = "~" if any(line.estimated for line in shot.speech) else " "
+        line = (f"{shot.id[:22]:<22} {plan.seconds(start):>6.2f}s {guess}{plan.seconds(shot.frames):>5.2f}s "
+                f"{shot.seed:>10}  {status:<9}  ")
         room = max(width - len(line), 20)
         print(line + (prompt if len(prompt) <= room else prompt[: room - 1] + "…"))
-    print(f"total {plan.seconds(plan.total):.2f} s ({plan.total} frames at {float(plan.fmt.fps):g} fps, "
+    about = "about " if plan.estimated else ""
+    print(f"total {about}{plan.seconds(plan.total):.2f} s ({plan.total} frames at {float(plan.fmt.fps):g} fps, "
           f"{plan.fmt.width}x{plan.fmt.height}); {len(missing)} of {len(jobs)} jobs to render; "
           f"output {output_folder(Path(args.out), plan) / 'final.mp4'}")
+    if plan.estimated:
+        print("~ lasts as long as speech not yet made is estimated to take; film build makes it and times it")
     return 0
 
 
@@ -113,20 +125,28 @@ def _build(args: argparse.Namespace) -> int:
     from .build import build
 
     bar = None
+    terminal = sys.stderr.isatty()
+
+    def stage(name: str, total: int, to_run: int) -> None:
+        """A new stage of jobs: a line that names it (also when stderr is not a terminal), then
+        a progress bar on a terminal."""
+        nonlocal bar
+        if bar is not None:
+            bar.close()
+            bar = None
+        print(f"{name}: {total} jobs, {to_run} to run", file=sys.stderr, flush=True)
+        if terminal and to_run:
+            bar = tqdm(total=total, unit="job", file=sys.stderr, leave=False, dynamic_ncols=True, desc=name)
 
     def progress(done: int, total: int, result) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, unit="job", file=sys.stderr, leave=False, dynamic_ncols=True, disable=None)
-        elif bar.total != total:  # speech first, then the pictures: a new stage of jobs
-            bar.reset(total=total)
-        bar.set_postfix_str(f"{result.status} {result.kind} {result.id}"[:40], refresh=False)
-        bar.update(1)
+        if bar is not None:
+            bar.set_postfix_str(f"{result.status} {result.kind} {result.id}"[:40], refresh=False)
+            bar.update(1)
 
     try:
         result = build(Path(args.project), renders=Path(args.out), preview=args.preview, only=args.only,
                        force=args.force, workers=args.jobs, progress=progress,
-                       config=Path(args.config) if args.config else None, locked=args.locked)
+                       config=Path(args.config) if args.config else None, locked=args.locked, stage=stage)
     finally:
         if bar is not None:
             bar.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 
@@ -38,18 +39,33 @@ class ProjectNotFound(FilmError):
 
 
 class JobError(Exception):
-    """A render job failed; names the job and why."""
+    """A render job failed (exit 2): `job` names it (kind and id), `reason` says why in a line
+    or a few. `details` keeps the traceback of the fault behind it ('' if none), and `log`
+    names the file it was written to, for a bug report."""
 
-    def __init__(self, job: str, reason: str):
+    def __init__(self, job: str, reason: str, details: str = "", log: Path | None = None):
         self.job = job
         self.reason = reason
-        super().__init__(f"job {job} failed: {reason}")
+        self.details = details
+        self.log = log
+        super().__init__(f"job {job} failed: {reason}" + (f" (traceback in {log})" if log else ""))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for the closest choice, or '' when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def did_you_mean_file(written: str, path: Path) -> str:
+    """` (did you mean 'dir/close.png'?)` for a missing file `path` (written as `written`) when
+    its folder holds a file with a close name, or ''."""
+    try:
+        siblings = [p.name for p in path.parent.iterdir() if p.is_file()]
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(path.name, siblings, n=1, cutoff=0.6)
+    return f" (did you mean '{PurePosixPath(written).with_name(close[0])}'?)" if close else ""
 
 
 def one_of(choices: Iterable[str]) -> str:

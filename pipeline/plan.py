@@ -21,13 +21,15 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import Problem, StoryboardError, did_you_mean
+from .names import display_name
 from .spec import (
-    TRANSITION_DEFAULT_SECONDS, AudioCue, Footage, GeneratorSpec, Heading, Loc, Shot, Storyboard,
+    TRANSITION_DEFAULT_SECONDS, AudioCue, Footage, GeneratorSpec, Heading, Loc, Shot, Sound, Storyboard,
     resolve_asset,
 )
 from .edit.ffmpeg import FFmpegError, probe
 from .edit.sources import Format
 from .edit.transitions import split
+from .audio.speakable import speakable
 
 CAMERA_WORDS = {
     "static": "", "zoom-in": "slow zoom in", "zoom-out": "slow zoom out", "pan-left": "camera pans left",
@@ -37,6 +39,7 @@ CAMERA_WORDS = {
 SETTING_WORDS = {"INT": "interior", "EXT": "exterior", "INT/EXT": "interior and exterior", "EST": "establishing shot"}
 CREDIT_SECONDS_PER_LINE = 0.9
 TITLE_TRANSITION = ("fade-black", 1.0)
+SILENT_LINE_SECONDS = 1.0   # a line with nothing to say (emoji only): its subtitle's time, as place_cues' minimum
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Spoken:
     offset: float = 0.0
     recorded: bool = False
     text: str = ""
+    estimated: bool = False   # not synthesised yet: `seconds` is a guess from the words
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class SpeechPlan:
     words: tuple[tuple[float, float], ...] = ()
     offset: float = 0.0      # seconds into `path` where the line begins
     recorded: bool = False   # a slice of a voice-over: the shot is cut to it, no lead-in or tail
+    estimated: bool = False  # its length is a guess (`film check`, `film plan` before speech is made)
 
 
 @dataclass(frozen=True)
@@ -93,8 +98,10 @@ class ShotPlan:
     speech: tuple[SpeechPlan, ...] = ()  # the texts as synthesised audio, placed in the shot
     sfx: tuple[tuple[Path, int, float], ...] = ()  # (file, frames after the cut-in, gain dB)
     image: Path | None = None
+    background: tuple[int, int, int] | None = None   # RGB behind transparent parts of a still or footage
     footage: Footage | None = None
     footage_path: Path | None = None
+    sound: Sound = Sound()              # the footage's own sound: its gain on the footage bus, or muted
     card_text: str = ""
     card_subtitle: str = ""
     credits: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -119,6 +126,12 @@ class Plan:
     music: tuple[AudioCue, ...]
     subtitles: str
     preview: bool = False
+    warnings: tuple[Problem, ...] = ()   # what may be wrong but cannot be known yet (estimated speech)
+
+    @property
+    def estimated(self) -> bool:
+        """Whether any shot's length rests on speech not yet synthesised."""
+        return any(line.estimated for shot in self.shots for line in shot.speech)
 
     @property
     def total(self) -> int:
@@ -176,17 +189,24 @@ def words(text: str) -> int:
     return len(re.findall(r"\w+(?:['’]\w+)*", text))
 
 
-def _cast_in(shot: Shot, board: Storyboard) -> tuple[tuple[str, str], ...]:
+def _cast_patterns(board: Storyboard) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """For each character, a pattern that finds them named in an action (as NAME or as the name
+    is displayed, not as a lower-case word); made once per film, not once per shot."""
+    return tuple((c.name, re.compile(rf"(?<!\w)({re.escape(c.name)}|{re.escape(display_name(c.name))})(?!\w)"))
+                 for c in board.cast)
+
+
+def _cast_in(shot: Shot, board: Storyboard,
+             patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[tuple[str, str], ...]:
     if shot.cast is not None:
         names = list(shot.cast)
     else:
-        # Characters the action names (as NAME or Name, not a lower-case word) and every speaker.
+        # Characters the action names and every speaker.
         found = []
-        for character in board.cast:
-            pattern = rf"(?<!\w)({re.escape(character.name)}|{re.escape(character.name.title())})(?!\w)"
-            match = re.search(pattern, shot.prompt)
+        for name, pattern in patterns:
+            match = pattern.search(shot.prompt)
             if match:
-                found.append((match.start(), character.name))
+                found.append((match.start(), name))
         names = [name for _, name in sorted(found)]
         names += [line.character for line in shot.lines if line.character not in names]
     looks = {c.name: c.look for c in board.cast}
@@ -217,6 +237,7 @@ def make_plan(board: Storyboard, preview: bool = False,
         width, height = max(2 * round(width / 4), 16), max(2 * round(height / 4), 16)
     pacing = project.pacing
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     shots: list[ShotPlan] = []
     group_of: dict[str, str] = {}
     seed_of: dict[str, int] = {}
@@ -238,6 +259,7 @@ def make_plan(board: Storyboard, preview: bool = False,
         ))
 
     all_shots = [(n, scene, shot) for n, scene in enumerate(board.scenes, 1) for shot in scene.shots]
+    patterns = _cast_patterns(board)
     for index, (scene_number, scene, shot) in enumerate(all_shots):
         is_last_of_scene = shot is scene.shots[-1]
         transition = shot.transition or (scene.transition if is_last_of_scene else None) or project.transition
@@ -249,7 +271,7 @@ def make_plan(board: Storyboard, preview: bool = False,
             generator = GeneratorSpec("still", loc=shot.loc)
         elif shot.footage:
             generator = GeneratorSpec("footage", loc=shot.loc)
-        cast = _cast_in(shot, board)
+        cast = _cast_in(shot, board, patterns)
         texts = ((("", shot.narration),) if shot.narration else ()) + tuple((l.character, l.text) for l in shot.lines)
         kind = "card" if shot.title else "shot"
         if kind == "card":
@@ -279,9 +301,14 @@ def make_plan(board: Storyboard, preview: bool = False,
         if shot.duration is not None:
             frames = _frames(shot.duration, fps)
             if frames < needed and shot.fit != "trim":
-                problems.append(shot.at("duration").problem(
-                    f"shot '{shot.id}' lasts {float(frames / fps):.2f} s but its speech needs "
-                    f"{float(needed / fps):.2f} s (with lead-in and tail); lengthen it or add 'fit: trim'"))
+                if any(p.estimated for p in placed):
+                    warnings.append(shot.at("duration").problem(
+                        f"shot '{shot.id}' lasts {float(frames / fps):.2f} s but its speech is estimated to need "
+                        f"about {float(needed / fps):.1f} s (with lead-in and tail); film build will know"))
+                else:
+                    problems.append(shot.at("duration").problem(
+                        f"shot '{shot.id}' lasts {float(frames / fps):.2f} s but its speech needs "
+                        f"{float(needed / fps):.2f} s (with lead-in and tail); lengthen it or add 'fit: trim'"))
         elif shot.footage is not None:
             frames = max(footage_frames, needed)
         elif placed and placed[0].recorded:
@@ -300,8 +327,10 @@ def make_plan(board: Storyboard, preview: bool = False,
             speech=placed,
             sfx=tuple((resolve_asset(board.root, e.file), round(Fraction(str(e.at)) * fps), e.gain) for e in shot.sfx),
             image=resolve_asset(board.root, shot.image) if shot.image else None,
+            background=shot.background,
             footage=shot.footage,
             footage_path=resolve_asset(board.root, shot.footage.file) if shot.footage else None,
+            sound=shot.sound or Sound(),
             card_text=shot.title or "", continuity=group if group != shot.id else None,
             explicit_duration=shot.duration is not None, loc=shot.loc,
             continues=all_shots[index - 1][2].id if shot.continuity == "previous" and index else None,
@@ -311,7 +340,7 @@ def make_plan(board: Storyboard, preview: bool = False,
 
     credits = tuple(project.credits)
     if board.cast:
-        credits += (("Cast", tuple(c.name.title() for c in board.cast)),)
+        credits += (("Cast", tuple(display_name(c.name) for c in board.cast)),)
     if credits and shots:
         lines = sum(1 + len(names) for _, names in credits)
         last = shots[-1]
@@ -331,7 +360,7 @@ def make_plan(board: Storyboard, preview: bool = False,
         raise StoryboardError(problems)
     music = tuple(replace(cue, file=str(resolve_asset(board.root, cue.file))) if cue.file else cue for cue in board.music)
     plan = Plan(board=board, fmt=Format(width, height, fps), shots=(), music=music,
-                subtitles=project.subtitles, preview=preview)
+                subtitles=project.subtitles, preview=preview, warnings=tuple(warnings))
     return _with_handles(plan, shots)
 
 
@@ -343,13 +372,16 @@ def _place_speech(shot: Shot, speech: Mapping[tuple[str, str], Spoken], pacing, 
     for speaker, text, dual in spoken_lines(shot):
         audio = speech[(speaker, text)]
         length = math.ceil(Fraction(str(audio.seconds)) * fps)
+        if not audio.recorded and not speakable(text):
+            # Nothing to pronounce (emoji only): no speech, but a second for its subtitle.
+            length = max(length, round(fps * SILENT_LINE_SECONDS))
         if audio.recorded:  # the recording runs on from shot to shot: no lead-in, no gap
             at, gap_after = 0, 0
         else:
             gap_after = gap
         start = placed[-1].start if dual and placed else at
         placed.append(SpeechPlan(speaker, audio.text or text, start, length, audio.path, audio.words,
-                                 audio.offset, audio.recorded))
+                                 audio.offset, audio.recorded, audio.estimated))
         at = max(at, start + length + gap_after)
     return tuple(placed)
 

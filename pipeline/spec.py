@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from .errors import Problem, did_you_mean, one_of
+from .errors import Problem, did_you_mean, did_you_mean_file, one_of
 
 CAMERA_MOVES = (
     "static", "zoom-in", "zoom-out", "pan-left", "pan-right",
@@ -104,6 +104,14 @@ class SoundEffect:
 
 
 @dataclass(frozen=True)
+class Sound:
+    """A footage shot's own sound: `gain` in dB on the footage bus, or `mute`d (`sound: off`)."""
+
+    gain: float = 0.0
+    mute: bool = False
+
+
+@dataclass(frozen=True)
 class GeneratorSpec:
     """A generator by name and its options (e.g. model, steps for diffusers)."""
 
@@ -177,6 +185,7 @@ class Shot:
     lines: tuple[Line, ...] = ()
     transition: Transition | None = None
     image: str | None = None
+    background: tuple[int, int, int] | None = None   # RGB behind transparent parts of a still or footage
     footage: Footage | None = None
     title: str | None = None
     continuity: str | None = None
@@ -188,6 +197,7 @@ class Shot:
     takes: int = 1            # how many seeds to render (generated shots)
     take: int = 1             # which of them the cut uses
     sfx: tuple[SoundEffect, ...] = ()
+    sound: Sound | None = None   # the footage's own sound; None: as recorded
     metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     auto_id: bool = False
     loc: Loc = Loc("", 0)
@@ -315,7 +325,7 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
         if not path.is_relative_to(root):
             problems.append(loc.problem(f"{what} '{relative}' is outside the project folder {root}"))
         elif not path.is_file():
-            problems.append(loc.problem(f"{what} '{relative}' not found (looked in {path.parent})"))
+            problems.append(loc.problem(f"{what} '{relative}' not found (looked in {path.parent}){did_you_mean_file(relative, path)}"))
 
     def check_generator(spec: GeneratorSpec | None) -> None:
         if spec is not None and spec.name not in generator_names:
@@ -369,6 +379,9 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
                     f"shot '{shot.id}' has take {shot.take} but only {shot.takes} take(s); raise 'takes' or pick 1 to {shot.takes}"))
             if shot.footage:
                 check_asset(shot.footage.file, shot.footage.loc, "footage")
+            elif shot.sound is not None:
+                problems.append(shot.at("sound").problem(
+                    f"shot '{shot.id}' has 'sound' but no footage: 'sound' sets a footage shot's own sound"))
             for effect in shot.sfx:
                 check_asset(effect.file, effect.loc, "sound effect")
             sources = [k for k, v in (("image", shot.image), ("footage", shot.footage), ("title", shot.title)) if v]

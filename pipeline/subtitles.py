@@ -438,7 +438,32 @@ def write_vtt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
 
 
 # Bump when the look of burned-in subtitles changes, so cached segments are redrawn.
-ASS_STYLE_VERSION = "2"
+ASS_STYLE_VERSION = "3"  # 3: every script in a bundled font, one box per cue
+
+
+def _with_fonts(text: str, font_name: str, bold: bool) -> str:
+    """`text` with a `\\fn` override before each run that `font_name` (a bundled face) lacks,
+    naming the bundled face that has it (see `fonts.runs`): libass falls back only to the
+    system's fonts, which a fresh machine may not have."""
+    from . import fonts
+
+    first = next((f for f in fonts.ALL if fonts.ass_family(f) == font_name), fonts.LATO)
+    parts = fonts.runs(text, first)
+    if all(face == first for _, face in parts):
+        return text
+    out = []
+    for run, face in parts:
+        if out and out[-1].endswith("\\"):
+            out[-1] += "\u2060"  # a backslash before "{" would escape the brace
+        tag = "\\fn" + fonts.ass_family(face)
+        # Noto Sans CJK's default instance is Thin and libass draws the default instance: its
+        # synthetic bold brings it to about the weight of the text around it.
+        if face.path == fonts.CJK_FILE and not bold:
+            tag += "\\b1"
+        elif out and not bold:
+            tag += "\\b0"
+        out.append("{" + tag + "}" + run)
+    return "".join(out)
 
 
 def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height: int,
@@ -450,6 +475,8 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
     characters fit the width), vertical margin about height/20. Times are shifted by -`offset`
     frames, for a video segment that starts at frame `offset`: cues entirely before it are dropped,
     a cue straddling it starts at 0. Braces (ASS override blocks) in the text become parentheses.
+    Characters `font_name` lacks are set in the bundled face that has them (`\\fn` overrides); the
+    `subtitles` filter must be given `fontsdir=fonts.FONT_DIR`.
     """
     subs = pysubs2.SSAFile()
     subs.info.update({"PlayResX": str(int(width)), "PlayResY": str(int(height)),
@@ -459,11 +486,13 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
         fontsize=float(round(min(height / 18, width / 26))),
         primarycolor=pysubs2.Color(255, 255, 255, 0),
         secondarycolor=pysubs2.Color(255, 255, 255, 0),
-        # BorderStyle 3 draws an opaque box in the outline colour; `outline` is its padding.
-        outlinecolor=pysubs2.Color(0, 0, 0, 100),
-        backcolor=pysubs2.Color(0, 0, 0, 160),
+        # `outline` is the box's padding; the outline itself is transparent (no halo round letters).
+        outlinecolor=pysubs2.Color(0, 0, 0, 255),
+        backcolor=pysubs2.Color(0, 0, 0, 100),
         bold=False,
-        borderstyle=3,
+        # BorderStyle 4 (libass): one box in the back colour behind the whole cue; 3 draws a box
+        # per run, and a cue in several fonts showed seams where the boxes overlapped.
+        borderstyle=4,
         outline=max(1.0, round(height / 110, 1)),
         shadow=0.0,
         alignment=pysubs2.Alignment.BOTTOM_CENTER,
@@ -475,7 +504,7 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
         first, stop = max(0, cue.start - offset), cue.end - offset
         if stop <= first:
             continue
-        text = _protect_backslashes(cue.text).replace("{", "(").replace("}", ")")
+        text = _with_fonts(_protect_backslashes(cue.text).replace("{", "(").replace("}", ")"), font_name, False)
         subs.append(pysubs2.SSAEvent(start=_ass_ms(first, fps), end=_ass_ms(stop, fps),
                                      text=text.replace("\n", r"\N"), name=cue.speaker))
     write_text(Path(path), subs.to_string("ass"))

@@ -1,5 +1,7 @@
 """Fountain screenplays into films: the mapping onto scenes and shots, directives, the sidecar,
-`film new --from`, errors, and the real scripts in ../shared/fountain/scripts built into films."""
+`film new --from`, errors, screenplays as writers really format them, the shipped sample
+(projects/screenplay) built into a film, and the real scripts in ../shared/fountain/scripts when
+that folder is present."""
 
 from __future__ import annotations
 
@@ -23,6 +25,9 @@ from pipeline.plan import make_plan
 
 SCRIPTS = Path(__file__).resolve().parents[1] / ".." / "shared" / "fountain" / "scripts"
 needs_scripts = pytest.mark.skipif(not SCRIPTS.is_dir(), reason="../shared/fountain/scripts is not here")
+# The screenplay that ships with the project: tests that need only *a* real screenplay read it.
+SAMPLE = Path(__file__).resolve().parents[1] / "projects" / "screenplay" / "night-ferry.fountain"
+SHARED_NAMES = ["Brick-and-Steel", "The-Last-Birthday-Card", "The-Library-Freak-Out", "Cyber-Bob-ep00001"]
 
 SCRIPT = """\
 Title: **The Keeper**
@@ -226,45 +231,53 @@ def test_film_new_from_a_screenplay(tmp_path, capsys):
 
 # ---------------------------------------------------------------- real screenplays
 
-@needs_scripts
-@pytest.mark.parametrize("name", ["Brick-and-Steel", "The-Last-Birthday-Card", "The-Library-Freak-Out",
-                                  "Cyber-Bob-ep00001"])
+@pytest.mark.parametrize("name", [SAMPLE.stem] + [pytest.param(n, marks=needs_scripts) for n in SHARED_NAMES])
 def test_real_screenplays_map_scene_for_scene(name):
-    path = SCRIPTS / f"{name}.fountain"
+    path = SAMPLE if name == SAMPLE.stem else SCRIPTS / f"{name}.fountain"
     play = read_fountain(path)
     board = read_screenplay(path, names())
     headings = [e for e in play.elements if e.kind == "scene_heading"]
     assert [s.loc.line for s in board.scenes if s.heading.text] == [e.line for e in headings]
+    # a slug line alone is an establishing shot, named after its place
+    lone = [s for s in board.scenes if len(s.shots) == 1 and s.shots[0].metadata.get("establishing")]
+    assert all(s.shots[0].loc.line == s.loc.line for s in lone)
     # every action paragraph with words (but "FADE IN:" and the like) is a shot, in order
     actions = [e.line for e in play.elements if e.kind == "action" and e.text.strip()]
-    shot_lines = [s.loc.line for s in board.shots if s.prompt]
+    shot_lines = [s.loc.line for s in board.shots if s.prompt and not s.metadata.get("establishing")]
     assert set(shot_lines) <= set(actions) and len(shot_lines) >= len(actions) - 3
     spoken = sum(len(s.lines) + bool(s.narration) for s in board.shots)
     assert spoken >= 0.9 * sum(e.kind == "character" for e in play.elements)
     assert make_plan(board).total > 0
 
 
-@needs_scripts
-def test_brick_and_steel_builds_into_a_film(tmp_path):
-    """The official sample, with a sidecar for a small, quick render (the default generator)."""
-    folder = tmp_path / "brick"
-    folder.mkdir()
-    shutil.copy(SCRIPTS / "Brick-and-Steel.fountain", folder)
-    (folder / "film.yaml").write_text("size: 256x144\nfps: 12\n", encoding="utf-8")
+def test_the_shipped_screenplay_builds_into_a_film(tmp_path):
+    """The sample in projects/screenplay, with its sidecar made small and quick to render."""
+    folder = tmp_path / "ferry"
+    shutil.copytree(SAMPLE.parent, folder)
+    with (folder / "film.yaml").open("a", encoding="utf-8") as sidecar:
+        sidecar.write("size: 192x108\nfps: 12\n")
     result = build(folder, renders=tmp_path / "renders")
     plan = result.plan
     assert count_frames(result.output) == plan.total
     shots = [s for s in plan.shots if s.kind == "shot"]
-    assert len(shots) == len([s for s in result.plan.board.shots if not s.title])
+    assert len(shots) == len([s for s in plan.board.shots if not s.title])
+    # the slug line alone is in the film: a shot of the pier, the shortest the pacing allows
+    pier = next(s for s in plan.shots if s.id == "harrow-pier")
+    assert pier.heading.location == "HARROW PIER" and pier.frames == 3 * 12
     # the centred "THE END" is a title card: text on the card's dark ground, mid-card
     end = next(i for i, s in enumerate(plan.shots) if s.card_text == "THE END")
     middle = plan.starts()[end] + plan.shots[end].frames // 2
     frame = frame_at(result.output, middle)
     assert frame.mean() < 60 and frame.max() > 200
-    # what the characters say is what the subtitles show
+    # McBride's voice over the loudspeaker is McBride speaking, and both say "See you tonight."
+    speakers = {(p.speaker, p.text) for s in plan.shots for p in s.speech}
+    assert ("McBRIDE", "Mind the gap, miss.") in speakers
+    assert {("NELL", "See you tonight."), ("JUNE", "See you tonight.")} <= speakers
+    assert dict(plan.shots[-1].credits)["Cast"] == ("McBride", "Nell", "June")
+    # what is said is what the subtitles show
     cues = " ".join(e.plaintext.replace("\n", " ") for e in pysubs2.load(str(result.folder / "subtitles.srt")))
-    said = [line.text for shot in result.plan.board.shots for line in shot.lines]
-    assert cues == " ".join(said) and "Beer's ready!" in cues and "To destiny!" not in cues
+    said = [text for shot in plan.shots for _, text in shot.texts]
+    assert cues == " ".join(said) and "Someone always comes." in cues
 
 
 def test_sections_become_chapters_of_the_film(tmp_path):
@@ -299,14 +312,14 @@ def test_sections_become_chapters_of_the_film(tmp_path):
     assert [seconds(c) for c in chapters] == [0, Fraction(second) / plan.fmt.fps]
 
 
-@needs_scripts
 def test_mangled_screenplays_give_errors_never_tracebacks(tmp_path):
-    """Real scripts with markup, line ends, bad bytes and other alphabets spliced in at random
-    (seeded): each one reads into a plan or raises StoryboardError, nothing else."""
+    """Real scripts (the shipped sample, and ../shared's when present) with markup, line ends,
+    bad bytes and other alphabets spliced in at random (seeded): each one reads into a plan or
+    raises StoryboardError, nothing else."""
     import random
 
     rng = random.Random(7)
-    sources = [p.read_bytes() for p in sorted(SCRIPTS.glob("*.fountain"))]
+    sources = [p.read_bytes() for p in [SAMPLE, *sorted(SCRIPTS.glob("*.fountain"))]]
     pieces = [b"\n", b"\r\n", b"\r", b"[[", b"]]", b"/*", b"*/", b"^", b"@", b"~", b">", b"<", b"#", b"=",
               b"===", b"INT. ", b"CUT TO:", b"(V.O.)", b"  \n", b"\t", b"*", b"_", b"\\", b"\xff", b"\xc3",
               "Жизнь".encode(), "東京".encode(), "שלום".encode(), b"[[duration: x]]", b"[[id: a]]", b"Title:"]
@@ -324,3 +337,344 @@ def test_mangled_screenplays_give_errors_never_tracebacks(tmp_path):
             make_plan(read_screenplay(path, names()))
         except StoryboardError as error:
             assert error.problems and all(p.file for p in error.problems)
+
+
+# ---------------------------------------------------------------- screenplays as writers really format them
+
+def board_of(tmp_path: Path, text: str, sidecar: str = ""):
+    script = write(tmp_path, text)
+    if sidecar:
+        (tmp_path / "film.yaml").write_text(textwrap.dedent(sidecar), encoding="utf-8")
+    return load(script)
+
+
+def where(board) -> dict[str, str]:
+    """Each line of dialogue and each action shot -> the heading of the scene it is filmed in."""
+    out = {}
+    for scene in board.scenes:
+        for shot in scene.shots:
+            out.update({line.text: scene.heading.text for line in shot.lines})
+            if shot.prompt:
+                out[shot.prompt] = scene.heading.text
+    return out
+
+
+TRANSITION_LINES = ["CUT TO:", "SMASH CUT TO:", "DISSOLVE TO:", "MATCH CUT TO:", "> WIPE TO:", "FADE OUT.",
+                    "FADE TO BLACK."]
+HEADING_LINES = [("INT. KITCHEN - NIGHT", "INT. KITCHEN - NIGHT"), ("EXT. KITCHEN - NIGHT", "EXT. KITCHEN - NIGHT"),
+                 ("EST. KITCHEN - NIGHT", "EST. KITCHEN - NIGHT"), ("INT./EXT. KITCHEN - NIGHT", "INT./EXT. KITCHEN - NIGHT"),
+                 ("I/E KITCHEN - NIGHT", "I/E KITCHEN - NIGHT"), (".KITCHEN", "KITCHEN")]
+
+
+@pytest.mark.parametrize("heading, heading_text", HEADING_LINES, ids=[h for h, _ in HEADING_LINES])
+@pytest.mark.parametrize("transition", TRANSITION_LINES)
+def test_a_transition_right_above_a_heading_cuts_to_the_new_scene(tmp_path, transition, heading, heading_text):
+    board = board_of(tmp_path, f"""\
+        EXT. HALL - DAY
+
+        A long hall.
+
+        BOB
+        Goodnight.
+
+        {transition}
+        {heading}
+
+        Mom stirs the soup.
+
+        MOM
+        Sit down.
+    """)
+    assert [s.heading.text for s in board.scenes] == ["EXT. HALL - DAY", heading_text]
+    assert where(board) == {"A long hall.": "EXT. HALL - DAY", "Goodnight.": "EXT. HALL - DAY",
+                            "Mom stirs the soup.": heading_text, "Sit down.": heading_text}
+    assert [c.name for c in board.cast] == ["BOB", "MOM"]
+    hall = board.scenes[0].shots[-1]
+    want = {"DISSOLVE TO:": "dissolve", "> WIPE TO:": "wipe-left", "FADE OUT.": "fade-black",
+            "FADE TO BLACK.": "fade-black"}.get(transition, "cut")
+    assert hall.transition.name == want
+    if not transition.startswith(">"):
+        assert any(w.line == 8 and "no blank line" in w.message for w in board.warnings)
+
+
+@pytest.mark.parametrize("text, scenes", [
+    ("INT. HOUSE - DAY\n\nEXT. GARDEN - DAY\n\nRoses.\n",
+     [("INT. HOUSE - DAY", "house"), ("EXT. GARDEN - DAY", "roses")]),
+    ("EST. CEMETERY - DAY\n\n.THE VAULT\n\nDust.\n",
+     [("EST. CEMETERY - DAY", "cemetery"), ("THE VAULT", "dust")]),
+    ("EXT. PIER - NIGHT\n\nFog.\n\nEXT. ISLAND - DAWN\n",
+     [("EXT. PIER - NIGHT", "fog"), ("EXT. ISLAND - DAWN", "island")]),
+    ("INT. HOUSE - DAY\n\nCUT TO:\n\nEXT. GARDEN - DAY\n\nRoses.\n",
+     [("INT. HOUSE - DAY", "house"), ("EXT. GARDEN - DAY", "roses")]),
+    ("INT. HOUSE - DAY #4#\n\nDISSOLVE TO:\nINT./EXT. CAR - DAY\n\nI/E BUS - DAY\n\nRoses.\n",
+     [("INT. HOUSE - DAY", "house"), ("INT./EXT. CAR - DAY", "car"), ("I/E BUS - DAY", "roses")]),
+], ids=["int-before-ext", "est-before-forced", "at-the-end", "before-a-transition", "three-in-a-row"])
+def test_a_slug_line_alone_is_an_establishing_shot_of_its_place(tmp_path, text, scenes):
+    board = board_of(tmp_path, text)
+    assert [(s.heading.text, s.shots[0].id.split("-")[0]) for s in board.scenes] == scenes
+    for scene in board.scenes:
+        first = scene.shots[0]
+        if first.metadata.get("establishing"):
+            assert len(scene.shots) == 1 and first.loc.line == scene.loc.line and not first.lines
+    # the shortest shot the pacing allows: 3 s at 24 fps unless a directive says otherwise
+    plan = make_plan(board)
+    lone = [s for s in plan.shots if s.id in {sc.shots[0].id for sc in board.scenes
+                                                if sc.shots[0].metadata.get("establishing")}]
+    assert lone and all(s.frames == round(board.project.pacing.min_duration * 24) for s in lone)
+    assert all(s.heading.location.lower() in s.prompt.lower() for s in lone)
+    before_cut = next((s for s in board.shots if s.transition), None)
+    if before_cut is not None:
+        assert before_cut.metadata.get("establishing")      # the transition leaves the slug's shot
+
+
+def test_a_directive_under_a_slug_line_applies_to_its_establishing_shot(tmp_path):
+    board = board_of(tmp_path, "EXT. HARBOUR - DAWN\n\n[[duration: 2; camera: pan-left]]\n\nEXT. SHIP - DAY\n\nSails.\n")
+    harbour = board.scenes[0].shots[0]
+    assert (harbour.id, harbour.duration, harbour.camera) == ("harbour", 2, "pan-left")
+
+
+@pytest.mark.parametrize("transition", ["CUT TO:", "SMASH CUT TO:", "DISSOLVE TO:", "> CUT TO:", "FADE OUT."])
+def test_dialogue_after_a_cut_is_a_new_shot(tmp_path, transition):
+    board = board_of(tmp_path, f"""\
+        INT. WHEELHOUSE - NIGHT
+
+        Nell takes the wheel.
+
+        JUNE
+        Can you see?
+
+        {transition}
+
+        JUNE
+        Then what are the lamps for?
+
+        NELL (CONT'D)
+        For them.
+
+        The lamps swing.
+    """)
+    wheel, after, lamps = board.scenes[0].shots
+    assert [l.text for l in wheel.lines] == ["Can you see?"]
+    assert wheel.transition is not None
+    assert [(l.character, l.text) for l in after.lines] == [("JUNE", "Then what are the lamps for?"),
+                                                            ("NELL", "For them.")]
+    assert after.prompt == "" and after.id == "wheelhouse-june" and after.transition is None
+    assert lamps.prompt == "The lamps swing." and not lamps.lines
+
+
+HEARD = ["V.O.", "V. O.", "O.S.", "O. S.", "O.C.", "v.o.", "PRE-LAP", "ON TV", "FILTERED", "ON PHONE",
+         "V.O.; CONT'D", "O.S.) (CONT'D"]
+SEEN = ["CONT'D", "CONT\u2019D", "cont'd", "INTO PHONE", "beat"]
+
+
+@pytest.mark.parametrize("extension, heard", [(e, True) for e in HEARD] + [(e, False) for e in SEEN])
+def test_every_spelling_of_an_extension_means_the_same(tmp_path, extension, heard):
+    board = board_of(tmp_path, f"""\
+        INT. KITCHEN - NIGHT
+
+        Dad reads the paper.
+
+        MOM ({extension})
+        Dinner!
+
+        DAD
+        Coming.
+    """, sidecar="""\
+        cast:
+          MOM: {look: "woman in a green apron"}
+          DAD: {look: "man in glasses"}
+    """)
+    assert [c.name for c in board.cast] == ["MOM", "DAD"]
+    shot = board.shots[0]
+    assert [(l.character, l.text) for l in shot.lines] == [("MOM", "Dinner!"), ("DAD", "Coming.")]
+    plan = make_plan(board)
+    first = next(s for s in plan.shots if s.kind == "shot")
+    assert ("green apron" in first.prompt) is not heard and "man in glasses" in first.prompt
+    assert ("MOM" in dict(first.cast)) is not heard
+
+
+@pytest.mark.parametrize("cue", ["REGGIE'S VOICE", "REGGIE\u2019S VOICE", "REGGIE'S VOICE (V.O.)",
+                                 "REGGIE'S VOICE (CONT'D)"])
+@pytest.mark.parametrize("reggie_first", [True, False])
+def test_a_characters_voice_is_that_character_heard_not_seen(tmp_path, cue, reggie_first):
+    own = "REGGIE\nI'm here.\n\n"
+    voice = f"{cue}\nOver here.\n\n"
+    board = board_of(tmp_path, "EXT. WOODS - NIGHT\n\nTom searches the trees.\n\n"
+                     + (own + voice if reggie_first else voice + own) + "WOMAN'S VOICE\nWho's there?\n")
+    assert [c.name for c in board.cast] == (["REGGIE", "WOMAN'S VOICE"])
+    lines = {l.text: l.character for l in board.shots[0].lines}
+    assert lines == {"I'm here.": "REGGIE", "Over here.": "REGGIE", "Who's there?": "WOMAN'S VOICE"}
+    # heard, not seen: Reggie is in the picture only for her own line; a voice never is
+    assert board.shots[0].cast == ("REGGIE",)
+    # with no Reggie of her own, the voice is a voice of its own, unless the sidecar casts her
+    alone = board_of(tmp_path / "alone", "EXT. WOODS - NIGHT\n\nTom searches.\n\n" + voice)
+    assert alone.shots[0].cast == () and alone.shots[0].lines[0].character == cue.split(" (")[0]
+    cast = board_of(tmp_path / "cast", "EXT. WOODS - NIGHT\n\nTom searches.\n\n" + voice,
+                    sidecar="cast:\n  Reggie: {look: \"red scarf\"}\n")
+    assert cast.shots[0].lines[0].character == "REGGIE" and [c.name for c in cast.cast] == ["REGGIE"]
+    assert "red scarf" not in make_plan(cast).shots[0].prompt
+    voices = {c.name: c.voice.pitch for c in board.cast}
+    assert len(set(voices.values())) == 2      # the woman's voice is a voice of its own
+
+
+@pytest.mark.parametrize("cue, speakers", [
+    ("EDWARD AND WILL", ["EDWARD", "WILL"]), ("BRICK & STEEL", ["BRICK", "STEEL"]),
+    ("EDWARD, WILL AND BRICK", ["EDWARD", "WILL", "BRICK"]), ("EDWARD & WILL (O.S.)", ["EDWARD", "WILL"]),
+])
+def test_several_names_on_one_cue_speak_together_when_each_is_a_character(tmp_path, cue, speakers):
+    board = board_of(tmp_path, f"""\
+        INT. BAR - NIGHT
+
+        The regulars.
+
+        EDWARD
+        One.
+
+        WILL
+        Two.
+
+        BRICK
+        Three.
+
+        STEEL
+        Four.
+
+        {cue}
+        Cheers!
+    """)
+    cheers = [l for l in board.shots[0].lines if l.text == "Cheers!"]
+    assert [l.character for l in cheers] == speakers
+    assert [l.dual for l in cheers] == [False] + [True] * (len(speakers) - 1)     # at the same time
+    assert [c.name for c in board.cast] == ["EDWARD", "WILL", "BRICK", "STEEL"]
+    assert not board.warnings
+
+
+@pytest.mark.parametrize("cue, warned", [("EDWARD AND WILL", True), ("PATRONS THREE AND FOUR", False),
+                                         ("SIMON & GARFUNKEL", False)])
+def test_several_names_that_are_not_all_characters_are_one_voice(tmp_path, cue, warned):
+    board = board_of(tmp_path, f"INT. BAR - NIGHT\n\nThe regulars.\n\nEDWARD\nOne.\n\n{cue}\nCheers!\n")
+    assert [c.name for c in board.cast] == ["EDWARD", cue]
+    assert board.shots[0].lines[-1].character == cue
+    assert any(w.line == 8 and "one voice" in w.message for w in board.warnings) is warned
+
+
+@pytest.mark.parametrize("title_page, credit", [
+    ("Author: Aiden Sato, Brandon Imai, and Matthew Young",
+     ("Written by", ("Aiden Sato", "Brandon Imai", "Matthew Young"))),
+    ("Author: Aiden Sato, Brandon Imai and Matthew Young",
+     ("Written by", ("Aiden Sato", "Brandon Imai", "Matthew Young"))),
+    ("Authors: Aiden Sato & Matthew Young", ("Written by", ("Aiden Sato", "Matthew Young"))),
+    ("Author: Aiden Sato and Matthew Young", ("Written by", ("Aiden Sato", "Matthew Young"))),
+    ("Author: Aiden Sato, Brandon Imai, & Matthew Young",
+     ("Written by", ("Aiden Sato", "Brandon Imai", "Matthew Young"))),
+    ("Author:\n    Aiden Sato\n    Brandon Imai & Matthew Young",
+     ("Written by", ("Aiden Sato", "Brandon Imai", "Matthew Young"))),
+    ("Credit: Screenplay by\nAuthor: Ann Lee, Jr., and Bo Ray", ("Screenplay by", ("Ann Lee, Jr.", "Bo Ray"))),
+    ("Author: Written by Ann Lee and Bo Ray", ("Written by", ("Ann Lee", "Bo Ray"))),
+    ("Written by: Ann Lee", ("Written by", ("Ann Lee",))),
+    ("Credit: written by\nAuthor: Sandy Anderson", ("Written by", ("Sandy Anderson",))),
+], ids=["oxford-comma", "commas-and", "ampersand", "and", "comma-ampersand", "lines", "suffix", "role-in-value",
+        "written-by-key", "lower-case-credit"])
+def test_title_page_authors_are_each_a_name(tmp_path, title_page, credit):
+    board = board_of(tmp_path, f"Title: The Ferry\n{title_page}\n\nEXT. PIER - NIGHT\n\nFog.\n")
+    assert board.project.credits == (credit,)
+
+
+def test_centred_blocks_are_cards_of_their_own_and_a_title_keeps_its_lines(tmp_path):
+    board = board_of(tmp_path, """\
+        Title:
+            _**BRICK & STEEL**_
+            _**FULL RETIRED**_
+
+        EXT. PATIO - DAY
+
+        Beer.
+
+        > END ACT ONE <
+
+        ===
+
+        > ACT TWO <
+
+        > BRICK BRADDOCK <
+        > & DICK STEEL IN <
+
+        ===
+        > THE END <
+    """)
+    assert [s.title for s in board.shots if s.title] == ["END ACT ONE", "ACT TWO", "BRICK BRADDOCK\n& DICK STEEL IN",
+                                                         "THE END"]
+    assert board.project.title == "BRICK & STEEL\nFULL RETIRED"
+    assert make_plan(board).shots[0].card_text == "BRICK & STEEL\nFULL RETIRED"
+
+
+def text_rows(image) -> int:
+    """How many separate bands of bright (text) rows an image has."""
+    import numpy as np
+
+    bright = (np.asarray(image.convert("L")) > 200).any(axis=1)
+    return int(np.count_nonzero(bright[1:] & ~bright[:-1]) + bright[0])
+
+
+def test_a_cards_line_breaks_are_the_writers():
+    from pipeline.generators.drawing import draw_text_card, draw_title_card
+
+    # wide enough that the words fit one line: only a written line break makes two
+    assert text_rows(draw_title_card(1600, 300, "BRICK & STEEL FULL RETIRED")) == 1
+    assert text_rows(draw_title_card(1600, 300, "BRICK & STEEL\nFULL RETIRED")) == 2
+    assert text_rows(draw_text_card(1600, 300, "BRICK BRADDOCK\n& DICK STEEL IN")) == 2
+
+
+CREDITED = [("@McCLANE", "McClane"), ("McCLANE", None), ("MCCLANE", "McClane"), ("WOMAN'S VOICE", "Woman's Voice"),
+            ("O'BRIEN", "O'Brien"), ("DE LA CRUZ", "De la Cruz"), ("MACDONALD", "Macdonald"), ("@MacDONALD", "MacDonald"),
+            ("R2-D2", "R2-D2"), ("C-3PO", "C-3PO"), ("DR. JONES", "Dr. Jones"), ("JEAN-LUC", "Jean-Luc"),
+            ("2ND COP", "2nd Cop"), ("HENRY VIII", "Henry VIII"), ("TV ANNOUNCER", "TV Announcer"),
+            ("MAN IN THE HAT", "Man in the Hat"), ("D\u2019ARTAGNAN", "D\u2019Artagnan"), ("@Marcus", "Marcus"),
+            ("ZOË", "Zoë")]
+
+
+@pytest.mark.parametrize("cue, credited", CREDITED, ids=[c for c, _ in CREDITED])
+def test_credits_name_the_cast_as_written(tmp_path, cue, credited):
+    board = board_of(tmp_path, f"INT. BAR - NIGHT\n\nThe regulars.\n\n{cue}\nHello.\n\n{cue}\nAgain.\n")
+    plan = make_plan(board)
+    cast = dict(plan.shots[-1].credits).get("Cast", ())
+    if credited is None:
+        # not a cue (lower case letters, not forced with @): action, and nobody is in the cast
+        assert cast == () and not board.cast
+        return
+    assert cast == (credited,)
+    # the cast's name is the one the dialogue and the prompt use
+    name = board.cast[0].name
+    assert {l.character for l in board.shots[0].lines} == {name}
+    in_picture = dict(next(s for s in plan.shots if s.kind == "shot").cast).keys()
+    assert in_picture == (set() if "VOICE" in cue else {name})       # a voice is heard, not seen
+
+
+def test_a_forced_name_and_its_capitals_are_one_person(tmp_path):
+    board = board_of(tmp_path, "INT. BAR - NIGHT\n\nMcCLANE drinks.\n\nMCCLANE\nOne.\n\n@McCLANE\nTwo.\n",
+                     sidecar="cast:\n  McClane: {look: \"vest, bare feet\"}\n")
+    assert [c.name for c in board.cast] == ["McCLANE"] and board.cast[0].look == "vest, bare feet"
+    assert [l.character for l in board.shots[0].lines] == ["McCLANE", "McCLANE"]
+    assert "vest, bare feet" in make_plan(board).shots[0].prompt
+
+
+def test_the_shipped_screenplay_reads_checks_and_plans(capsys):
+    assert main(["check", str(SAMPLE.parent)]) == 0
+    out = capsys.readouterr()
+    assert "ok" in out.out and f"{SAMPLE}:32: warning: no blank line" in out.err
+    assert main(["plan", str(SAMPLE)]) == 0
+    board = load(SAMPLE.parent)
+    assert [s.heading.text for s in board.scenes] == ["EXT. HARROW PIER - NIGHT", "EXT. FERRY DECK - NIGHT",
+                                                      "INT. WHEELHOUSE - NIGHT", "EXT. ISLAND JETTY - DAWN"]
+    assert [c.name for c in board.cast] == ["McBRIDE", "NELL", "JUNE"]
+    assert board.project.credits == (("Written by", ("Ada Quill", "Ben Harrow", "Cy Loman")),)
+    assert 8 <= len(board.shots) <= 12
+
+
+@pytest.mark.parametrize("cue, written", [("MCCLANE", "McClane"), ("DE LA CRUZ", "De la Cruz"),
+                                          ("TV ANNOUNCER", "TV Announcer"), ("DR. JONES", "Dr. Jones")])
+def test_a_character_named_in_the_action_as_a_reader_writes_them_is_in_the_picture(tmp_path, cue, written):
+    board = board_of(tmp_path, f"INT. BAR - NIGHT\n\n{written} waits at the bar.\n\nThe door opens.\n\n{cue}\nHello.\n",
+                     sidecar=f"cast:\n  \"{cue}\": {{look: \"in a yellow coat\"}}\n")
+    waits = make_plan(board).shots[0]
+    assert [name for name, _ in waits.cast] == [cue] and "in a yellow coat" in waits.prompt

@@ -33,6 +33,7 @@ class Word:
     text: str
     start: float
     end: float
+    probability: float = 1.0   # the recogniser's confidence in the word, 0 to 1
 
 
 @dataclass(frozen=True)
@@ -105,26 +106,74 @@ class Recognizer:
             return self._model
 
     def transcribe(self, audio: Path | str) -> Transcript:
-        """Recognise the English speech in `audio` (any file ffmpeg can read), word onsets refined."""
+        """Recognise the English speech in `audio` (any file ffmpeg can read), word onsets
+        refined; words where the audio holds no sound that could be speech are dropped, and a
+        recording with none has no words."""
         from faster_whisper.audio import decode_audio
 
         samples = decode_audio(str(audio), sampling_rate=SAMPLE_RATE)
+        if not voiced_frames(samples).any():
+            # Nothing to recognise: whisper "hears" words such as "You" in digital silence.
+            return Transcript((), len(samples) / SAMPLE_RATE)
         model = self._load()
         if self.engine == "faster-whisper":
             segments, _ = model.transcribe(samples, language="en", word_timestamps=True,
                                            beam_size=5, condition_on_previous_text=False)
-            raw = [(s.text, s.start, s.end, [(w.word, w.start, w.end) for w in (s.words or ())]) for s in segments]
+            raw = [(s.text, s.start, s.end, [(w.word, w.start, w.end, w.probability) for w in (s.words or ())])
+                   for s in segments]
         else:
             result = model.transcribe(samples, language="en" if model.is_multilingual else None,
                                       word_timestamps=True, fp16=False, temperature=0.0,
                                       condition_on_previous_text=False, verbose=None)
-            raw = [(s["text"], s["start"], s["end"], [(w["word"], w["start"], w["end"]) for w in s.get("words", ())])
+            raw = [(s["text"], s["start"], s["end"],
+                    [(w["word"], w["start"], w["end"], w.get("probability", 1.0)) for w in s.get("words", ())])
                    for s in result["segments"]]
         seconds = len(samples) / SAMPLE_RATE
         phrases = tuple(Phrase(text.strip(), float(start), float(end),
-                               tuple(Word(w.strip(), float(a), float(b)) for w, a, b in words if w.strip()))
+                               tuple(Word(w.strip(), float(a), float(b), round(float(p), 3))
+                                     for w, a, b, p in words if w.strip()))
                         for text, start, end, words in raw)
-        return Transcript(refine_onsets(phrases, samples), seconds)
+        return Transcript(only_voiced(refine_onsets(phrases, samples), samples), seconds)
+
+
+# --------------------------------------------------------------------------- speech energy
+
+SILENCE_DB = -50.0      # a 10 ms frame quieter than this (mean square, dBFS) holds no speech
+_ABOVE_FLOOR_DB = 10.0  # nor does one within this of the recording's floor (hiss, room tone)
+
+
+def voiced_frames(samples: np.ndarray) -> np.ndarray:
+    """Which 10 ms frames of 16 kHz `samples` hold sound that could be speech: louder than
+    -50 dBFS and 10 dB above the recording's floor (its 10th-percentile frame). Measured, so
+    that silence is silence whatever a recogniser makes of it. Shape: (len(samples) // 160,)."""
+    db = energy_db(samples)
+    if not len(db):
+        return np.zeros(0, bool)
+    floor = float(np.percentile(db, 10))
+    return db > max(SILENCE_DB, floor + _ABOVE_FLOOR_DB)
+
+
+def only_voiced(phrases: tuple[Phrase, ...], samples: np.ndarray) -> tuple[Phrase, ...]:
+    """The phrases less every word during which there is no sound that could be speech
+    (whisper invents words such as "You" in silence); phrases left empty are dropped."""
+    voiced = voiced_frames(samples)
+    if not len(voiced):
+        return ()
+    cumulative = np.concatenate([[0], np.cumsum(voiced)])
+    frame = _HOP / SAMPLE_RATE
+
+    def heard(word: Word) -> bool:
+        a = min(max(int(word.start / frame) - 5, 0), len(voiced))       # 50 ms either side
+        b = min(max(int(np.ceil(word.end / frame)) + 5, a + 1), len(voiced))
+        return bool(cumulative[b] - cumulative[a])
+
+    out = []
+    for phrase in phrases:
+        words = tuple(w for w in phrase.words if heard(w))
+        if words:
+            out.append(replace(phrase, words=words, text=" ".join(w.text for w in words)
+                               if len(words) != len(phrase.words) else phrase.text))
+    return tuple(out)
 
 
 def _load_faster_whisper(model: str):

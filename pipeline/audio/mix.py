@@ -1,5 +1,10 @@
-"""The soundtrack: dialogue, music and effects buses mixed once for the whole cut, music ducked
-under speech, the whole normalised to a loudness target (measured, not guessed), AAC 48 kHz.
+"""The soundtrack: dialogue, music, effects and footage buses mixed once for the whole cut, music
+ducked under speech, the whole normalised to a loudness target (measured, not guessed), AAC 48 kHz.
+
+The footage bus carries each footage shot's own sound (production sound). It is not ducked and
+does not duck the music: what it holds is unknown (room tone, traffic, people talking), so
+ducking on its presence would lower the music for a whole shot whatever is heard, a constant
+cut the writer already sets with the bed's `gain` and the shot's `sound: {gain}`.
 
 Mixing is one ffmpeg filter graph rather than pydub: pydub holds every sample of every bus in
 Python memory and depends on `audioop`, which Python 3.13 removed; ffmpeg streams the mix and
@@ -19,7 +24,9 @@ from ..edit import ffmpeg
 from ..spec import MixSettings
 
 SAMPLE_RATE = 48000
-MIX_VERSION = "4"
+MIX_VERSION = "5"   # 5: the footage bus
+# Seconds of ramp at both ends of a footage sound, so one cut mid-waveform does not click.
+DECLICK = 0.005
 # AAC encoding can overshoot the limiter's ceiling by a few tenths of a dB.
 PEAK_MARGIN = 0.7
 OVERSAMPLED = 4 * SAMPLE_RATE
@@ -65,6 +72,23 @@ class Effect:
     fade_out: float = 0.0
 
 
+@dataclass(frozen=True)
+class FootageSound:
+    """A footage shot's own sound on the cut: `path` from `offset` seconds in plays from `start`
+    for `seconds` (all seconds), at `gain` dB; it fades in over its first `fade_in` seconds and
+    out over `fade_out` from `fade_out_at` seconds into it, as the picture does, and is ramped
+    over `DECLICK` at both ends."""
+
+    path: Path
+    start: float
+    seconds: float
+    offset: float
+    gain: float = 0.0
+    fade_in: float = 0.0
+    fade_out_at: float = 0.0
+    fade_out: float = 0.0
+
+
 def duck_envelope(speech: list[tuple[float, float]], settings: MixSettings) -> str:
     """A volume expression in `t`: 1 without speech, the duck depth under speech, with ramps."""
     attack, release = max(settings.attack, 0.01), max(settings.release, 0.01)
@@ -83,10 +107,10 @@ def duck_envelope(speech: list[tuple[float, float]], settings: MixSettings) -> s
 
 
 def _graph(beds: list[Bed], lines: list[Line], effects: list[Effect], total: float,
-           settings: MixSettings) -> tuple[list[str], str]:
+           settings: MixSettings, footage: list[FootageSound] = ()) -> tuple[list[str], str]:
     inputs: list[str] = []
     filters: list[str] = []
-    music, voices, sounds = [], [], []
+    music, voices, sounds, production = [], [], [], []
     for bed in beds:
         n = _count(inputs)
         if bed.loop:
@@ -117,6 +141,13 @@ def _graph(beds: list[Bed], lines: list[Line], effects: list[Effect], total: flo
             + (f",afade=t=out:st={effect.fade_out_at:.4f}:d={effect.fade_out:.4f}" if effect.fade_out > 0 else "")
             + (f",adelay={delay}:all=1" if delay else "") + f"[e{n}]")
         sounds.append(f"[e{n}]")
+    for sound in footage:
+        n = _count(inputs)
+        # Seek the input (its timestamps then start at the offset) rather than atrim from 0, so a
+        # shot late in a long recording does not decode everything before it.
+        inputs += ["-ss", f"{sound.offset:.6f}", "-i", str(sound.path)]
+        filters.append(f"[{n}:a]{_footage_chain(sound)}[f{n}]")
+        production.append(f"[f{n}]")
     silence = _count(inputs)
     inputs += ["-f", "lavfi", "-t", f"{total:.6f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
     buses = [f"[{silence}:a]"]
@@ -132,9 +163,26 @@ def _graph(beds: list[Bed], lines: list[Line], effects: list[Effect], total: flo
     if sounds:
         filters.append(f"{''.join(sounds)}amix=inputs={len(sounds)}:normalize=0:duration=longest[effects]")
         buses.append("[effects]")
+    if production:
+        filters.append(f"{''.join(production)}amix=inputs={len(production)}:normalize=0:duration=longest[footage]")
+        buses.append("[footage]")
     filters.append(f"{''.join(buses)}amix=inputs={len(buses)}:normalize=0:duration=longest:dropout_transition=0,"
                    f"atrim=0:{total:.6f},apad=whole_dur={total:.6f}[mix]")
     return inputs, ";".join(filters)
+
+
+def _footage_chain(sound: FootageSound) -> str:
+    """The filter chain that places one footage sound on the cut, from its seeked input."""
+    declick = min(DECLICK, sound.seconds / 2)
+    fades = [f"afade=t=in:d={declick:.4f}",
+             f"afade=t=out:st={sound.seconds - declick:.6f}:d={declick:.4f}"]
+    if sound.fade_in > 0:
+        fades.append(f"afade=t=in:d={sound.fade_in:.4f}")
+    if sound.fade_out > 0:
+        fades.append(f"afade=t=out:st={sound.fade_out_at:.4f}:d={sound.fade_out:.4f}")
+    delay = round(sound.start * SAMPLE_RATE)
+    return (f"{FORMAT},atrim=0:{sound.seconds:.6f},asetpts=N/SR/TB,volume={sound.gain:.2f}dB,{','.join(fades)}"
+            + (f",adelay={delay}S:all=1" if delay else ""))
 
 
 def _count(inputs: list[str]) -> int:
@@ -153,9 +201,10 @@ def measure(path: Path) -> float | None:
 
 
 def mix(beds: list[Bed], lines: list[Line], total_seconds: float, out: Path, settings: MixSettings = MixSettings(),
-        effects: list[Effect] = ()) -> None:
-    """Mix music, speech and effects into an AAC track exactly `total_seconds` long, at the loudness target."""
-    inputs, graph = _graph(beds, lines, list(effects), total_seconds, settings)
+        effects: list[Effect] = (), footage: list[FootageSound] = ()) -> None:
+    """Mix music, speech, effects and footage sound into an AAC track exactly `total_seconds`
+    long, at the loudness target. Raises FFmpegError if ffmpeg fails (e.g. an unreadable file)."""
+    inputs, graph = _graph(beds, lines, list(effects), total_seconds, settings, list(footage))
     raw = out.with_name(out.stem + ".mix.wav")
     try:
         ffmpeg.run([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "pcm_f32le",

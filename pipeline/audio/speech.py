@@ -1,5 +1,6 @@
-"""The film's speech as cached jobs: each line synthesised, each synthesised line's words
-located by speech recognition, and a voice-over recording transcribed and sliced per shot.
+"""The film's speech as cached jobs: each line synthesised (with when its words are spoken,
+from the synthesiser's own alignments), and a voice-over recording transcribed and sliced per
+shot. Recognition is for recordings only: a synthesised line's word times are exact.
 
 `jobs` returns the jobs and a function that reads their results once they have run, as the
 (speaker, text) → `Spoken` map that `plan.make_plan` times the shots with.
@@ -8,6 +9,7 @@ located by speech recognition, and a voice-over recording transcribed and sliced
 from __future__ import annotations
 
 import json
+import re
 import wave
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,27 +19,79 @@ from typing import Callable
 from ..cache import Cache, Job, make_job
 from ..edit.ffmpeg import FFmpegError, probe
 from ..errors import StoryboardError
-from ..plan import Spoken, spoken_lines
+from ..plan import Spoken, spoken_lines, words as count_words
 from ..spec import Storyboard, resolve_asset
 
-ASR_VERSION = "2"  # 2: word onsets after pauses refined from the audio; a time per written word
+ASR_VERSION = "3"  # 3: words in silence dropped; each word's confidence kept
+VOICE_AUDIO = "speech.wav"
+VOICE_WORDS = "words.json"
 
 
 def jobs(board: Storyboard, cache: Cache) -> tuple[list[Job], Callable[[], dict[tuple[str, str], Spoken]]]:
     """Every speech job of the film, and a function that collects their results after they ran."""
     voices = speech_jobs(board, cache)
-    recognizer = recognition(board, cache)
-    aligned = {key: alignment_job(cache, job, key[1], recognizer) for key, job in voices.items()}
-    recording = transcript_job(board, cache, recognizer) if board.project.voiceover else None
+    recording = transcript_job(board, cache, recognition(board, cache)) if board.project.voiceover else None
 
     def collect() -> dict[tuple[str, str], Spoken]:
-        spoken = {key: Spoken(job.output, wav_seconds(job.output), read_words(aligned[key].output))
-                  for key, job in voices.items()}
+        spoken = {key: read_voice(job.output) for key, job in voices.items()}
         if recording is not None:
             spoken.update(narration_from_recording(board, recording))
         return spoken
 
-    return [*voices.values(), *aligned.values(), *([recording] if recording else [])], collect
+    return [*voices.values(), *([recording] if recording else [])], collect
+
+
+ESTIMATED_WORD_SECONDS = 0.31   # the bundled voice at rate 1: about 190 words a minute
+
+
+def spoken_without_synthesis(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Spoken]:
+    """What is said in the film, without making any audio (for `film check` and `film plan`):
+    lines already synthesised as they are (from the cache), the rest estimated from their
+    words at their voice's rate (`Spoken.estimated`). A voice-over not yet transcribed shares
+    its recording's length out between the narrations by their words. Reads only."""
+    from . import tts
+
+    spoken: dict[tuple[str, str], Spoken] = {}
+    for key, job in speech_jobs(board, cache).items():
+        if job.output.is_dir():
+            try:
+                spoken[key] = read_voice(job.output)
+                continue
+            except (OSError, ValueError, KeyError, wave.Error):
+                pass   # a damaged cache entry: the build will redo it
+        who, text = key
+        rate = tts.voice_for(board, who).rate or 1.0
+        sentences = max(len(re.findall(r"[.!?]+(?:\s|$)", text)), 1)
+        seconds = (count_words(text) * ESTIMATED_WORD_SECONDS + (sentences - 1) * tts.SENTENCE_PAUSE) / rate
+        spoken[key] = Spoken(job.output / VOICE_AUDIO, seconds, (), estimated=True)
+    if board.project.voiceover:
+        spoken.update(_narration_estimated(board, cache))
+    return spoken
+
+
+def _narration_estimated(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Spoken]:
+    """Each narration's slice of the voice-over: as transcribed if it was, else its share of
+    the recording by words."""
+    recording = transcript_job(board, cache, recognition(board, cache))
+    if recording.output.is_file():
+        return narration_from_recording(board, recording)
+    path = resolve_asset(board.root, board.project.voiceover.file)
+    seconds = probe(path).duration or 0.0
+    narrations = [shot.narration for shot in board.shots if shot.narration]
+    total = sum(count_words(text) for text in narrations) or 1
+    out, at = {}, 0.0
+    for text in narrations:
+        share = seconds * count_words(text) / total
+        out[("", text)] = Spoken(path, share, (), offset=at, recorded=True, text=text, estimated=True)
+        at += share
+    return out
+
+
+def read_voice(folder: Path) -> Spoken:
+    """A voice job's output (`speech.wav` and `words.json` in a folder) as a Spoken line."""
+    audio = folder / VOICE_AUDIO
+    words = json.loads((folder / VOICE_WORDS).read_text(encoding="utf-8"))["words"]
+    return Spoken(audio, wav_seconds(audio), tuple((float(a), float(b)) for a, b in words))
 
 
 def speech_jobs(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Job]:
@@ -56,9 +110,15 @@ def speech_jobs(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Job]:
                       "speaker": voice.speaker, "rate": voice.rate, "pitch": voice.pitch, "gain": voice.gain}
             jobs[(who, text)] = make_job(
                 cache, "voice", f"{who or 'narrator'}: {text[:40]}", inputs,
-                lambda out, text=text, voice=voice, model=model: speaker.speak(text, voice, model, out),
-                suffix=".wav")
+                lambda out, text=text, voice=voice, model=model: _speak(speaker, text, voice, model, out))
     return jobs
+
+
+def _speak(speaker, text: str, voice, model, out: Path) -> None:
+    """A voice job: the line's audio and its word times, together in one folder."""
+    out.mkdir(parents=True)
+    words = speaker.speak(text, voice, model, out / VOICE_AUDIO)
+    (out / VOICE_WORDS).write_text(json.dumps({"text": text, "words": [list(w) for w in words]}), encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -121,7 +181,8 @@ def transcript_job(board: Storyboard, cache: Cache, recognizer: ProjectRecognize
     def run(out: Path) -> None:
         transcript = recognizer.get().transcribe(path)
         out.write_text(json.dumps({"seconds": transcript.seconds,
-                                   "words": [[w.text, round(w.start, 3), round(w.end, 3)] for w in transcript.words]}),
+                                   "words": [[w.text, round(w.start, 3), round(w.end, 3), w.probability]
+                                             for w in transcript.words]}),
                        encoding="utf-8")
 
     return make_job(cache, "transcript", f"voice-over {voiceover.file}",
@@ -136,7 +197,7 @@ def narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[st
     voiceover = board.project.voiceover
     path = resolve_asset(board.root, voiceover.file)
     data = json.loads(recording.output.read_text(encoding="utf-8"))
-    heard = [Word(text, start, end) for text, start, end in data["words"]]
+    heard = [Word(*word) for word in data["words"]]
     narrations = [shot.narration for shot in board.shots if shot.narration]
     try:
         slices = align(narrations, heard, data["seconds"])
@@ -145,21 +206,3 @@ def narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[st
     return {("", text): Spoken(path, piece.end - piece.start, tuple((w.start, w.end) for w in piece.words),
                                offset=piece.start, recorded=True, text=piece.text)
             for text, piece in zip(narrations, slices)}
-
-
-def alignment_job(cache: Cache, voice: Job, text: str, recognizer: ProjectRecognizer) -> Job:
-    """When each written word of a synthesised line is spoken, recognised from its audio (JSON)."""
-    def run(out: Path) -> None:
-        from .asr import word_times
-
-        transcript = recognizer.get().transcribe(voice.output)
-        words = [list(pair) for pair in word_times(text, transcript.words)]
-        out.write_text(json.dumps({"words": words, "text": transcript.text}), encoding="utf-8")
-
-    return make_job(cache, "words", f"align {voice.id}", {"voice": voice.key, "text": text, **recognizer.key},
-                    run, suffix=".json", deps=(voice.id,))
-
-
-def read_words(path: Path) -> tuple[tuple[float, float], ...]:
-    """(start, end) seconds of each recognised word, from an alignment job's output."""
-    return tuple(tuple(pair) for pair in json.loads(path.read_text(encoding="utf-8"))["words"])

@@ -6,6 +6,13 @@ beside it); `speaker` picks a speaker of a multi-speaker model, `rate` speeds sp
 (Piper's length scale, so the pitch stays), `pitch` shifts it in semitones (ffmpeg's
 rubberband, so one bundled voice still gives characters distinct voices) and `gain` is in dB.
 Each model is loaded once per process. Output: 48 kHz mono 16-bit WAV.
+
+When each written word is spoken comes from the synthesiser itself, not from recognising its
+audio: Piper (1.8) reports how many samples each phoneme lasts when its model is patched in
+memory for alignments (`include_alignments=True`, which needs the `onnx` package). Those times
+are exact and the same on every machine, where a recogniser's times move with its version and the CPU.
+Piper's words (runs of phonemes between spaces) are matched to the written words by
+phonemising each written word on its own (`word_times`).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +31,7 @@ from ..errors import Problem
 from ..spec import Storyboard, Voice
 
 SAMPLE_RATE = 48000
-TTS_VERSION = "2"
+TTS_VERSION = "3"  # 3: word times from the synthesiser's phoneme alignments
 DEFAULT_VOICE = "joe"
 SENTENCE_PAUSE = 0.3  # seconds of silence between the sentences of one line
 
@@ -102,8 +110,102 @@ _MARKUP = re.compile(r"[*_]+|\\[\[\]]|\[\[.*?\]\]")
 
 
 def speakable(text: str) -> str:
-    """The words to say: emphasis markup and notes removed, whitespace normalised."""
-    return " ".join(_MARKUP.sub("", text).split())
+    """The words to say: emphasis markup and notes removed, then what a voice misreads (emoji,
+    URLs, money, ...) written as it is said (`speakable.speakable`); "" when nothing is."""
+    from .speakable import speakable as said
+
+    return said(_MARKUP.sub("", text))
+
+
+@dataclass(frozen=True)
+class Speech:
+    """A synthesised line: mono float32 `samples` at `rate` Hz, and when each written word
+    (each whitespace-separated token of the text, `str.split()`) is spoken, as (start, end)
+    seconds from the first sample. A token with nothing to pronounce (an emoji, a dash) gets
+    a zero-length time where it stands."""
+
+    samples: np.ndarray
+    rate: int
+    words: tuple[tuple[float, float], ...]
+
+    @property
+    def seconds(self) -> float:
+        return len(self.samples) / self.rate
+
+
+_BOUNDARY = {"^", "$", "_"}   # Piper's start, end and pad symbols
+_PUNCTUATION = set(".,;:!?¡¿—–-…\"'«»“”()[]")
+_STRESS = str.maketrans("", "", "ˈˌ")
+
+
+def _spoken_words(phonemes: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """Piper's words from a sentence's timed phonemes (phoneme, start s, end s): runs of
+    phonemes between spaces, punctuation (a pause) and the start/end symbols left out."""
+    words: list[tuple[str, float, float]] = []
+    current: list[tuple[str, float, float]] = []
+    for item in [*phonemes, (" ", 0.0, 0.0)]:
+        phoneme = item[0]
+        if phoneme == " " or phoneme in _BOUNDARY or phoneme in _PUNCTUATION:
+            if current:
+                words.append(("".join(p for p, _, _ in current), current[0][1], current[-1][2]))
+                current = []
+            continue
+        current.append(item)
+    return words
+
+
+def word_times(tokens: list[list[str]], spoken: list[tuple[str, float, float]]) -> tuple[tuple[float, float], ...]:
+    """When each written word is spoken.
+
+    `tokens`: for each written word, the phoneme words it is read as on its own (a number or
+    an address can be several; an emoji none). `spoken`: the line's phoneme words as
+    synthesised, with (start, end) seconds. Where the counts agree they pair in order.
+    Otherwise (espeak reads some words differently in context, and runs "for the" into one
+    word) they are matched by their phonemes (difflib, stress marks ignored); a run of spoken
+    words that matches no written word in particular is shared between the written words
+    facing it by their phonemes' length, and a spoken word with none facing it goes to the
+    written word before it. A written word with nothing spoken is a zero-length time where it
+    stands.
+    """
+    owner = [k for k, groups in enumerate(tokens) for _ in groups]
+    spans: dict[int, tuple[float, float]] = {}
+
+    def claim(k: int, start: float, end: float) -> None:
+        low, high = spans.get(k, (start, end))
+        spans[k] = (min(low, start), max(high, end))
+
+    if len(owner) == len(spoken):
+        for k, (_, start, end) in zip(owner, spoken):
+            claim(k, start, end)
+    else:
+        expected = [g.translate(_STRESS) for groups in tokens for g in groups]
+        heard = [w.translate(_STRESS) for w, _, _ in spoken]
+        for op, i1, i2, j1, j2 in SequenceMatcher(None, expected, heard, autojunk=False).get_opcodes():
+            if op == "equal":
+                for i, j in zip(range(i1, i2), range(j1, j2)):
+                    claim(owner[i], spoken[j][1], spoken[j][2])
+            elif op == "replace":
+                start, end = spoken[j1][1], spoken[j2 - 1][2]
+                weights = [len(expected[i]) or 1 for i in range(i1, i2)]
+                edges = np.concatenate([[0.0], np.cumsum(weights)]) / sum(weights) * (end - start) + start
+                for n, i in enumerate(range(i1, i2)):
+                    claim(owner[i], edges[n], edges[n + 1])
+            elif op == "insert":
+                k = owner[i1 - 1] if i1 else (owner[0] if owner else None)
+                if k is not None:
+                    for j in range(j1, j2):
+                        claim(k, spoken[j][1], spoken[j][2])
+    times: list[tuple[float, float]] = []
+    at = spoken[0][1] if spoken else 0.0
+    for k in range(len(tokens)):
+        if k in spans:
+            start, end = spans[k]
+            start = max(start, at)       # words never overlap or go back in time
+            times.append((start, max(end, start)))
+            at = max(end, start)
+        else:
+            times.append((at, at))
+    return tuple((round(float(a), 3), round(float(b), 3)) for a, b in times)
 
 
 class Speaker:
@@ -119,13 +221,16 @@ class Speaker:
                 from piper import PiperVoice
 
                 try:
-                    self._voices[model.model] = PiperVoice.load(model.model, model.config)
+                    self._voices[model.model] = PiperVoice.load(model.model, model.config, include_alignments=True)
                 except Exception as error:  # onnxruntime raises its own types for a bad file
                     raise VoiceError(f"voice model '{model.name}' is not a Piper model: {error}") from None
             return self._voices[model.model]
 
-    def samples(self, text: str, voice: Voice, model: VoiceModel) -> tuple[np.ndarray, int]:
-        """Mono float32 speech for `text` at the model's own sample rate."""
+    def synthesise(self, text: str, voice: Voice, model: VoiceModel) -> Speech:
+        """`text` spoken in `voice` at the model's own sample rate, with its word times.
+
+        Raises VoiceError if the model cannot load. A text with nothing to pronounce gives
+        empty samples (the caller keeps its subtitle and gives it no speech time)."""
         from piper import SynthesisConfig
 
         piper_voice = self._load(model)
@@ -135,22 +240,54 @@ class Speaker:
         rate = piper_voice.config.sample_rate
         pause = np.zeros(round(SENTENCE_PAUSE * rate), np.float32)
         parts: list[np.ndarray] = []
-        for chunk in piper_voice.synthesize(speakable(text), config):
+        spoken: list[tuple[str, float, float]] = []
+        at = 0  # samples
+        for chunk in piper_voice.synthesize(speakable(text), config, include_alignments=True):
             if parts:
                 parts.append(pause)
-            parts.append(chunk.audio_float_array.astype(np.float32))
-        if not parts:
-            raise VoiceError(f"nothing to say in {text!r}")
-        return np.concatenate(parts), rate
+                at += len(pause)
+            audio = chunk.audio_float_array.astype(np.float32)
+            spoken += _spoken_words(_timed_phonemes(chunk, at, len(audio), rate))
+            parts.append(audio)
+            at += len(audio)
+        tokens = [[w for w, _, _ in _spoken_words(_untimed(piper_voice.phonemize(speakable(token))))]
+                  for token in text.split()]
+        samples = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+        return Speech(samples, rate, word_times(tokens, spoken))
 
-    def speak(self, text: str, voice: Voice, model: VoiceModel, out: Path) -> None:
-        """Write `text` spoken in `voice` to `out` (48 kHz mono WAV), pitch and gain applied."""
-        audio, rate = self.samples(text, voice, model)
+    def speak(self, text: str, voice: Voice, model: VoiceModel, out: Path) -> tuple[tuple[float, float], ...]:
+        """Write `text` spoken in `voice` to `out` (48 kHz mono WAV), pitch and gain applied;
+        returns when each written word is spoken (seconds into the file). Pitch is shifted
+        with formants kept and no change of length, so the times hold after it."""
+        speech = self.synthesise(text, voice, model)
         filters = [f"aresample={SAMPLE_RATE}"]
         if voice.pitch:
             filters.append(f"rubberband=pitch={2 ** (voice.pitch / 12):.6f}:formant=preserved")
         # Piper normalises each sentence to full scale; leave headroom for the mix.
         filters.append(f"volume={voice.gain - 3:.2f}dB")
-        ffmpeg.run(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "-", "-af", ",".join(filters),
+        audio = speech.samples if len(speech.samples) else np.zeros(1, np.float32)
+        ffmpeg.run(["-f", "f32le", "-ar", str(speech.rate), "-ac", "1", "-i", "-", "-af", ",".join(filters),
                     "-c:a", "pcm_s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-f", "wav", str(out)],
                    what="speech", stdin=audio.tobytes())
+        return speech.words
+
+
+def _timed_phonemes(chunk, offset: int, length: int, rate: int) -> list[tuple[str, float, float]]:
+    """A sentence's phonemes with (start, end) seconds in the line, `offset` samples in.
+
+    From Piper's alignments where the model gives them (scaled to the audio's length, which
+    they sum to up to the vocoder's last hop); otherwise the sentence's length shared out
+    evenly between its phonemes, an estimate kept only for models that cannot be patched."""
+    alignments = chunk.phoneme_alignments
+    if alignments:
+        counts = np.array([a.num_samples for a in alignments], np.float64)
+        names = [a.phoneme for a in alignments]
+    else:
+        names = ["^", *chunk.phonemes, "$"]
+        counts = np.ones(len(names))
+    edges = np.concatenate([[0.0], np.cumsum(counts)]) * (length / max(counts.sum(), 1.0))
+    return [(name, (offset + edges[i]) / rate, (offset + edges[i + 1]) / rate) for i, name in enumerate(names)]
+
+
+def _untimed(sentences: list[list[str]]) -> list[tuple[str, float, float]]:
+    return [(p, 0.0, 0.0) for sentence in sentences for p in [*sentence, " "]]

@@ -4,6 +4,14 @@ The written narration and the recognised words are aligned word by word (difflib
 matching blocks over normalised words), which tolerates a speaker's small departures from the
 script. Each narrated shot gets the slice of the recording from its first word to its last; cut
 points fall in the middle of the pause between two shots' words, so no breath is clipped.
+
+The subtitles are the script's words wherever the recording says them, timed by the recording
+(`subtitle_words`). The recognised words replace the script's only where the speaker really
+departed from it: words the recogniser heard that the script lacks, heard with confidence. A
+low-confidence difference is the recogniser mishearing (whisper tiny hears "fallen to snow"
+for "fallen as snow"), so the script's words stand; a run of written words with nothing
+heard for it at all is kept if short (a word the recogniser dropped) and left out if long (a
+passage the speaker skipped).
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ from .asr import Word, normalise_words
 
 LEAD = 0.4   # seconds of the recording kept before the first word
 TAIL = 0.8   # and after the last
+CONFIDENT = 0.5    # a heard word at least this probable was said (whisper's word probability)
+SKIPPED = 4        # this many written words in a row with nothing heard for them were skipped
 
 
 @dataclass(frozen=True)
@@ -71,9 +81,62 @@ def align(narrations: list[str], heard: list[Word], duration: float) -> list[Sli
         end, start = heard[last[k]].end, heard[first[k + 1]].start
         cuts.append((end + start) / 2 if start > end else start)
     cuts.append(min(duration, heard[last[-1]].end + TAIL))
+    said = subtitle_words(narrations, heard)
     slices = []
     for k in range(len(narrations)):
         a, b = cuts[k], cuts[k + 1]
-        words = tuple(Word(w.text, w.start - a, w.end - a) for w in heard if a <= w.start < b)
+        words = tuple(Word(w.text, w.start - a, w.end - a) for w in said if a <= w.start < b)
         slices.append(Slice(a, b, words, found[k]))
     return slices
+
+
+def subtitle_words(narrations: list[str], heard: list[Word]) -> list[Word]:
+    """What the subtitles say, word by word, timed by the recording: the script's words (as
+    written, `str.split()` tokens) where the recording says them or the recogniser misheard
+    them, the recording's words where the speaker confidently said something else. In order."""
+    written = [token for text in narrations for token in text.split()]
+    ref, ref_token = [], []
+    for t, token in enumerate(written):
+        for word in normalise_words(token):
+            ref.append(word)
+            ref_token.append(t)
+    hyp, hyp_word = [], []
+    for j, word in enumerate(heard):
+        for part in normalise_words(word.text):
+            hyp.append(part)
+            hyp_word.append(j)
+    times: dict[int, tuple[float, float]] = {}       # written token -> time
+    extra: list[Word] = []                           # heard words said instead of, or besides, the script
+    dropped: set[int] = set()
+
+    def place(tokens: list[int], start: float, end: float) -> None:
+        """Spread written tokens evenly over [start, end] (seconds)."""
+        step = (end - start) / max(len(tokens), 1)
+        for n, t in enumerate(tokens):
+            low, high = times.get(t, (start + n * step, start + (n + 1) * step))
+            times[t] = (min(low, start + n * step), max(high, start + (n + 1) * step))
+
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, ref, hyp, autojunk=False).get_opcodes():
+        tokens = list(dict.fromkeys(ref_token[i1:i2]))
+        words = [heard[j] for j in dict.fromkeys(hyp_word[j1:j2])]
+        if op == "equal":
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                place([ref_token[i]], heard[hyp_word[j]].start, heard[hyp_word[j]].end)
+        elif words and all(w.probability >= CONFIDENT for w in words):
+            extra += words                            # said, and not in the script
+            dropped.update(tokens)
+        elif words:
+            place(tokens, words[0].start, words[-1].end)   # misheard: the script's words, at that time
+        elif len(tokens) >= SKIPPED:
+            dropped.update(tokens)                    # a passage the speaker skipped
+    out = []
+    for t, token in enumerate(written):
+        if t in dropped and t not in times:
+            continue
+        if t not in times:                            # dropped by the recogniser: between its neighbours
+            before = max((times[u][1] for u in times if u < t), default=heard[0].start if heard else 0.0)
+            after = min((times[u][0] for u in times if u > t), default=before)
+            times[t] = (before, max(before, after))
+        out.append(Word(token, *times[t]))
+    kept = {id(w) for w in extra}
+    return sorted(out + [w for w in heard if id(w) in kept], key=lambda w: (w.start, w.end))

@@ -65,7 +65,12 @@ def probe(path: str | Path) -> MediaInfo:
     """Read a media file's header (imageio-ffmpeg ships no ffprobe, so parse `ffmpeg -i`)."""
     result = subprocess.run([exe(), "-hide_banner", "-nostdin", "-i", str(path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
-    text = result.stderr
+    return read_info(result.stderr, path)
+
+
+def read_info(text: str, path: str | Path) -> MediaInfo:
+    """MediaInfo from what ffmpeg printed about its first input at the info level; raises
+    FFmpegError when that says it is not readable media."""
     if "Invalid data found" in text or "No such file" in text or "Stream #" not in text:
         raise FFmpegError(f"{path}: not a readable media file")
     duration = None

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Sequence
 
 from . import ffmpeg
-from .sources import Format
+from .sources import COLOUR_TAGS, Format
 from .timeline import Segment
 from .transitions import split, xfade
 
-ENCODER_VERSION = "x264-veryfast-crf20-nobf-1"
+# Bumped whenever what a segment looks like changes for the same inputs (2: every source conformed
+# to one rate, time base, pixel aspect; BT.709 conversion and tags; pictures read as viewers see them).
+ENCODER_VERSION = "x264-veryfast-crf20-nobf-bt709-2"
 
 
 def timescale(fmt: Format) -> int:
@@ -28,10 +30,13 @@ def timescale(fmt: Format) -> int:
 
 
 def encode_args(fmt: Format, frames: int) -> list[str]:
-    """Encoder settings shared by every segment (they must match for a copy-concat)."""
+    """Encoder settings shared by every segment (they must match for a copy-concat); the stream
+    is tagged BT.709, limited range, as the sources are converted (see `sources.to_film_colour`)."""
+    matrix, primaries, transfer, colour_range = COLOUR_TAGS
     return [
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-bf", "0",
         "-pix_fmt", "yuv420p", "-profile:v", "high", "-r", fmt.rate,
+        "-colorspace", matrix, "-color_primaries", primaries, "-color_trc", transfer, "-color_range", colour_range,
         "-frames:v", str(frames), "-video_track_timescale", str(timescale(fmt)),
         "-an",
     ]

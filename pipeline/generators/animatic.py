@@ -15,7 +15,7 @@ from .drawing import PanelRequest, draw_background, draw_overlay
 
 class Animatic:
     name = "animatic"
-    version = "2"
+    version = "3"  # 3: every script drawn (fallback fonts, shaping)
 
     def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:
         width, height = canvas_size(ctx.fmt.width, ctx.fmt.height)

@@ -14,7 +14,7 @@ from .drawing import draw_credits, draw_text_card, draw_title_card
 
 class Cards:
     name = "card"
-    version = "1"
+    version = "2"   # 2: a card keeps the line breaks of its text
 
     def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:
         total = shot.head + shot.frames + shot.tail

@@ -140,8 +140,10 @@ def _condition_image(condition, ctx: Context, work: Path) -> Image.Image | None:
         ffmpeg.run(["-ss", f"{max(seconds, 0):.6f}", "-i", str(condition.path), "-frames:v", "1", str(frame)],
                    what="reading the last frame of the previous shot")
         condition = frame
-    with Image.open(condition) as image:
-        return image.convert("RGB")
+    from .still import decode_reduced, open_picture, viewed   # a picture as a viewer sees it (alpha, 16-bit, ICC, size)
+
+    with open_picture(condition) as image:
+        return viewed(decode_reduced(image, ctx.fmt.width, ctx.fmt.height))
 
 
 def _render(out: Path, settings: DiffusionSettings, info: models.ModelInfo, family: Family, request: Request,

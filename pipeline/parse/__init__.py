@@ -54,9 +54,12 @@ def load(target: Path, config: Path | None = None) -> Storyboard:
         problems = check_voices(board)
         if problems:
             raise StoryboardError(problems)
-    if Path(target).is_dir():
-        from dataclasses import replace
+    from dataclasses import replace
 
+    from .glyphs import glyph_warnings
+
+    board = replace(board, warnings=board.warnings + tuple(glyph_warnings(board)))
+    if Path(target).is_dir():
         board = replace(board, name=Path(target).resolve().name)
     return board
 

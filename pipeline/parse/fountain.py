@@ -4,12 +4,16 @@ The syntax is `fountain_syntax`'s job; this module maps screenplay elements onto
 
 - a scene heading starts a scene (its INT/EXT and time of day feed the prompt and palette);
 - each action paragraph is a shot whose prompt is its text (emphasis markup removed);
-- dialogue belongs to the shot of the action before it (a scene that opens on dialogue gets a
-  shot of its own); `NARRATOR` speaks the shot's narration; a `(V.O.)` or `(O.S.)` line is
-  heard but does not put the character in the picture;
+- a scene heading with nothing of its own to film (a slug line alone) is an establishing shot;
+- dialogue belongs to the shot of the action before it (a scene that opens on dialogue, or
+  dialogue after a transition, gets a shot of its own); `NARRATOR` speaks the shot's narration;
+  a line marked heard-only (`(V.O.)`, `(O. S.)`, `(PRE-LAP)`, `(FILTERED)`, `REGGIE'S VOICE`,
+  see `HEARD_ONLY`) is heard but does not put the character in the picture; `EDWARD AND WILL`
+  is both of them speaking at once when both are characters, one voice otherwise;
 - a transition (`CUT TO:`, `DISSOLVE TO:`, `FADE OUT.`) is the transition out of the shot
-  before it; centered text is a title card; the title page gives the title and credits;
-  sections become chapters; synopses, page breaks and boneyard are left out;
+  before it; centered text is a title card (lines of one paragraph make one card); the title
+  page gives the title (its line breaks kept) and credits; sections become chapters; synopses,
+  page breaks and boneyard are left out;
 - `[[key: value]]` notes are shot directives (`duration`, `camera`, `id`, ...), inside an
   action paragraph, or on lines of their own just before it.
 
@@ -27,6 +31,7 @@ from types import MappingProxyType
 import yaml as pyyaml
 
 from ..errors import Problem, StoryboardError, did_you_mean
+from ..names import display_name
 from ..spec import (
     Character, Heading, Line, Loc, Scene, Shot, Storyboard, Voice, parse_heading, slug, validate,
 )
@@ -37,11 +42,23 @@ SIDECAR = "film.yaml"
 
 #: Shot keys a note may set. Prompt, lines and narration come from the screenplay itself.
 DIRECTIVES = ("id", "duration", "camera", "image", "footage", "continuity", "seed", "transition",
-              "fit", "cast", "generator", "sfx", "title", "first_frame", "takes", "take")
+              "fit", "cast", "generator", "sfx", "sound", "title", "first_frame", "takes", "take",
+              "background")
 
 NARRATOR = "NARRATOR"
-#: Character extensions that mean the speaker is heard, not seen.
-OFF_SCREEN = ("V.O.", "VO", "O.S.", "OS", "O.C.", "OC", "V.O", "O.S")
+#: Character extensions that mean the speaker is heard, not seen, compared by their letters only
+#: (so `V.O.`, `V. O.`, `v.o.`, `VO` and `V/O` are one). `(INTO PHONE)` is seen speaking;
+#: `(ON PHONE)`, `(FILTERED)`, `(ON TV)` are a voice through a device, not a person in the room.
+HEARD_ONLY = frozenset({
+    "VO", "OS", "OC", "OFF", "OFFSCREEN", "OFFCAMERA", "VOICEOVER", "VOICE", "PRELAP", "FILTERED",
+    "ONPHONE", "OVERPHONE", "ONTHEPHONE", "PHONE", "ONRADIO", "OVERRADIO", "ONTHERADIO", "RADIO",
+    "ONTV", "ONTHETV", "ONSPEAKER", "OVERSPEAKER", "ONINTERCOM", "OVERINTERCOM", "INTERCOM", "OVERPA",
+    "ONTAPE", "RECORDING", "ONRECORDING",
+})
+#: `REGGIE'S VOICE`: Reggie, heard and not seen (a straight or a curly apostrophe).
+_VOICE_OF = re.compile(r"(?P<name>.+?)\s*['\u2019]S\s+VOICE")
+#: `EDWARD AND WILL`, `BRICK & STEEL`, `ANN, BOB AND CY`: several people speaking one line.
+_TOGETHER = re.compile(r"\s*,\s*(?:AND\s+|&\s*)?|\s+AND\s+|\s*&\s*")
 
 #: Screenplay transitions (without their final `:` or `.`) and the film's transition for each.
 TRANSITIONS = {
@@ -51,7 +68,8 @@ TRANSITIONS = {
     "DISSOLVE TO": "dissolve", "CROSS DISSOLVE TO": "dissolve", "LAP DISSOLVE TO": "dissolve",
     "MATCH DISSOLVE TO": "dissolve", "RIPPLE DISSOLVE TO": "dissolve",
     "FADE OUT": "fade-black", "FADE TO BLACK": "fade-black", "FADE TO": "fade-black",
-    "FADE OUT TO BLACK": "fade-black", "WIPE TO": "wipe-left",
+    "FADE OUT TO BLACK": "fade-black", "CUT TO BLACK": "fade-black", "SMASH TO BLACK": "fade-black",
+    "WIPE TO": "wipe-left",
 }
 #: Lines that open a script; they are not shots.
 OPENINGS = ("FADE IN", "FADE IN FROM BLACK", "OPEN ON", "COLD OPEN")
@@ -66,6 +84,16 @@ _PAREN = re.compile(r"^\(\s*(.*?)\s*\)$", re.DOTALL)
 def character_name(text: str) -> str:
     """A speaker's name as the cast knows it: `MARCUS (CONT'D)` and `Marcus` are `MARCUS`."""
     return " ".join(plain_text(text).split()).upper()
+
+
+def heard_only(extensions: tuple[str, ...]) -> bool:
+    """Whether a cue's extensions (`("V. O.",)`, `("CONT'D", "O.S.")`, `("V.O.; CONT'D",)`) say
+    the speaker is heard and not seen."""
+    for extension in extensions:
+        for part in (extension, *re.split(r"[;,]", extension)):
+            if re.sub(r"[^A-Z]", "", part.upper()) in HEARD_ONLY:
+                return True
+    return False
 
 
 def find_sidecar(script: Path, config: Path | None = None) -> Path | None:
@@ -86,9 +114,11 @@ class _ShotDraft:
     narration: list[str] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
     off_screen: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)       # speakers with a line not marked heard-only
     notes: list[Note] = field(default_factory=list)
     transition: tuple[str, int] | None = None      # (name, line) from a transition element
     metadata: dict[str, str] = field(default_factory=dict)
+    establishing: bool = False                     # a slug line's shot of its location
 
 
 @dataclass
@@ -102,15 +132,22 @@ class _SceneDraft:
 class _Mapper:
     """Walks the elements once, gathering scenes and shots; problems are collected."""
 
-    def __init__(self, play: Screenplay, r: _Reader):
+    def __init__(self, play: Screenplay, r: _Reader, described: frozenset[str] = frozenset()):
         self.play = play
         self.r = r
         self.scenes: list[_SceneDraft] = []
         self.speakers: dict[str, int] = {}             # name → line first heard
+        self.written: dict[str, str] = {}              # name → as a forced cue wrote it (`McCLANE`)
+        # Everyone with a cue of their own, or in the sidecar's cast: who `REGGIE'S VOICE` and
+        # `EDWARD AND WILL` can be.
+        self.known = described | {character_name(e.text) for e in play.elements if e.kind == "character"}
         self.warnings: list[Problem] = list(play.warnings)
         self._pending_notes: list[Note] = []
         self._pending_meta: dict[str, str] = {}
         self._speaker: str | None = None
+        self._together: tuple[str, ...] = ()          # everyone speaking the cue's lines
+        self._cut = False                               # a transition since the last shot began
+        self._centered_line = 0                         # line of the last centered text read
         self._speaker_off = False
         self._speaker_dual = False
         self._parenthetical = ""
@@ -138,17 +175,29 @@ class _Mapper:
         self.scene.shots.append(shot)
         self._speaker = None
         self._centered = None
+        self._cut = False
         return shot
 
     def current_shot(self, line: int) -> _ShotDraft:
-        """The shot dialogue belongs to: the scene's latest, or a new one if it has none."""
+        """The shot dialogue belongs to: the scene's latest, or a new one if it has none, or if
+        a card or a transition came after it (what follows a cut is a new shot)."""
         scene = self.scene
-        if scene.shots and self._centered is None:
+        if scene.shots and self._centered is None and not self._cut:
             return scene.shots[-1]
-        return self.new_shot(line)
+        speaker, together = self._speaker, self._together
+        shot = self.new_shot(line)
+        self._speaker, self._together = speaker, together
+        return shot
+
+    def establish(self) -> None:
+        """A scene heading with nothing of its own to film yet is an establishing shot of its
+        location (the shortest shot the pacing allows, unless a directive says otherwise)."""
+        if self.scenes and not self.scene.shots and self.scene.heading.text:
+            self.new_shot(self.scene.line, prompt="Establishing shot", establishing=True)
 
     def end_scene(self) -> None:
         """Notes left at a scene's end belong to its last shot."""
+        self.establish()
         if self._pending_notes:
             target = self.scene.shots[-1] if self.scenes and self.scene.shots else None
             if target is None:
@@ -178,6 +227,7 @@ class _Mapper:
         self.scenes.append(scene)
         self._speaker = None
         self._centered = None
+        self._cut = False
         self._pending_notes.extend(element.notes)
 
     def on_action(self, element: Element) -> None:
@@ -197,14 +247,34 @@ class _Mapper:
 
     def on_character(self, element: Element) -> None:
         name = character_name(element.text)
-        extensions = tuple(e.upper().strip() for e in element.extensions)
+        off = heard_only(element.extensions)
+        voice = _VOICE_OF.fullmatch(name)
+        if voice:
+            off = True      # a voice is heard, not seen; whose it is when it names a character
+            if voice["name"] in self.known:
+                name = voice["name"]
+        together = (name,)
+        parts = [p for p in _TOGETHER.split(name) if p]
+        if len(parts) > 1 and name not in self.speakers:
+            if all(p in self.known for p in parts):
+                together = tuple(dict.fromkeys(parts))
+            elif any(p in self.known for p in parts):
+                strangers = ", ".join(p for p in parts if p not in self.known)
+                self.warnings.append(Problem(self.play.file, element.line,
+                                             f"'{name}' is read as one voice: {strangers} never speaks alone "
+                                             "(give each a cue of their own, or a cast entry, to have them speak together)"))
+        written = " ".join(plain_text(element.text).split())
+        if element.forced and written != written.upper() and len(together) == 1 and not voice:
+            self.written.setdefault(name, written)
         self.current_shot(element.line).notes.extend(element.notes)
-        self._speaker = name
-        self._speaker_off = any(e in OFF_SCREEN for e in extensions)
+        self._speaker = together[0]
+        self._together = together
+        self._speaker_off = off
         self._speaker_dual = element.dual == "right"
         self._parenthetical = ""
-        if name != NARRATOR:
-            self.speakers.setdefault(name, element.line)
+        for speaker in together:
+            if speaker != NARRATOR:
+                self.speakers.setdefault(speaker, element.line)
 
     def on_parenthetical(self, element: Element) -> None:
         found = _PAREN.match(element.text.strip())
@@ -221,10 +291,11 @@ class _Mapper:
         if self._speaker == NARRATOR:
             shot.narration.append(text)
         else:
-            shot.lines.append(Line(character=self._speaker, text=text, parenthetical=self._parenthetical,
-                                   dual=self._speaker_dual, loc=Loc(self.play.file, element.line)))
-            if self._speaker_off:
-                shot.off_screen.add(self._speaker)
+            for n, speaker in enumerate(self._together):
+                # Speakers of one cue say the line together: each after the first is dual.
+                shot.lines.append(Line(character=speaker, text=text, parenthetical=self._parenthetical,
+                                       dual=self._speaker_dual or n > 0, loc=Loc(self.play.file, element.line)))
+                (shot.off_screen if self._speaker_off else shot.seen).add(speaker)
             # A second speech by the same speaker after a parenthetical is not dual again.
             self._speaker_dual = False
         self._parenthetical = ""
@@ -246,15 +317,20 @@ class _Mapper:
             name = "cut"
             self.warnings.append(Problem(self.play.file, element.line,
                                          f"transition '{element.text.strip()}' is played as a cut"))
+        self.establish()
         shot = self.last_shot
         if shot is not None:
             shot.transition = (name, element.line)
         self._centered = None
+        self._cut = True
 
     def on_centered(self, element: Element) -> None:
         text = plain_text(element.text).strip()
-        if self._centered is not None and self.scene.shots and self.scene.shots[-1] is self._centered:
-            self._centered.title += "\n" + text      # consecutive centered lines make one card
+        follows = element.line == self._centered_line + 1
+        self._centered_line = element.line
+        if (follows and self._centered is not None and self.scene.shots
+                and self.scene.shots[-1] is self._centered):
+            self._centered.title += "\n" + text      # the lines of one centered paragraph make one card
             return
         card = self.new_shot(element.line, title=text)
         card.notes.extend(element.notes)
@@ -271,6 +347,7 @@ class _Mapper:
 
     def on_page_break(self, element: Element) -> None:
         self._speaker = None
+        self._centered = None
 
 
 def _transition_key(text: str) -> str:
@@ -357,14 +434,44 @@ def _shot_node(r: _Reader, draft: _ShotDraft, warnings: list[Problem]) -> Node:
     return Node(items, draft.line)
 
 
+#: Title page keys that name the writers, and the credit each gives when there is no `Credit`.
+AUTHOR_KEYS = {"author": "Written by", "authors": "Written by", "writer": "Written by",
+               "writers": "Written by", "written by": "Written by", "screenplay by": "Screenplay by"}
+_ROLE = re.compile(r"(?P<role>(?:(?:original\s+)?(?:written|screenplay|teleplay|story|script)\s+)?by)\s+",
+                   re.IGNORECASE)
+# "A, B, and C", "A, B & C", "A and B", "A & B"; each name on its own line, too.
+_AUTHOR_SPLIT = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+and\s+|\s*&\s*", re.IGNORECASE)
+# What follows a comma but is not a name of its own: "Jane Doe, Jr.", "Jo Roe, PhD".
+_SUFFIX = re.compile(r"(?:jr|sr|ii|iii|iv|phd|ph\.d|md|m\.d|esq)\.?", re.IGNORECASE)
+
+
+def authors(text: str) -> tuple[str, ...]:
+    """The names in a title page's author value: split at line breaks, commas (an Oxford comma
+    too), `and` and `&`; a suffix such as `Jr.` stays with the name before it."""
+    names: list[str] = []
+    for row in text.split("\n"):
+        for part in _AUTHOR_SPLIT.split(" ".join(row.split())):
+            if not part:
+                continue
+            if names and _SUFFIX.fullmatch(part):
+                names[-1] += f", {part}"
+            else:
+                names.append(part)
+    return tuple(names)
+
+
 def _credits(play: Screenplay) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The title page's credit lines: `Credit` + `Author(s)`, then `Source`."""
-    fields = {f.key.strip().lower(): plain_text(f.value) for f in play.title_page}
-    authors = fields.get("author") or fields.get("authors") or ""
+    """The title page's credit lines: `Credit` + `Author(s)`, then `Source`. A role written at
+    the start of the author value (`Author: Written by Ann Lee`) is the credit."""
+    fields = {" ".join(f.key.lower().split()): plain_text(f.value) for f in play.title_page}
+    key = next((k for k in AUTHOR_KEYS if fields.get(k, "").strip()), None)
     credits = []
-    if authors:
-        names = tuple(n.strip() for n in re.split(r"\n|\s+&\s+|\s+and\s+", authors) if n.strip())
-        credits.append(((fields.get("credit") or "Written by").strip(), names))
+    if key:
+        value = fields[key].strip()
+        role = fields.get("credit", "").strip() or AUTHOR_KEYS[key]
+        if found := _ROLE.match(value):
+            role, value = found["role"], value[found.end():]
+        credits.append((role[:1].upper() + role[1:], authors(value)))
     if fields.get("source"):
         role, _, names = fields["source"].partition(" by ")
         credits.append((f"{role.strip()} by", (names.strip(),)) if names else ("Source", (fields["source"],)))
@@ -389,7 +496,7 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
         raise StoryboardError(problems + list(error.problems)) from None
 
     r = _Reader(str(path))
-    mapper = _Mapper(play, r)
+    mapper = _Mapper(play, r, frozenset(character_name(c.name) for c in settings.cast))
     mapper.run()
     warnings = mapper.warnings
 
@@ -398,22 +505,35 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
     shots_of: dict[int, list[Shot]] = {}
     for scene, draft, node in nodes:
         shot = _shot(r, node, taken)
-        if shot.auto_id and not (draft.prompt or draft.title or draft.narration):
+        if shot.auto_id and draft.establishing:
+            taken.discard(shot.id)
+            shot = replace(shot, id=_unique(slug(scene.heading.location or scene.heading.text), taken))
+            taken.add(shot.id)
+        elif shot.auto_id and not (draft.prompt or draft.title or draft.narration):
             # A shot that opens on dialogue is named after its scene and first speaker.
             base = slug(" ".join([scene.heading.location] + [line.character for line in draft.lines[:1]]))
             taken.discard(shot.id)
             shot = replace(shot, id=_unique(base, taken))
             taken.add(shot.id)
         if not (shot.prompt or shot.title or shot.image or shot.footage or shot.narration or draft.lines):
-            shot = replace(shot, prompt=scene.heading.location.title() or "an empty stage")
+            shot = replace(shot, prompt=display_name(scene.heading.location) or "an empty stage")
         on_screen = None
         if draft.off_screen and shot.cast is None:
-            heard_only = draft.off_screen - {line.character for line in draft.lines
-                                             if line.character not in draft.off_screen}
+            heard_only = draft.off_screen - draft.seen
             on_screen = tuple(name for name in mapper.speakers if name not in heard_only
                               and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", shot.prompt, re.IGNORECASE))
             on_screen += tuple(dict.fromkeys(line.character for line in draft.lines
                                              if line.character not in heard_only and line.character not in on_screen))
+        if mapper.written:
+            # A name a forced cue wrote in its own case (`@McCLANE`) is the cast's name for it.
+            draft.lines = [replace(line, character=mapper.written.get(line.character, line.character))
+                           for line in draft.lines]
+            if on_screen is not None:
+                on_screen = tuple(mapper.written.get(name, name) for name in on_screen)
+            elif shot.cast is not None:
+                shot = replace(shot, cast=tuple(mapper.written.get(character_name(n), n) for n in shot.cast))
+        if draft.establishing:
+            shot = replace(shot, metadata=MappingProxyType({**shot.metadata, "establishing": "true"}))
         shot = replace(shot, lines=tuple(draft.lines), cast=on_screen if on_screen is not None else shot.cast,
                        metadata=MappingProxyType({**shot.metadata, **draft.metadata}))
         shots_of.setdefault(id(scene), []).append(shot)
@@ -427,7 +547,9 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
     project = settings.project
     fields = {f.key.strip().lower(): f for f in play.title_page}
     if not project.title and "title" in fields:
-        project = replace(project, title=" ".join(plain_text(fields["title"].value).split()))
+        # The title page's own line breaks are where the writer wants the title card's.
+        lines = (" ".join(row.split()) for row in plain_text(fields["title"].value).split("\n"))
+        project = replace(project, title="\n".join(row for row in lines if row))
     if not project.credits:
         project = replace(project, credits=_credits(play))
     if not project.loc.file:
@@ -435,7 +557,7 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
 
     board = Storyboard(
         name=path.stem, source=path, root=path.parent, project=project,
-        cast=_cast(mapper.speakers, settings, str(path), warnings), music=settings.music, scenes=scenes,
+        cast=_cast(mapper.speakers, settings, str(path), warnings, mapper.written), music=settings.music, scenes=scenes,
         warnings=tuple(warnings),
     )
     problems += r.problems + validate(board, generators)
@@ -444,19 +566,22 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
     return board
 
 
-def _cast(speakers: dict[str, int], settings: Settings, file: str, warnings: list[Problem]) -> tuple[Character, ...]:
+def _cast(speakers: dict[str, int], settings: Settings, file: str, warnings: list[Problem],
+          written: dict[str, str] | None = None) -> tuple[Character, ...]:
     """Everyone who speaks, in order of appearance, as the sidecar describes them; a speaker
-    the sidecar leaves out gets the bundled voice at a pitch no one else in the cast has."""
+    the sidecar leaves out gets the bundled voice at a pitch no one else in the cast has.
+    `written` maps a name to the case a forced cue gave it (`MCCLANE` -> `McCLANE`)."""
     described = {c.name.upper(): c for c in settings.cast}
     used = {c.voice.pitch for c in settings.cast if not c.voice.model}
     spare = [p for p in CAST_PITCHES if p not in used]
+    shown = written or {}
     cast = []
     for name, line in speakers.items():
         if name in described:
-            cast.append(replace(described[name], name=name))
+            cast.append(replace(described[name], name=shown.get(name, name)))
         else:
             pitch = spare.pop(0) if spare else 0.0
-            cast.append(Character(name=name, voice=Voice(pitch=pitch), loc=Loc(file, line)))
+            cast.append(Character(name=shown.get(name, name), voice=Voice(pitch=pitch), loc=Loc(file, line)))
     for name, character in described.items():
         if name not in speakers:
             cast.append(replace(character, name=name))
@@ -467,4 +592,4 @@ def _cast(speakers: dict[str, int], settings: Settings, file: str, warnings: lis
     return tuple(cast)
 
 
-__all__ = ["read_screenplay", "find_sidecar", "character_name", "DIRECTIVES", "TRANSITIONS", "SIDECAR", "SIDECAR_KEYS"]
+__all__ = ["read_screenplay", "find_sidecar", "character_name", "heard_only", "authors", "DIRECTIVES", "TRANSITIONS", "SIDECAR", "SIDECAR_KEYS"]

@@ -17,6 +17,10 @@ It works in linear passes, so a 10 MB script costs about as much per byte as a s
 4. one pass over the lines classifies them, looking ahead past note-only lines to the next line.
 
 Where the spec leaves a choice, the rule chosen is written beside the code that applies it.
+Where real scripts leave out a blank line the spec needs, and what the writer meant is plain
+(`CUT TO:` right above `INT. KITCHEN - NIGHT`, an action line right above `CUT TO:`), the text
+is read as a reader would and a warning says so; where it is not plain (a heading-like line
+with text right below it), the spec's reading stands, with a warning.
 """
 
 from __future__ import annotations
@@ -95,6 +99,8 @@ _EXTENSION = re.compile(r"\(([^()]*)\)")
 _LETTER = re.compile(r"[^\W\d_]")
 _TITLE_KEY = re.compile(r"(?P<key>[^\W_][\w \-']*?)[ \t]*:(?P<value>.*)")
 _TITLE_MORE = re.compile(r"(?: {3,}|\t)\s*\S")
+# A closing line in capitals such as "FADE OUT.", "FADE TO BLACK." or "CUT TO BLACK.".
+_CLOSING = re.compile(r"(?:FADE|CUT|SMASH|DISSOLVE|WIPE|IRIS|BURN|MATCH|JUMP|TIME)\b[^a-z]*[.:]")
 # A line break inside a note may not be followed by a blank line, unless that line holds exactly
 # two spaces (the spec's way to keep an element going across an empty-looking line).
 _BLANK_IN_NOTE = re.compile(r"\n(?!  \n)[ \t]*\n")
@@ -372,6 +378,7 @@ class _Parser:
     def body(self) -> None:
         lines, numbers, drafts = self.lines, self.numbers, self.drafts
         after_blank = True      # the line before (not counting note-only lines) is blank
+        after_transition = False  # the line before is a transition with a heading right below it
         open_kind = None        # "action", "lyrics" or "dialogue": what the next line may continue
         side = None             # "left"/"right" while in a dual dialogue block
         for index in range(self.start, len(lines)):
@@ -398,10 +405,11 @@ class _Parser:
                     if drafts[-1].kind == "dialogue":
                         drafts[-1].lines.append("")     # the spec's two-space empty dialogue line
                     continue
-                after_blank, open_kind, side = True, None, None
+                after_blank, open_kind, side, after_transition = True, None, None, False
                 continue
 
             draft: _Draft | None = None
+            ends_paragraph = False
             if open_kind == "dialogue":
                 last = drafts[-1]
                 if text[0] == "(" and text[-1] == ")":
@@ -464,9 +472,29 @@ class _Parser:
                 draft = self.heading(text, number, forced=False)
             elif after_blank and self.is_transition(visible) and self.is_blank(index + 1):
                 draft = _Draft("transition", number, [text])
+            # Writers often leave out the blank line between a transition and the next heading:
+            # to the spec that is a character cue and its dialogue, but what any reader sees is a
+            # transition and a new scene. Read so, with a warning. Only a heading in capitals
+            # counts, so that a cue's dialogue that merely starts "Int." stays dialogue.
+            elif after_blank and self.heading_at(index + 1) and (self.is_transition(visible)
+                                                                  or _CLOSING.fullmatch(text)):
+                # "FADE OUT." is action to the spec (a transition ends in "TO:"); here it closes
+                # its paragraph all the same, so that the heading below it is one.
+                draft = _Draft("transition" if self.is_transition(visible) else "action", number, [text])
+                ends_paragraph = True
+                self.warn(number, f"no blank line between '{text}' and the scene heading below it; "
+                                  "read as a transition, then the heading")
+            elif after_transition and self.heading_at(index):
+                draft = self.heading(text, number, forced=False)
+                self.warn(number, f"no blank line after the scene heading '{text}'; read as a heading, "
+                                  "and the line below it as the scene's first")
             elif (after_blank and not self.is_blank(index + 1) and not _HEADING.match(text)
                   and (cue := self.cue(text, number, forced=False))):
                 draft = cue
+            elif (kind == "action" and self.is_transition(visible)
+                  and (self.is_blank(index + 1) or self.heading_at(index + 1))):
+                draft = _Draft("transition", number, [text])
+                self.warn(number, f"no blank line between the action above and '{text}'; read as a transition")
             elif kind == "action":
                 drafts[-1].lines.append(visible)
                 drafts[-1].notes.extend(notes)
@@ -481,7 +509,32 @@ class _Parser:
                 if draft.kind == "character":
                     open_kind = "dialogue"
                     side = draft.dual
-            after_blank = False
+            # A transition read with no blank line below it (before a heading) ends its paragraph,
+            # and so does the heading it leads to.
+            after_transition = ends_paragraph or (
+                draft is not None and draft.kind == "transition" and not self.is_blank(index + 1))
+            after_blank = after_transition or (
+                draft is not None and draft.kind == "scene_heading" and after_blank and not draft.forced)
+            if (draft is not None and draft.kind == "action" and not draft.forced and _HEADING.match(text)
+                    and self.heading_at(index)):
+                self.warn(number, f"'{text}' looks like a scene heading, but the spec needs a blank line "
+                                  "after one; read as action (add the blank line to make it a heading)")
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(Problem(self.file, line, message))
+
+    def heading_at(self, index: int) -> bool:
+        """Whether the next line that is not only notes, from `index` on, is a scene heading: a
+        forced `.HEADING`, or `INT.`/`EXT.`/`EST.`/`INT./EXT.`/`I/E` in capitals."""
+        lines = self.lines
+        while index < len(lines) and _NOTE in lines[index] and not lines[index].replace(_NOTE, "").strip():
+            index += 1
+        if index >= len(lines):
+            return False
+        text = lines[index].replace(_NOTE, "").strip()
+        if len(text) > 1 and text[0] == "." and text[1].isalnum():
+            return True
+        return text == text.upper() and bool(_HEADING.match(text)) and bool(_LETTER.search(text[4:]))
 
     @staticmethod
     def heading(text: str, number: int, forced: bool) -> _Draft:

@@ -18,7 +18,7 @@ import yaml
 from ..errors import Problem, StoryboardError, did_you_mean, one_of
 from ..spec import (
     MUSIC_GENERATORS, SUBTITLE_MODES, AudioCue, Character, Footage, GeneratorSpec, Heading, Line,
-    Loc, MixSettings, Pacing, Project, Recognition, SoundEffect, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
+    Loc, MixSettings, Pacing, Project, Recognition, Sound, SoundEffect, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
 )
 
 PROJECT_KEYS = (
@@ -29,10 +29,12 @@ PROJECT_KEYS = (
 )
 SCENE_KEYS = ("heading", "shots", "camera", "transition", "generator", "metadata")
 SHOT_KEYS = (
-    "id", "prompt", "camera", "duration", "narration", "lines", "transition", "image", "footage",
+    "id", "prompt", "camera", "duration", "narration", "lines", "transition", "image", "background", "footage",
     "title", "continuity", "seed", "cast", "generator", "fit", "sfx", "first_frame", "takes", "take", "metadata",
+    "sound",
 )
 SFX_KEYS = ("file", "at", "gain")
+SOUND_KEYS = ("gain", "mute")
 CHARACTER_KEYS = ("look", "voice")
 VOICE_KEYS = ("model", "speaker", "rate", "pitch", "gain")
 MUSIC_KEYS = ("file", "generate", "gain", "fade_in", "fade_out", "start", "end", "loop")
@@ -371,6 +373,20 @@ def _sfx(r: _Reader, node: Node | None) -> tuple[SoundEffect, ...]:
     return tuple(effects)
 
 
+def _sound(r: _Reader, node: Node | None) -> Sound | None:
+    """`sound: {gain, mute}`; `sound: off` (or false, no) mutes, `sound: on` keeps it as recorded."""
+    if node is None or node.value is None:
+        return None
+    if isinstance(node.value, bool):
+        return Sound(mute=not node.value)
+    if not isinstance(node.value, dict):
+        r.problem(node, f"sound must be {{gain: dB, mute: true/false}} or off, got {_kind(node.value)}")
+        return None
+    keys = r.mapping(node, SOUND_KEYS, "sound")
+    return Sound(gain=r.number(keys.get("gain"), "sound gain in dB", 0.0),
+                 mute=r.boolean(keys.get("mute"), "sound mute", False))
+
+
 def _voiceover(r: _Reader, node: Node | None) -> VoiceOver | None:
     if node is None or node.value is None:
         return None
@@ -396,6 +412,25 @@ def _recognizer(r: _Reader, node: Node | None) -> Recognition:
     if engine == "openai-whisper" and not model:
         r.problem(node, "recognizer: openai-whisper needs a 'model' (a .pt checkpoint)")
     return Recognition(engine=engine, model=model, loc=r.loc(node))
+
+
+def _colour(r: _Reader, node: Node | None, what: str) -> tuple[int, int, int] | None:
+    """A colour as a name (`white`), `#rrggbb`/`#rgb` or `rgb(r, g, b)`, read as an RGB triple."""
+    from PIL import ImageColor
+
+    if node is None:
+        return None
+    if node.value is None:   # `background: #fff` is a YAML comment: the colour vanished
+        r.problem(node, f"{what} needs a colour; quote one that starts with '#': {what}: '#ffffff'")
+        return None
+    text = r.text(node, what)
+    if not text:
+        return None
+    try:
+        return ImageColor.getrgb(text)[:3]
+    except ValueError:
+        r.problem(node, f"{what} '{text}' is not a colour; write a name (white), '#rrggbb' or rgb(r, g, b)")
+        return None
 
 
 def _footage(r: _Reader, node: Node | None) -> Footage | None:
@@ -441,6 +476,7 @@ def _shot(r: _Reader, node: Node, taken: Ids) -> Shot:
         lines=_lines(r, keys.get("lines")),
         transition=_transition(r, keys.get("transition")),
         image=image,
+        background=_colour(r, keys.get("background"), "background"),
         footage=_footage(r, keys.get("footage")),
         title=title,
         continuity=r.text(continuity, "continuity") or None,
@@ -449,6 +485,7 @@ def _shot(r: _Reader, node: Node, taken: Ids) -> Shot:
         generator=_generator(r, keys.get("generator")),
         fit=r.choice(keys.get("fit"), "fit", FITS, "") or None,
         sfx=_sfx(r, keys.get("sfx")),
+        sound=_sound(r, keys.get("sound")),
         first_frame=r.text(keys.get("first_frame"), "first_frame") or None,
         takes=_count(r, keys.get("takes"), "takes"),
         take=_count(r, keys.get("take"), "take"),

@@ -119,6 +119,32 @@ def test_film_transcribe_writes_subtitles_at_the_words(line_after_silence, tmp_p
     assert [e.start for e in vtt] == [e.start for e in srt]
 
 
+@pytest.mark.parametrize("kind", ["digital silence", "hiss at -60 dBFS", "steady hum at -30 dBFS"])
+def test_film_transcribe_finds_no_speech_in_a_recording_without_any(kind, tmp_path, capsys):
+    """Silence is measured, not asked of whisper (which "hears" "You" in 2 s of digital silence)."""
+    rate, seconds = 16000, 2.0
+    t = np.arange(int(rate * seconds)) / rate
+    samples = {"digital silence": np.zeros_like(t),
+               "hiss at -60 dBFS": np.random.default_rng(0).normal(0, 10 ** (-60 / 20), len(t)),
+               "steady hum at -30 dBFS": np.sqrt(2) * 10 ** (-30 / 20) * np.sin(2 * np.pi * 120 * t)}[kind]
+    path = write_wav(tmp_path / "quiet.wav", samples.astype(np.float32), rate)
+    assert main(["transcribe", str(path)]) == 1
+    assert capsys.readouterr().err.strip() == f"{path}: no speech found"
+    assert not list(tmp_path.glob("quiet.srt")) and not list(tmp_path.glob("quiet.vtt"))
+
+
+def test_words_heard_in_a_silent_stretch_are_dropped(line_after_silence, tmp_path):
+    """Speech, then 3 s of digital silence: every word is where there is sound."""
+    path, _ = line_after_silence
+    with wave.open(str(path), "rb") as handle:
+        rate = handle.getframerate()
+        voice = np.frombuffer(handle.readframes(handle.getnframes()), np.int16).astype(np.float32) / 32768
+    longer = write_wav(tmp_path / "then-silence.wav", np.concatenate([voice, np.zeros(3 * rate, np.float32)]), rate)
+    transcript = Recognizer().transcribe(longer)
+    assert word_error_rate(LINE, transcript.text) <= 0.1, transcript.text
+    assert all(w.start < len(voice) / rate + 0.05 for w in transcript.words)
+
+
 def test_an_unknown_engine_is_named(tmp_path, capsys):
     with pytest.raises(FilmError, match="did you mean 'openai-whisper'"):
         Recognizer(engine="openai-wisper")

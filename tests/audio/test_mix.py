@@ -1,4 +1,5 @@
-"""The mix with real ffmpeg: loudness on target (measured), music ducked under speech."""
+"""The mix with real ffmpeg: loudness on target (measured), music ducked under speech, footage
+sound on its own bus, neither ducked nor ducking."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from conftest import audio_samples
 from pipeline.audio.ambient import ambient_pad, write_wav
-from pipeline.audio.mix import Bed, Line, duck_envelope, mix
+from pipeline.audio.mix import Bed, FootageSound, Line, duck_envelope, mix
 from pipeline.edit import ffmpeg
 from pipeline.spec import MixSettings
 
@@ -121,3 +122,30 @@ def test_sound_effects_play_on_their_shot_and_crossfade_at_a_dissolve(tmp_path):
     assert level(2.55, 2.95, 220) < 0.01 * full                     # gone once shot a's picture is
     assert level(2.55, 2.95, 880) < 0.01 * level(3.05, 3.9, 880)   # the bell rings at b's 1.0 s
     assert level(4.05, 5.0, 880) < 0.01 * level(3.05, 3.9, 880)    # and stops at the hard cut into c
+
+
+def test_footage_sound_is_not_ducked_under_speech_and_does_not_duck_the_music(tmp_path):
+    # Footage sound is production sound of unknown content: the writer sets its level (`sound:
+    # {gain}`) and the music's; the mix neither lowers it under speech nor lowers music under it.
+    t = np.arange(8 * 48000) / 48000
+    hum, scene = tmp_path / "hum.wav", tmp_path / "scene.wav"
+    write_wav(hum, (0.2 * np.sin(2 * np.pi * 200 * t)).astype(np.float32))
+    write_wav(scene, (0.2 * np.sin(2 * np.pi * 880 * t)).astype(np.float32))
+    bed = Bed(hum, 0.0, 6.0, gain=0, fade_in=0, fade_out=0, loop=False)
+    silent_line = Line(tone(tmp_path, 1.0, level=0.0), 3.0, 1.0)   # speech that adds no sound of its own
+    recorded = FootageSound(scene, start=1.0, seconds=4.0, offset=2.0)
+    out = tmp_path / "mix.m4a"
+    mix([bed], [silent_line], 6.0, out, footage=[recorded])
+    audio = audio_samples(out)[:, 0]
+
+    def level(start, end, hz):
+        """dB of the `hz` component's amplitude (Hann-windowed, whatever the window's length)."""
+        window = audio[round(start * 48000):round(end * 48000)]
+        taper = np.hanning(len(window))
+        t = np.arange(len(window)) / 48000
+        return 20 * np.log10(2 * abs(np.sum(taper * window * np.exp(-2j * np.pi * hz * t))) / taper.sum())
+
+    assert level(0.2, 0.8, 880) < level(1.5, 2.5, 880) - 40          # the footage sound starts at 1 s
+    assert abs(level(1.2, 2.4, 200) - level(0.2, 0.8, 200)) < 0.5     # music as loud under it as before
+    assert level(3.3, 3.8, 200) < level(1.2, 2.4, 200) - 8            # music ducks under the speech
+    assert abs(level(3.3, 3.8, 880) - level(1.5, 2.0, 880)) < 0.5     # the footage sound does not

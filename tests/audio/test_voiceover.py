@@ -27,7 +27,9 @@ def test_narration_is_found_despite_small_departures():
     heard = words("every single drop of water is on a journey") + words("it starts with 40 clouds", 5.0)
     slices = align(["Every drop of water is on a journey.", "It starts with forty clouds."], heard, 8.0)
     first, second = slices
-    assert first.start == pytest.approx(0.0) and first.text == "every single drop of water is on a journey"
+    # the script's words as written, and the word the speaker added ("single")
+    assert first.start == pytest.approx(0.0) and first.text == "Every single drop of water is on a journey."
+    assert second.text == "It starts with forty clouds."
     assert first.end == pytest.approx((3.5 + 5.0) / 2)           # halfway through the pause
     assert second.start == first.end and second.end == pytest.approx(6.9 + 0.8)
     assert second.words[0].start == pytest.approx(5.0 - first.end)   # relative to its slice
@@ -99,3 +101,33 @@ def test_a_silent_or_unreadable_voice_over_is_an_input_error(tmp_path):
         build(folder, renders=tmp_path / "renders")
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:4: voice-over 'narration.wav' is not a readable audio file"]
+
+
+def test_subtitles_keep_the_scripts_words_where_the_recogniser_misheard():
+    """A low-confidence difference is the recogniser mishearing: the script's words stand, at the
+    time the recording says them. A confident one is the speaker's own word: it is kept."""
+    from pipeline.audio.voiceover import subtitle_words
+
+    heard = words("the water you drink may once have fallen") + [
+        Word("to", 3.2, 3.4, probability=0.2), Word("snow.", 3.4, 3.8, probability=0.9)]
+    said = subtitle_words(["The water you drink may once have fallen as snow."], heard)
+    assert " ".join(w.text for w in said) == "The water you drink may once have fallen as snow."
+    assert said[-2].start == pytest.approx(3.2) and said[-1].end == pytest.approx(3.8)
+    # spelling the recogniser normalises ("vapor") is the script's ("vapour") too
+    said = subtitle_words(["It rises as vapour."], words("it rises as vapor."))
+    assert [w.text for w in said] == ["It", "rises", "as", "vapour."]
+    # a confident departure is what was said: "That is" for "This is"
+    said = subtitle_words(["This is precipitation."], words("that is precipitation."))
+    assert [w.text for w in said] == ["that", "is", "precipitation."]
+
+
+def test_subtitles_leave_out_a_passage_the_speaker_skipped_but_keep_a_dropped_word():
+    from pipeline.audio.voiceover import subtitle_words
+
+    heard = words("clouds form and the rain falls") + words("on the hills", 4.0)
+    said = subtitle_words(["Clouds form, and then after a long while the rain falls on the hills."], heard)
+    text = " ".join(w.text for w in said)
+    assert text == "Clouds form, and the rain falls on the hills."
+    said = subtitle_words(["The sun heats the sea."], words("the sun heats sea."))   # "the" not heard
+    assert [w.text for w in said] == ["The", "sun", "heats", "the", "sea."]
+    assert said[2].end <= said[3].start <= said[4].start

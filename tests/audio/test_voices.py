@@ -119,7 +119,7 @@ def test_shots_last_as_long_as_their_speech(project, tmp_path):
     plan, results = prepare(board, Cache(tmp_path / "cache"))
     voiced = [r for r in results if r.kind == "voice"]
     assert len(voiced) == 5                                  # "Now!" in two voices: two jobs
-    assert sorted({r.kind for r in results}) == ["voice", "words"]   # and each line aligned to its words
+    assert sorted({r.kind for r in results}) == ["voice"]   # word times come with the speech: no recognition
     talk, both, short, credits = plan.shots
     tom, elsie = talk.speech
     assert tom.start == 12                                   # the lead-in
@@ -138,3 +138,85 @@ def test_an_explicit_duration_shorter_than_the_speech_is_an_error(project, tmp_p
     assert problem.line == 21                               # the duration key
     assert problem.message.startswith("shot 'short' lasts 1.00 s but its speech needs ")
     assert problem.message.endswith(" s (with lead-in and tail); lengthen it or add 'fit: trim'")
+
+
+def energy(samples: np.ndarray, rate: int, start: float, end: float) -> float:
+    """RMS level in dBFS of `samples` between two times (seconds)."""
+    piece = samples[int(start * rate):max(int(end * rate), int(start * rate) + 1)]
+    return float(10 * np.log10(np.mean(piece.astype(np.float64) ** 2) + 1e-12))
+
+
+def test_word_times_come_from_the_synthesiser_and_match_the_sound(tmp_path):
+    """Each written word's time is where it is heard: sound inside every word, near-silence in
+    the pauses between sentences, and the times fit inside the file."""
+    text = "Stop. Wait for the Harriet, 1921. Go!"
+    out = tmp_path / "line.wav"
+    words = Speaker().speak(text, Voice(), find_model("joe", tmp_path), out)
+    audio, rate = read_wav(out)
+    assert len(words) == len(text.split()) == 7
+    assert all(a <= b for a, b in words) and all(words[i][1] <= words[i + 1][0] for i in range(6))
+    assert words[-1][1] <= len(audio) / rate + 1e-3
+    assert all(energy(audio, rate, a, b) > -35 for a, b in words)            # every word is heard
+    # the sentence pauses (after "Stop." and "1921.") are silent and no word is placed in them
+    for before, after in ((0, 1), (5, 6)):
+        gap = (words[before][1], words[after][0])
+        assert gap[1] - gap[0] >= 0.3 and energy(audio, rate, gap[0] + 0.05, gap[1] - 0.05) < -50
+    # "1921" is read as several words: its time covers all of them (longer than "Wait")
+    assert words[5][1] - words[5][0] > 2 * (words[1][1] - words[1][0])
+
+
+def test_word_times_hold_at_another_rate_and_pitch(tmp_path):
+    model, speaker = find_model("joe", tmp_path), Speaker()
+    plain = speaker.speak("Then we give them something to see.", Voice(), model, tmp_path / "a.wav")
+    fast = speaker.speak("Then we give them something to see.", Voice(rate=1.5, pitch=-3), model, tmp_path / "b.wav")
+    audio, rate = read_wav(tmp_path / "b.wav")
+    assert fast[-1][1] == pytest.approx(plain[-1][1] / 1.5, rel=0.15)
+    assert fast[-1][1] <= len(audio) / rate + 1e-3
+    assert all(energy(audio, rate, a, b) > -35 for a, b in fast)
+
+
+def test_synthesised_speech_is_never_recognised(project, tmp_path, monkeypatch):
+    """Subtitles of synthesised lines are timed by the synthesiser, so they are the same on
+    every machine whatever the recogniser would make of them (here it would fail loudly)."""
+    from pipeline.audio import asr
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("speech recognition ran on a synthesised line")
+
+    monkeypatch.setattr(asr.Recognizer, "transcribe", refuse)
+    board = load(project(SPOKEN))
+    plan, _ = prepare(board, Cache(tmp_path / "cache"))
+    tom = plan.shots[0].speech[0]
+    assert len(tom.words) == len("Then we give them something to see.".split())
+    assert tom.words[0][0] < 0.2 and tom.words[-1][1] <= tom.frames / 24
+
+
+def test_check_and_plan_make_no_speech(project, tmp_path):
+    """Without synthesis, lines not yet made are estimated from their words, nothing is written,
+    and a duration the estimate says may be too short is a warning, not an error."""
+    board = load(project(SPOKEN.replace("        fit: trim\n", "")))
+    plan, results = prepare(board, Cache(tmp_path / "cache"), synthesise=False)
+    assert results == [] and not (tmp_path / "cache").exists()
+    assert plan.estimated and all(line.estimated for shot in plan.shots for line in shot.speech)
+    [warning] = plan.warnings
+    assert warning.line == 21 and "estimated" in warning.message
+    # once made, the real lengths are used and the same shot is an error
+    with pytest.raises(StoryboardError):
+        prepare(board, Cache(tmp_path / "cache"))
+    made, _ = prepare(load(project(SPOKEN)), Cache(tmp_path / "cache"), synthesise=False)
+    assert not made.estimated
+
+
+def test_written_words_share_what_the_voice_ran_together():
+    """espeak reads "for the" as one word in running speech: both written words share its time
+    by their phonemes' length; an emoji (nothing to pronounce) is a zero-length time in place."""
+    from pipeline.audio.tts import word_times
+
+    tokens = [["wˈeɪt"], ["fɔːɹ"], ["ðə"], ["hˈæɹiət"], []]
+    spoken = [("wˈeɪt", 0.0, 0.4), ("fɚðə", 0.4, 0.6), ("hˈæɹiət", 0.7, 1.1)]
+    times = word_times(tokens, spoken)
+    assert times[0] == (0.0, 0.4) and times[3] == (0.7, 1.1) and times[4] == (1.1, 1.1)
+    assert times[1][0] == 0.4 and times[2][1] == 0.6 and times[1][1] == times[2][0]
+    assert times[1][1] - times[1][0] > times[2][1] - times[2][0]       # "for" is longer than "the"
+    # counts that agree pair in order, whatever the phonemes
+    assert word_times([["a"], ["b"]], [("x", 0.1, 0.2), ("y", 0.3, 0.5)]) == ((0.1, 0.2), (0.3, 0.5))

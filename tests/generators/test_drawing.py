@@ -320,3 +320,72 @@ def test_credits_never_overflow_and_grow_with_sections():
 def test_empty_credits_are_just_black():
     img = draw_credits(320, 180, ())
     assert img.height >= 360 and np.asarray(img).max() == 0
+
+
+# --- every script ---
+
+SCRIPTS = {
+    "ja": "海辺の朝", "zh": "渔船在晨雾中归来", "ko": "안녕하세요", "ru": "Привет, мир", "el": "Καλημέρα",
+    "ar": "مرحبا بالعالم", "he": "שלום עולם", "hi": "नमस्ते दुनिया", "th": "สวัสดีครับ", "emoji": "🎉👍",
+    "latin": "Crème brûlée à Łódź",
+}
+
+
+@pytest.fixture
+def lato_only(monkeypatch):
+    """Drawing with Lato alone, as before fallback fonts: what the text would look like as boxes."""
+    from pipeline import fonts
+    from pipeline.generators.drawing import text
+
+    def draw(fn, *args):
+        monkeypatch.setattr(fonts, "chain", lambda _text="", first=fonts.LATO: (first,))
+        fonts.runs.cache_clear()
+        text.layout.cache_clear()
+        try:
+            return fn(*args)
+        finally:
+            monkeypatch.undo()
+            fonts.runs.cache_clear()
+            text.layout.cache_clear()
+    return draw
+
+
+def _differs_as_text(img: Image.Image, boxes: Image.Image, pixels: int) -> bool:
+    """Whether the text drawn differs from the boxes drawn in its place in at least `pixels`
+    pixels (the same picture differs in none)."""
+    return int((np.abs(luma(img) - luma(boxes)) > 60).sum()) >= pixels
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_cards_and_credits_draw_every_script_as_glyphs(script, lato_only):
+    words = SCRIPTS[script]
+    drawings = [
+        (draw_title_card, (640, 360, words, words), 300),
+        (draw_text_card, (640, 360, f"{words} {words}"), 300),
+        (draw_credits, (640, 360, (("Cast", (words, f"{words} \u2014 Ana")),)), 100),
+    ]
+    for fn, args, pixels in drawings:
+        img, boxes = fn(*args), lato_only(fn, *args)
+        assert (luma(img) > 150).sum() > 100, fn.__name__
+        if script == "latin":   # Lato has these: the same picture either way
+            assert png(img) == png(boxes), fn.__name__
+        else:
+            assert _differs_as_text(img, boxes, pixels), f"{fn.__name__}: {script} drawn as boxes"
+
+
+@pytest.mark.parametrize("script", ["ja", "ar", "hi", "emoji"])
+def test_captions_and_name_tags_draw_every_script_as_glyphs(script, lato_only):
+    words = SCRIPTS[script]
+    req = request(caption=words, cast=((words, ""),), frame_width=640, frame_height=360, width=800, height=448)
+    for fn in (draw_overlay, draw_background):
+        img, boxes = fn(req), lato_only(fn, req)
+        assert _differs_as_text(img, boxes, 150), f"{fn.__name__}: {script} drawn as boxes"
+
+
+def test_a_long_cjk_card_wraps_inside_the_card():
+    text = "これは長い日本語の文章で、行をまたいで折り返されるかどうかを確かめるためのものです。"
+    img = draw_text_card(640, 360, text)
+    rows = np.nonzero((luma(img) > 150).any(axis=1))[0]
+    cols = np.nonzero((luma(img) > 150).any(axis=0))[0]
+    assert rows.max() - rows.min() > 360 * 0.2          # several lines, not one shrunk line
+    assert cols.min() >= 640 * 0.15 - 2 and cols.max() <= 640 * 0.85 + 2

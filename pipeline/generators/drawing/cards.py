@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from ...fonts import font
 from .palette import grid, upscale
-from .text import DASH, fit_block, fit_line, line_height, text_width
+from .text import DASH, draw_text, fit_block, fit_line, line_height, text_width
 
 
 def _card_background(width: int, height: int) -> Image.Image:
@@ -22,6 +22,11 @@ def _card_background(width: int, height: int) -> Image.Image:
     return upscale(values, width, height)
 
 
+def _lines(text: str) -> str:
+    """`text` with spaces collapsed but its line breaks kept: a writer's breaks are the card's."""
+    return "\n".join(" ".join(row.split()) for row in text.split("\n") if row.strip())
+
+
 def draw_title_card(width: int, height: int, title: str, subtitle: str = "") -> Image.Image:
     """The opening title (RGB): the title large and centred on a dark vignette, the subtitle below.
 
@@ -32,7 +37,7 @@ def draw_title_card(width: int, height: int, title: str, subtitle: str = "") -> 
     img = _card_background(width, height)
     draw = ImageDraw.Draw(img)
     max_w = width * 0.7
-    tf, tlines = fit_block(" ".join(title.split()), "bold", round(height / 8), max(8, round(height / 22)), max_w, 3)
+    tf, tlines = fit_block(_lines(title), "bold", round(height / 8), max(8, round(height / 22)), max_w, 3)
     sub = " ".join(subtitle.split())
     sf, slines = fit_block(sub, "italic", max(7, round(height / 24)), 7, max_w, 2) if sub else (tf, [])
     t_lh, s_lh = round(tf.size * 1.12), round(sf.size * 1.35)
@@ -41,7 +46,7 @@ def draw_title_card(width: int, height: int, title: str, subtitle: str = "") -> 
     total = len(tlines) * t_lh + (2 * gap + rule + len(slines) * s_lh if slines else 0)
     y = (height - total) / 2
     for line in tlines:
-        draw.text((width / 2, y + t_lh / 2), line, font=tf, fill=(246, 240, 226), anchor="mm")
+        draw_text(draw, (width / 2, y + t_lh / 2), line, tf, (246, 240, 226), "mm")
         y += t_lh
     if slines:
         y += gap
@@ -49,7 +54,7 @@ def draw_title_card(width: int, height: int, title: str, subtitle: str = "") -> 
         draw.rectangle((width / 2 - half, y, width / 2 + half, y + rule - 1 if rule > 1 else y), fill=(200, 166, 104))
         y += rule + gap
         for line in slines:
-            draw.text((width / 2, y + s_lh / 2), line, font=sf, fill=(176, 176, 188), anchor="mm")
+            draw_text(draw, (width / 2, y + s_lh / 2), line, sf, (176, 176, 188), "mm")
             y += s_lh
     return img
 
@@ -59,11 +64,11 @@ def draw_text_card(width: int, height: int, text: str) -> Image.Image:
     width, height = max(1, width), max(1, height)
     img = _card_background(width, height)
     draw = ImageDraw.Draw(img)
-    f, lines = fit_block(" ".join(text.split()), "bold", round(height / 11), max(8, round(height / 28)), width * 0.7, 5)
+    f, lines = fit_block(_lines(text), "bold", round(height / 11), max(8, round(height / 28)), width * 0.7, 5)
     lh = round(f.size * 1.2)
     y = (height - len(lines) * lh) / 2
     for line in lines:
-        draw.text((width / 2, y + lh / 2), line, font=f, fill=(240, 236, 226), anchor="mm")
+        draw_text(draw, (width / 2, y + lh / 2), line, f, (240, 236, 226), "mm")
         y += lh
     return img
 
@@ -109,15 +114,15 @@ def draw_credits(width: int, frame_height: int, sections: tuple[tuple[str, tuple
         top = fh + y
         if kind == "head":
             f, line = fit_line(text, "regular", head_size, 6, max_w)
-            draw.text((cx, top), line, font=f, fill=(150, 150, 162), anchor="ma")
+            draw_text(draw, (cx, top), line, f, (150, 150, 162), "ma")
             continue
         role, sep, actor = text.partition(DASH.strip())
         role, actor = role.strip(), actor.strip()
         half = width / 2 - col_gap / 2 - (width - max_w) / 2
         if sep and role and actor and text_width(role, rf) <= half and text_width(actor, nf) <= half:
-            draw.text((cx - col_gap / 2, top), role, font=rf, fill=(196, 196, 204), anchor="ra")
-            draw.text((cx + col_gap / 2, top), actor, font=nf, fill=(244, 242, 236), anchor="la")
+            draw_text(draw, (cx - col_gap / 2, top), role, rf, (196, 196, 204), "ra")
+            draw_text(draw, (cx + col_gap / 2, top), actor, nf, (244, 242, 236), "la")
         else:
             f, line = fit_line(text, "bold", name_size, 6, max_w)
-            draw.text((cx, top), line, font=f, fill=(244, 242, 236), anchor="ma")
+            draw_text(draw, (cx, top), line, f, (244, 242, 236), "ma")
     return img

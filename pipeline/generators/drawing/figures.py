@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw
 
 from .palette import RGB, Palette, Point, circle_box, digest, figure_colour, mix, scaled
-from .text import fit_line, text_width
+from .text import draw_text, fit_line, text_width
 
 FEET = 0.80             # where figures stand
 FIGURE_HEIGHT = 0.40    # figure height, as a fraction of the canvas height
@@ -195,4 +195,4 @@ def draw_tags(img: Image.Image, figures: list[_Figure], pal: Palette) -> None:
         draw.ellipse((left + pad, sy - swatch / 2, left + pad + swatch, sy + swatch / 2), fill=figure_colour(f.name),
                      outline=pal.ink, width=1)
         # Baseline placed so the capitals sit in the middle of the tag.
-        draw.text((left + 2 * pad + swatch, bottom - pad), label, font=fnt, fill=pal.ink, anchor="ls")
+        draw_text(draw, (left + 2 * pad + swatch, bottom - pad), label, fnt, pal.ink, "ls")

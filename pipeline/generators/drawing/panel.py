@@ -11,7 +11,7 @@ from ...fonts import font
 from .figures import draw_figures, draw_tags, figure_layout
 from .palette import palette
 from .scenery import exterior, interior
-from .text import DASH, DOT, clamp, fit_line, line_height, text_width, wrap
+from .text import DASH, DOT, clamp, draw_text, fit_line, line_height, text_width, wrap
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def draw_overlay(req: PanelRequest) -> Image.Image:
         ascent = f.getmetrics()[0]
         for i, line in enumerate(lines):
             baseline = fh - band_h + pad_y + i * line_h + (line_h + ascent * 0.72) / 2
-            draw.text((fw / 2, baseline), line, font=f, fill=(250, 248, 240, 255), anchor="ms")
+            draw_text(draw, (fw / 2, baseline), line, f, (250, 248, 240, 255), "ms")
 
     slate = DOT.join(part for part in (req.scene_label.strip(), req.shot_id.strip(), req.camera.strip().upper()) if part)
     heading = _heading(req)
@@ -115,7 +115,7 @@ def draw_overlay(req: PanelRequest) -> Image.Image:
             draw.rectangle((margin, margin, margin + accent - 1, margin + box_h), fill=(232, 176, 64, 255))
             y = margin + pad
             for (f, text, colour), lh in zip(rows, heights):
-                draw.text((margin + accent + pad, y), text, font=f, fill=colour, anchor="la")
+                draw_text(draw, (margin + accent + pad, y), text, f, colour, "la")
                 y += lh
     return img
 

@@ -1,0 +1,86 @@
+"""Footage sound on the cut: each footage shot's own sound, cut and cross-faded with its picture.
+
+The sound follows the picture frame for frame. At cut time T (frames) a footage shot shows its
+source at `in + (T - cut_in) / fps` seconds, handles included (a dissolve into the shot starts
+showing it `head` frames before its cut), and so its sound plays the same moment of the source.
+Where the picture dissolves (or wipes, or slides) the sound cross-fades over the whole
+transition, as sound effects do (`build.effects_on_cut`); through black, each shot is seen only on
+its own side of the cut, so its sound fades out before the cut and in after it. At a hard cut the
+sound starts or stops on the cut. Where the picture holds the file's first or last frame (a
+handle before the file starts, a shot longer than what is left of it) there is no sound.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+from ..edit.ffmpeg import MediaInfo, probe
+from ..edit.transitions import split
+from ..plan import Plan, ShotPlan
+from .mix import FootageSound
+
+# The renderer shows a fade-black's shots only on their own side of the cut (edit/render.py).
+THROUGH_BLACK = "fade-black"
+
+
+@lru_cache(maxsize=256)
+def _probe(path: Path, mtime_ns: int) -> MediaInfo:
+    return probe(path)
+
+
+def media(path: Path) -> MediaInfo:
+    """`probe(path)`, remembered while the file is unchanged (one footage file often serves many
+    shots). Raises FFmpegError if the file is not readable media."""
+    return _probe(path, path.stat().st_mtime_ns)
+
+
+def footage_sounds(plan: Plan, starts: list[int]) -> list[FootageSound]:
+    """Each footage shot's own sound placed on the cut (seconds), in story order.
+
+    `starts` are the shots' cut-in frames (`Plan.starts()`). A muted shot, footage without an
+    audio stream, and a shot whose source has no sound left where it plays, give no entry.
+    Raises FFmpegError only if a footage file cannot be read (the plan has already probed it).
+    """
+    fps = plan.fmt.fps
+    sounds = []
+    for i, (shot, cut_in) in enumerate(zip(plan.shots, starts)):
+        if shot.footage is None or shot.footage_path is None or shot.sound.mute:
+            continue
+        info = media(shot.footage_path)
+        if info.audio_codec is None or not info.duration:
+            continue
+        previous = plan.shots[i - 1] if i else None
+        placed = _place(shot, cut_in, previous, Fraction(str(info.duration)), fps)
+        if placed is not None:
+            sounds.append(placed)
+    return sounds
+
+
+def _place(shot: ShotPlan, cut_in: int, previous: ShotPlan | None, length: Fraction,
+           fps: Fraction) -> FootageSound | None:
+    """One shot's sound: its span on the cut from its transitions, clipped to its source."""
+    before_in, after_in = split(previous.transition_frames) if previous else (0, 0)
+    before_out, after_out = split(shot.transition_frames)
+    cut_out = cut_in + shot.frames
+    # The fades as (first, last) frames of the cut, linear from silence to full and back.
+    through_black_in = previous is not None and previous.transition == THROUGH_BLACK
+    fade_in = (cut_in if through_black_in else cut_in - before_in, cut_in + after_in)
+    fade_out = (cut_out - before_out, cut_out if shot.transition == THROUGH_BLACK else cut_out + after_out)
+
+    source_in = Fraction(str(shot.footage.start))
+    # The span on the cut, clipped to where the source has sound: [0, length) seconds of it.
+    begin = max(Fraction(fade_in[0]), cut_in - source_in * fps)
+    end = min(Fraction(fade_out[1]), cut_in + (length - source_in) * fps)
+    if end <= begin:
+        return None
+    # A span that starts late (the source begins inside the fade) ramps up over what is left of it.
+    ramp_in = max(fade_in[1] - begin, 0) if fade_in[1] > fade_in[0] else Fraction(0)
+    ramp_out = fade_out[1] - fade_out[0]
+    return FootageSound(
+        path=shot.footage_path, start=float(begin / fps), seconds=float((end - begin) / fps),
+        offset=float(source_in + (begin - cut_in) / fps), gain=shot.sound.gain, fade_in=float(ramp_in / fps),
+        fade_out_at=float(max(fade_out[0] - begin, 0) / fps) if ramp_out else 0.0,
+        fade_out=float(min(fade_out[1] - begin, ramp_out) / fps) if ramp_out else 0.0,
+    )

@@ -1,0 +1,285 @@
+"""Media probes before planning: every picture, video and sound file a storyboard names is
+opened and checked, so that a file the build could not use is a `file:line` problem at `film
+check` (exit 1), not a failed job halfway through a build.
+
+What is checked, per use:
+
+- `image:` stills and `first_frame:` pictures: Pillow reads the header (format, size, mode)
+  and checks the data: its checksums (PNG), and a decode (JPEG at 1/8 scale, others whole up
+  to 25 megapixels). A very large picture is not refused (the still generator scales it
+  down), and reading its header never trips Pillow's decompression-bomb guard.
+- `footage:`: a video stream, a duration, `in`/`out` inside it, its first frame decoded and
+  the packets of its last two seconds read (a file cut short fails there).
+- music `file:` beds, `sfx:` effects and the `voiceover:`: an audio stream, a duration, its
+  first second decoded and the packets of its last two seconds read.
+
+Each file is probed once per kind of use however many shots name it, and the ffmpeg probes run
+on a small thread pool (each is a process of tens of milliseconds).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .edit import ffmpeg
+from .errors import Problem, StoryboardError, did_you_mean_file
+from .spec import Footage, Loc, Storyboard, resolve_asset
+
+Kind = Literal["picture", "video", "audio"]
+WORKERS = 4
+# Pictures other than JPEG (decoded at 1/8 scale) are decoded whole up to this many pixels
+# (tens of milliseconds); past it only their header and checksums are read.
+DECODE_PIXELS = 25_000_000
+# Decoding a whole file would make `film check` as slow as a build: its start is decoded and
+# the packets of its last seconds read (a file cut short breaks at its end).
+TAIL_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What a picture's header says: Pillow's format name, size in pixels, and mode."""
+
+    format: str
+    width: int
+    height: int
+    mode: str
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What one file turned out to be for one kind of use.
+
+    `error` says why it could not be read at all ('' when it could); `picture` is set for
+    pictures, `media` for video and sound; `damage` says why its data does not decode ('').
+    """
+
+    error: str = ""
+    picture: Picture | None = None
+    media: ffmpeg.MediaInfo | None = None
+    damage: str = ""
+
+
+@dataclass(frozen=True)
+class Use:
+    """A file named by the storyboard: what it is for (`what`, as the messages say it), the
+    path as written, where it resolves, where it was written, and how it is probed."""
+
+    what: str
+    written: str
+    path: Path
+    loc: Loc
+    kind: Kind
+    footage: Footage | None = None
+
+
+def check_media(board: Storyboard, workers: int = WORKERS) -> None:
+    """Probe every media file `board` names; raise StoryboardError listing every problem.
+
+    Reads files only (writes nothing). Raises `StoryboardError` (exit 1) with one
+    `file:line: message` per problem, in the order the storyboard names the files.
+    """
+    problems = media_problems(board, workers)
+    if problems:
+        raise StoryboardError(problems)
+
+
+def media_problems(board: Storyboard, workers: int = WORKERS) -> list[Problem]:
+    """Every problem with every media file `board` names, each at the line that names it.
+
+    Up to `workers` threads (no more than there are cores) run the probes; each (file, kind)
+    is probed once.
+    """
+    uses = media_uses(board)
+    wanted = list(dict.fromkeys((use.path, use.kind) for use in uses))
+    if not wanted:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(wanted), os.cpu_count() or 1))) as pool:
+        probes = dict(zip(wanted, pool.map(lambda item: probe_file(*item), wanted)))
+    problems: list[Problem] = []
+    for use in uses:
+        problems += [use.loc.problem(message) for message in judge(use, probes[use.path, use.kind])]
+    return problems
+
+
+def media_uses(board: Storyboard) -> list[Use]:
+    """Every media file `board` names, in story order: music, the voice-over, then each shot's
+    picture, first frame, footage and sound effects."""
+    root = board.root.resolve()
+    uses: list[Use] = []
+
+    def add(what: str, written: str, loc: Loc, kind: Kind, footage: Footage | None = None) -> None:
+        uses.append(Use(what, written, resolve_asset(root, written), loc, kind, footage))
+
+    for cue in board.music:
+        if cue.file:
+            add("music file", cue.file, cue.loc, "audio")
+    if board.project.voiceover:
+        add("voice-over", board.project.voiceover.file, board.project.voiceover.loc, "audio")
+    for shot in board.shots:
+        if shot.image:
+            add("image", shot.image, shot.at("image"), "picture")
+        if shot.first_frame:
+            add("first frame", shot.first_frame, shot.at("first_frame"), "picture")
+        if shot.footage:
+            add("footage", shot.footage.file, shot.footage.loc, "video", shot.footage)
+        for effect in shot.sfx:
+            add("sound effect", effect.file, effect.loc, "audio")
+    return uses
+
+
+def probe_file(path: Path, kind: Kind) -> Probe:
+    """Probe `path` for a use of `kind`; never raises for a bad file (the Probe says why)."""
+    if not path.is_file():
+        return Probe(error="missing")
+    if path.stat().st_size == 0:
+        return Probe(error="empty")
+    if kind == "picture":
+        return probe_picture(path)
+    return probe_media(path, "v" if kind == "video" else "a")
+
+
+def probe_picture(path: Path) -> Probe:
+    """A picture's header and whether its data is whole (see the module docstring)."""
+    from PIL import UnidentifiedImageError
+
+    from .generators.still import open_picture   # Pillow's plugin loop, less the bomb check
+
+    picture = None
+    try:
+        with open_picture(path) as image:
+            picture = Picture(image.format or "", image.width, image.height, image.mode)
+            image.verify()
+        if picture.format == "JPEG" or picture.width * picture.height <= DECODE_PIXELS:
+            with open_picture(path) as image:
+                # JPEG decodes at 1/8 scale: every byte is read, an eighth of the pixels made.
+                image.draft("RGB", (max(picture.width // 8, 1), max(picture.height // 8, 1)))
+                image.load()
+    except UnidentifiedImageError:
+        return Probe(error="unreadable")
+    except Exception as error:  # noqa: BLE001 - a malformed file can break a Pillow plugin in any way
+        reason = str(error) or type(error).__name__
+        return Probe(picture=picture, damage=reason) if picture else Probe(error=reason)
+    return Probe(picture=picture)
+
+
+_LINE = re.compile(r"^(?:\[[^\]]* @ [^\]]*\] )?\[(\w+)\] (.*)$")
+_TELLING = re.compile(r"partial file|truncat|corrupt|invalid data|moov atom", re.IGNORECASE)
+
+
+def probe_media(path: Path, stream: str) -> Probe:
+    """A video ('v') or sound ('a') file's header and whether its first such stream is whole.
+
+    One ffmpeg run (each costs tens of milliseconds to start) opens the file twice: the first
+    input prints the header and has its start decoded (a frame of video, a second of sound),
+    which proves the codec works; the second has the packets of its last seconds read, not
+    decoded, which is where a file cut short breaks. `-xerror` stops at a damaged packet, but
+    reading past the end of a cut file is only reported, so the errors printed are read too.
+    """
+    head = ["-frames:v", "1"] if stream == "v" else ["-t", "1"]
+    command = [ffmpeg.exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info",
+               "-xerror", "-i", str(path), "-sseof", f"-{TAIL_SECONDS:g}", "-xerror", "-i", str(path),
+               "-map", f"0:{stream}:0", *head, "-f", "null", "-",
+               "-map", f"1:{stream}:0", "-c", "copy", "-f", "null", "-"]
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
+    header: list[str] = []
+    errors: list[str] = []
+    in_header, level = True, "info"
+    for raw in result.stderr.splitlines():
+        tagged = _LINE.match(raw)
+        level, text = (tagged[1], tagged[2]) if tagged else (level, raw)   # untagged: a continued line
+        if text.startswith(("Input #1", "Stream mapping", "Output #")):
+            in_header = False
+        if level == "info" and in_header:
+            header.append(text)
+        elif level in ("error", "fatal", "panic"):
+            errors.append(text.strip())
+    try:
+        info = ffmpeg.read_info("\n".join(header), path)
+    except ffmpeg.FFmpegError:
+        return Probe(error="unreadable")
+    present = info.video_codec if stream == "v" else info.audio_codec
+    if present is None or not info.duration:
+        return Probe(media=info)   # the probe's verdict; what decoding a missing stream says is moot
+    telling = [line for line in errors if _TELLING.search(line)]
+    if result.returncode == 0 and not telling:
+        return Probe(media=info)
+    return Probe(media=info, damage=(telling or errors or [f"ffmpeg exited {result.returncode}"])[0])
+
+
+_STILL_CODECS = {"png", "mjpeg", "webp", "bmp", "gif", "tiff"}
+
+
+def judge(use: Use, found: Probe) -> list[str]:
+    """The problems with one use of a file, given its probe; [] when it can be used."""
+    name = f"{use.what} '{use.written}'"
+    if found.error == "missing":
+        return [f"{name} not found (looked in {use.path.parent}){did_you_mean_file(use.written, use.path)}"]
+    if found.error == "empty":
+        return [f"{name} is an empty file (0 bytes)"]
+    if use.kind == "picture":
+        if found.picture is None:
+            if found.error == "unreadable":
+                return [f"{name} is not a picture (Pillow cannot identify it; use PNG, JPEG or WebP)"]
+            return [f"{name} cannot be read: {found.error}"]
+        if found.damage:
+            return [f"{name} is damaged or cut short ({found.damage})"]
+        return _size_problems(name, found.picture)
+    info = found.media
+    if use.kind == "video":
+        if info is None:
+            return [f"{name} is not a readable video"]
+        if info.video_codec is None:
+            return [f"{name} has no video stream" + (" (it holds only sound: use it as music or an sfx)"
+                                                        if info.audio_codec else "")]
+        if not info.duration:
+            still = " (a still picture? give it as 'image:')" if info.video_codec in _STILL_CODECS else ""
+            return [f"{name} has no duration{still}"]
+        problems = _trim_problems(name, use.footage, info)
+        if found.damage:
+            problems.append(f"{name} is damaged or cut short ({found.damage})")
+        return problems
+    if info is None:
+        return [f"{name} is not a readable audio file"]
+    if info.audio_codec is None:
+        return [f"{name} has no sound (no audio stream)"]
+    if not info.duration:
+        return [f"{name} is 0 s long"]
+    if found.damage:
+        return [f"{name} is damaged or cut short ({found.damage})"]
+    return []
+
+
+def _size_problems(name: str, picture: Picture) -> list[str]:
+    """A picture too large for stills to read even reduced (JPEG decodes at down to 1/8 scale,
+    other formats whole): the still generator's own limit, said before the build."""
+    from .generators.still import MAX_DECODED_PIXELS
+
+    scale = 8 if picture.format == "JPEG" else 1
+    if (picture.width // scale) * (picture.height // scale) <= MAX_DECODED_PIXELS:
+        return []
+    return [f"{name} is {picture.width}x{picture.height} ({picture.width * picture.height / 1e6:.0f} megapixels), "
+            f"too large to read; scale it below {MAX_DECODED_PIXELS * scale * scale / 1e6:.0f} megapixels"]
+
+
+def _trim_problems(name: str, footage: Footage | None, info: ffmpeg.MediaInfo) -> list[str]:
+    """`in`/`out` of footage against the source's length (a source frame of slack at the end,
+    since container and stream lengths differ by up to a frame)."""
+    if footage is None or info.duration is None:
+        return []
+    length = info.duration
+    slack = 1 / info.fps if info.fps else 0.05
+    problems = []
+    if footage.start >= length:
+        problems.append(f"{name} is {length:.2f} s long; its in point {footage.start:g} s is past the end")
+    if footage.end is not None and footage.end > length + slack:
+        problems.append(f"{name} is {length:.2f} s long; its out point {footage.end:g} s is past the end")
+    if footage.end is not None and footage.end <= footage.start:
+        problems.append(f"{name}: its out point ({footage.end:g} s) must be after its in point ({footage.start:g} s)")
+    return problems
+
