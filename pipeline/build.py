@@ -13,13 +13,14 @@ from __future__ import annotations
 import glob
 import json
 import os
+from contextlib import contextmanager
 import shutil
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import __version__
 from . import generators as generator_registry
@@ -364,28 +365,37 @@ def publish(source: Path, target: Path) -> None:
 
 def build(target: Path, renders: Path = Path("renders"), preview: bool = False, only: list[str] | None = None,
           force: bool = False, workers: int | None = None, progress: Progress | None = None,
-          config: Path | None = None, locked: bool = False, stage: Stage | None = None) -> BuildResult:
+          config: Path | None = None, locked: bool = False, stage: Stage | None = None,
+          warn: Callable[[tuple[Problem, ...]], None] | None = None) -> BuildResult:
     """Build the film at `target`; returns what was rendered and where the cut is.
 
     Reads and validates everything before writing anything, so a storyboard with mistakes
     leaves `renders/` untouched. `config` names a screenplay's sidecar. `locked` refuses to
-    render generated shots with anything other than what `lock.json` records.
+    render generated shots with anything other than what `lock.json` records. `warn` is given
+    the storyboard's warnings as soon as it is read, then the plan's.
     """
     started = time.perf_counter()
     board = load(target, config)
+    if warn:
+        warn(board.warnings)
     measure.check_media(board)
     cache = Cache(renders / board.name / "cache")
     remove_stale_temps(renders / board.name)
-    plan, voiced = prepare(board, cache, preview=preview, force=force, workers=workers, progress=progress,
-                           stage=stage)
-    if only:
-        plan = plan.only(only)
-    folder = output_folder(renders, plan)
-    jobs, final = plan_jobs(plan, cache)
-    lock_file = renders / board.name / LOCK
-    entries = lock_entries(plan, cache)
-    if locked:
-        check_lock(lock_file, entries)
+    with _nothing_left_on_input_error(renders / board.name):
+        # Only the speech tells whether a shot is long enough for its lines, so an input error can
+        # still come once speech is made; the film's first build then leaves no folder behind.
+        plan, voiced = prepare(board, cache, preview=preview, force=force, workers=workers, progress=progress,
+                               stage=stage)
+        if warn:
+            warn(plan.warnings)
+        if only:
+            plan = plan.only(only)
+        folder = output_folder(renders, plan)
+        jobs, final = plan_jobs(plan, cache)
+        lock_file = renders / board.name / LOCK
+        entries = lock_entries(plan, cache)
+        if locked:
+            check_lock(lock_file, entries)
     if stage:
         stage("pictures and sound", len(jobs), len(jobs) if force else sum(not job.output.exists() for job in jobs))
     results = voiced + execute(jobs, cache, force=force, workers=workers, progress=progress)
@@ -407,6 +417,19 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
 
 
 LOCK = "lock.json"
+
+
+@contextmanager
+def _nothing_left_on_input_error(folder: Path) -> Iterator[None]:
+    """On a FilmError (exit 1) inside, remove `folder` if it did not exist before: a first build
+    of a film with mistakes writes nothing, though its speech had to be made to find them."""
+    existed = folder.exists()
+    try:
+        yield
+    except FilmError:
+        if not existed:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: bool = False,

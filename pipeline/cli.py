@@ -67,7 +67,11 @@ def _load(args: argparse.Namespace):
 
 def _warn(source) -> None:
     """Print the warnings of a storyboard or a plan, as `file:line: warning: ...`."""
-    for warning in source.warnings:
+    _print_warnings(source.warnings)
+
+
+def _print_warnings(warnings) -> None:
+    for warning in warnings:
         print(f"{warning.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
 
 
@@ -101,9 +105,13 @@ def _plan(args: argparse.Namespace) -> int:
     missing = {job.id for job in jobs if not job.output.exists()}
     width = shutil.get_terminal_size((120, 20)).columns
     print(f"{'shot':<22} {'start':>7} {'dur':>7} {'seed':>10}  {'status':<9}  prompt")
+    # Each shot's jobs: its own, its body segment and the transition out of it ("NAME:A>B").
+    own: dict[str, set[str]] = {shot.id: {shot.id, f"body:{shot.id}"} for shot in plan.shots}
+    for job in jobs:
+        if job.kind == "segment" and ">" in job.id:
+            own.setdefault(job.id.partition(":")[2].partition(">")[0], set()).add(job.id)
     for shot, start in zip(plan.shots, plan.starts()):
-        own = {f"body:{shot.id}", shot.id} | {j.id for j in jobs if j.kind == "segment" and f":{shot.id}>" in j.id}
-        status = "to render" if own & missing else "cached"
+        status = "to render" if own[shot.id] & missing else "cached"
         prompt = " ".join((shot.prompt or shot.card_text or shot.kind).split())   # a card's lines on one row
         guess = "~" if any(line.estimated for line in shot.speech) else " "
         line = (f"{shot.id[:22]:<22} {plan.seconds(start):>6.2f}s {guess}{plan.seconds(shot.frames):>5.2f}s "
@@ -146,12 +154,12 @@ def _build(args: argparse.Namespace) -> int:
     try:
         result = build(Path(args.project), renders=Path(args.out), preview=args.preview, only=args.only,
                        force=args.force, workers=args.jobs, progress=progress,
-                       config=Path(args.config) if args.config else None, locked=args.locked, stage=stage)
+                       config=Path(args.config) if args.config else None, locked=args.locked, stage=stage,
+                       warn=_print_warnings)
     finally:
         if bar is not None:
             bar.close()
     plan = result.plan
-    _warn(plan.board)
     print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {result.output} "
           f"({plan.seconds(plan.total):.2f} s, {plan.fmt.width}x{plan.fmt.height})")
     return 0

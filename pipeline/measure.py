@@ -31,7 +31,7 @@ from .edit import ffmpeg
 from .errors import Problem, StoryboardError, did_you_mean_file
 from .spec import Footage, Loc, Storyboard, resolve_asset
 
-Kind = Literal["picture", "video", "audio"]
+Kind = Literal["picture", "video", "audio", "speech"]   # speech: audio that must hold some
 WORKERS = 4
 # Pictures other than JPEG (decoded at 1/8 scale) are decoded whole up to this many pixels
 # (tens of milliseconds); past it only their header and checksums are read.
@@ -63,6 +63,7 @@ class Probe:
     picture: Picture | None = None
     media: ffmpeg.MediaInfo | None = None
     damage: str = ""
+    silent: bool = False    # a "speech" file with no sound that could be speech (asr.voiced_frames)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def media_uses(board: Storyboard) -> list[Use]:
         if cue.file:
             add("music file", cue.file, cue.loc, "audio")
     if board.project.voiceover:
-        add("voice-over", board.project.voiceover.file, board.project.voiceover.loc, "audio")
+        add("voice-over", board.project.voiceover.file, board.project.voiceover.loc, "speech")
     for shot in board.shots:
         if shot.image:
             add("image", shot.image, shot.at("image"), "picture")
@@ -141,7 +142,27 @@ def probe_file(path: Path, kind: Kind) -> Probe:
         return Probe(error="empty")
     if kind == "picture":
         return probe_picture(path)
+    if kind == "speech":
+        return probe_speech(path)
     return probe_media(path, "v" if kind == "video" else "a")
+
+
+def probe_speech(path: Path) -> Probe:
+    """A sound file that must hold speech: `probe_media`, then whether any of it could be
+    speech, measured on the sound (`asr.voiced_frames`: 16 kHz mono, decoded by ffmpeg), so a
+    silent recording is found at `film check`, not after transcribing it."""
+    import numpy as np
+
+    from .audio.asr import SAMPLE_RATE, voiced_frames
+
+    found = probe_media(path, "a")
+    if found.media is None or found.media.audio_codec is None or not found.media.duration or found.damage:
+        return found
+    decoded = subprocess.run([ffmpeg.exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
+                              "-map", "0:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    samples = np.frombuffer(decoded.stdout, np.float32)
+    return Probe(media=found.media, silent=not voiced_frames(samples).any())
 
 
 def probe_picture(path: Path) -> Probe:
@@ -246,6 +267,8 @@ def judge(use: Use, found: Probe) -> list[str]:
         return problems
     if info is None:
         return [f"{name} is not a readable audio file"]
+    if found.silent:
+        return [f"{name}: no speech found in the recording (it is silent, or holds only a steady sound)"]
     if info.audio_codec is None:
         return [f"{name} has no sound (no audio stream)"]
     if not info.duration:

@@ -515,7 +515,7 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
 
 
 def cues_for(plan: "Plan") -> list[Cue]:
-    """Subtitle cues for narration and dialogue, timed within their shots."""
+    """Subtitle cues for narration and dialogue, timed within their shots (frames)."""
     fps = plan.fmt.fps
     pacing = plan.board.project.pacing
     cues: list[Cue] = []
@@ -523,26 +523,64 @@ def cues_for(plan: "Plan") -> list[Cue]:
         if shot.speech:
             # Each line's subtitles stay on screen while it is spoken (cut off where the shot is).
             end_of_shot = start + shot.frames
-            for line in shot.speech:
-                begin = start + line.start
+            for group in _spoken_together(shot.speech):
+                begin = start + group[0].start
                 if begin >= end_of_shot:
                     continue
-                if line.words:
-                    cues += _cues_on_words(line, begin, end_of_shot, fps)
+                if len(group) == 1:
+                    cues += _line_cues(group[0], begin, end_of_shot, fps)
                 else:
-                    cues += place_cues([(line.speaker, line.text)], begin,
-                                            min(begin + line.frames, end_of_shot), fps)
+                    cues += _together_cues(group, begin, end_of_shot, fps)
         elif shot.texts:
             cues += place_cues(list(shot.texts), start, start + shot.frames, fps,
                                     lead_in=round(pacing.lead_in * fps), tail=round(pacing.tail * fps))
     return _no_overlap(cues)
 
 
-def _cues_on_words(line, begin: int, end_of_shot: int, fps) -> list[Cue]:
+def _spoken_together(lines) -> list[list]:
+    """A shot's lines in groups said at the same time: a dual line starts with the line before."""
+    groups: list[list] = []
+    for line in lines:
+        if groups and line.start == groups[-1][0].start and not line.recorded:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _line_cues(line, begin: int, end_of_shot: int, fps, max_lines: int = 2, max_chars: int = 42) -> list[Cue]:
+    if line.words:
+        return _cues_on_words(line, begin, end_of_shot, fps, max_lines, max_chars)
+    return place_cues([(line.speaker, line.text)], begin, min(begin + line.frames, end_of_shot), fps)
+
+
+def _together_cues(group, begin: int, end_of_shot: int, fps) -> list[Cue]:
+    """Cues for lines spoken at the same time (dual dialogue, `ANN AND BOB`), as subtitlers set
+    two speakers: the same words said by several are shown once; different lines share each
+    cue, one line per speaker, each after a dash, from the first to start until the next."""
+    texts = list(dict.fromkeys(" ".join(line.text.split()) for line in group))
+    if len(texts) == 1:
+        longest = max(group, key=lambda line: line.frames)
+        speakers = " & ".join(dict.fromkeys(line.speaker for line in group))
+        return [replace(c, speaker=speakers) for c in _line_cues(longest, begin, end_of_shot, fps)]
+    # One line each, short enough for its dash.
+    per_line = [_line_cues(line, begin, end_of_shot, fps, max_lines=1, max_chars=40) for line in group]
+    end = min(max(begin + line.frames for line in group), end_of_shot)
+    out: list[Cue] = []
+    for k in range(max(len(cues) for cues in per_line)):
+        parts = [cues[k] for cues in per_line if k < len(cues)]
+        text = parts[0].text if len(parts) == 1 else "\n".join(f"- {c.text}" for c in parts)
+        out.append(Cue(min(c.start for c in parts), end, text, " & ".join(c.speaker for c in parts)))
+    for k in range(len(out) - 1):
+        out[k] = replace(out[k], end=max(out[k + 1].start, out[k].start + 1))
+    return [c for c in out if c.end > c.start]
+
+
+def _cues_on_words(line, begin: int, end_of_shot: int, fps, max_lines: int = 2, max_chars: int = 42) -> list[Cue]:
     """The line's written words, split into cues, each on screen from when its words are heard.
 
-    `line.words` holds a time for each written word (`asr.word_times`). Should the counts
-    differ, written word k of N takes the time of word k*M/N.
+    `line.words` holds a time for each written word. Should the counts differ, written word k
+    of N takes the time of word k*M/N.
     """
     written = line.text.split()
     heard = line.words
@@ -550,7 +588,7 @@ def _cues_on_words(line, begin: int, end_of_shot: int, fps) -> list[Cue]:
         [heard[min(k * len(heard) // len(written), len(heard) - 1)] for k in range(len(written))]
     offset = float(begin / fps)
     phrase = [(line.text, [(offset + a, offset + b) for a, b in times])]
-    cues = cues_from_words(phrase, rate=1000)
+    cues = cues_from_words(phrase, rate=1000, max_chars=max_chars, max_lines=max_lines)
     out = []
     for n, cue in enumerate(cues):
         first = max(round(cue.start * fps / 1000), begin)
@@ -563,7 +601,7 @@ def _cues_on_words(line, begin: int, end_of_shot: int, fps) -> list[Cue]:
 
 
 def _no_overlap(cues: list[Cue]) -> list[Cue]:
-    """Dual dialogue overlaps in time; on screen a cue ends where the next one starts."""
+    """On screen a cue ends where the next one starts (lines said together are already one cue)."""
     cues = sorted(cues, key=lambda c: (c.start, c.end))
     out: list[Cue] = []
     for cue in cues:
@@ -571,7 +609,7 @@ def _no_overlap(cues: list[Cue]) -> list[Cue]:
             previous = out.pop()
             if cue.start > previous.start:
                 out.append(replace(previous, end=cue.start))
-            else:  # spoken together: one cue with both lines
+            else:  # starting together: one cue with both
                 cue = replace(cue, end=max(previous.end, cue.end), text=f"{previous.text}\n{cue.text}")
         out.append(cue)
     return out

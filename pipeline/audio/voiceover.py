@@ -7,8 +7,9 @@ points fall in the middle of the pause between two shots' words, so no breath is
 
 The subtitles are the script's words wherever the recording says them, timed by the recording
 (`subtitle_words`). The recognised words replace the script's only where the speaker really
-departed from it: words the recogniser heard that the script lacks, heard with confidence. A
-low-confidence difference is the recogniser mishearing (whisper tiny hears "fallen to snow"
+departed from it: words the recogniser heard that the script lacks, heard with confidence and
+not spelled like the script's words there. A low-confidence difference, or one spelled alike
+("into" for "and to"), is the recogniser mishearing (whisper tiny hears "fallen to snow"
 for "fallen as snow"), so the script's words stand; a run of written words with nothing
 heard for it at all is kept if short (a word the recogniser dropped) and left out if long (a
 passage the speaker skipped).
@@ -25,6 +26,8 @@ LEAD = 0.4   # seconds of the recording kept before the first word
 TAIL = 0.8   # and after the last
 CONFIDENT = 0.5    # a heard word at least this probable was said (whisper's word probability)
 SKIPPED = 4        # this many written words in a row with nothing heard for them were skipped
+ALIKE = 0.6        # written and heard letters this alike (difflib ratio) are the same words misheard
+HEARD = 0.5        # a narration is in the recording when at least this share of its words is heard there
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,13 @@ def align(narrations: list[str], heard: list[Word], duration: float) -> list[Sli
     if sum(found) < 0.5 * len(ref):
         raise AlignmentError(f"the recording does not match the narration: {sum(found)} of {len(ref)} "
                              "written words were heard")
-    missing = [k for k, f in enumerate(first) if f is None]
-    if missing:
-        raise AlignmentError(f"narration {missing[0] + 1} ('{narrations[missing[0]][:40]}') was not heard in the recording")
+    # Each shot must be found on its own: half of its words heard, in the script's order (a
+    # narration the recording never says, or says out of order, would take its neighbours' words).
+    for k, text in enumerate(narrations):
+        written = owner.count(k)
+        if first[k] is None or found[k] < HEARD * written:
+            raise AlignmentError(f"narration {k + 1} ('{text[:40]}') was not heard in the recording, "
+                                 f"in the script's order ({found[k]} of {written} words)")
     # Boundaries between shots: halfway through the pause between one's last word and the next's first.
     cuts = [max(0.0, heard[first[0]].start - LEAD)]
     for k in range(len(narrations) - 1):
@@ -88,6 +95,14 @@ def align(narrations: list[str], heard: list[Word], duration: float) -> list[Sli
         words = tuple(Word(w.text, w.start - a, w.end - a) for w in said if a <= w.start < b)
         slices.append(Slice(a, b, words, found[k]))
     return slices
+
+
+def _sounds_alike(written: list[str], heard: list[str]) -> bool:
+    """Whether a heard stretch is spelled so like the written one that the recogniser most
+    likely misheard it ("into" for "and to"): most of their letters match, in order."""
+    if not written or not heard:
+        return False
+    return SequenceMatcher(None, "".join(written), "".join(heard), autojunk=False).ratio() >= ALIKE
 
 
 def subtitle_words(narrations: list[str], heard: list[Word]) -> list[Word]:
@@ -122,7 +137,7 @@ def subtitle_words(narrations: list[str], heard: list[Word]) -> list[Word]:
         if op == "equal":
             for i, j in zip(range(i1, i2), range(j1, j2)):
                 place([ref_token[i]], heard[hyp_word[j]].start, heard[hyp_word[j]].end)
-        elif words and all(w.probability >= CONFIDENT for w in words):
+        elif words and all(w.probability >= CONFIDENT for w in words) and not _sounds_alike(ref[i1:i2], hyp[j1:j2]):
             extra += words                            # said, and not in the script
             dropped.update(tokens)
         elif words:

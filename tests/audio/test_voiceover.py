@@ -15,6 +15,7 @@ from pipeline.audio.tts import Speaker, find_model
 from pipeline.audio.asr import Word
 from pipeline.audio.voiceover import AlignmentError, align
 from pipeline.build import build
+from pipeline.cli import main
 from pipeline.errors import StoryboardError
 from pipeline.spec import Voice
 
@@ -95,7 +96,12 @@ def test_a_silent_or_unreadable_voice_over_is_an_input_error(tmp_path):
     with pytest.raises(StoryboardError) as caught:
         build(folder, renders=tmp_path / "renders")
     assert [str(p) for p in caught.value.problems] == [
-        f"{path}:4: voice-over 'narration.wav': no speech found in the recording"]
+        f"{path}:4: voice-over 'narration.wav': no speech found in the recording (it is silent, or holds only "
+        "a steady sound)"]
+    assert not (tmp_path / "renders").exists()             # found before anything is written
+    # film check finds it too: silence is measured, not transcribed
+    assert main(["check", str(folder), "--out", str(tmp_path / "renders")]) == 1
+    assert not (tmp_path / "renders").exists()
     (folder / "narration.wav").write_bytes(b"not audio")
     with pytest.raises(StoryboardError) as caught:
         build(folder, renders=tmp_path / "renders")
@@ -116,6 +122,9 @@ def test_subtitles_keep_the_scripts_words_where_the_recogniser_misheard():
     # spelling the recogniser normalises ("vapor") is the script's ("vapour") too
     said = subtitle_words(["It rises as vapour."], words("it rises as vapor."))
     assert [w.text for w in said] == ["It", "rises", "as", "vapour."]
+    # a confident difference spelled alike is a mishearing too: "into" for "and to"
+    said = subtitle_words(["back to lakes and to the sea."], words("back to the lakes into the sea."))
+    assert " ".join(w.text for w in said) == "back to the lakes and to the sea."
     # a confident departure is what was said: "That is" for "This is"
     said = subtitle_words(["This is precipitation."], words("that is precipitation."))
     assert [w.text for w in said] == ["that", "is", "precipitation."]
@@ -131,3 +140,14 @@ def test_subtitles_leave_out_a_passage_the_speaker_skipped_but_keep_a_dropped_wo
     said = subtitle_words(["The sun heats the sea."], words("the sun heats sea."))   # "the" not heard
     assert [w.text for w in said] == ["The", "sun", "heats", "the", "sea."]
     assert said[2].end <= said[3].start <= said[4].start
+
+
+def test_a_narration_the_recording_never_says_or_says_out_of_order_is_an_error():
+    heard = words("the sun heats the sea") + words("water rises into the air", 3.0)
+    heard += words("and the rock", 5.0)    # a few of its words, by chance
+    with pytest.raises(AlignmentError, match=r"narration 3 \('Volcanoes erupt with molten rock and ash'\) "
+                                             r"was not heard in the recording, in the script's order \([0-4] of 10 words\)"):
+        align(["The sun heats the sea.", "Water rises into the air.",
+               "Volcanoes erupt with molten rock and ash across the valley."], heard, 7.0)
+    with pytest.raises(AlignmentError, match="narration [12] .* was not heard"):
+        align(["Water rises into the air.", "The sun heats the sea."], heard, 6.0)

@@ -220,3 +220,16 @@ def test_written_words_share_what_the_voice_ran_together():
     assert times[1][1] - times[1][0] > times[2][1] - times[2][0]       # "for" is longer than "the"
     # counts that agree pair in order, whatever the phonemes
     assert word_times([["a"], ["b"]], [("x", 0.1, 0.2), ("y", 0.3, 0.5)]) == ((0.1, 0.2), (0.3, 0.5))
+
+
+def test_a_first_build_stopped_by_its_speech_writes_nothing(project, tmp_path):
+    """The speech is made to learn that a shot is too short for it (exit 1), and the film's
+    first build then leaves nothing under renders/."""
+    from pipeline.build import build
+
+    path = project(SPOKEN.replace("        fit: trim\n", "").replace("fps: 24", "fps: 24\nsize: 64x36"))
+    with pytest.raises(StoryboardError) as caught:
+        build(path, renders=tmp_path / "renders")
+    [problem] = caught.value.problems
+    assert problem.message.startswith("shot 'short' lasts 1.00 s but its speech needs")
+    assert not (tmp_path / "renders").exists() or not any((tmp_path / "renders").iterdir())
