@@ -82,7 +82,8 @@ def output_folder(renders: Path, plan: Plan) -> Path:
 def prepare_shots(plan: Plan, cache: Cache) -> Context:
     """Each shot prepared by its generator, in story order (a shot that continues another sees
     what was prepared for it), in the returned context's `prepared`."""
-    ctx = Context(cache=cache, fmt=plan.fmt, root=plan.board.root, project_seed=plan.board.project.seed)
+    ctx = Context(cache=cache, fmt=plan.fmt, root=plan.board.root, project_seed=plan.board.project.seed,
+                  subtitles=plan.subtitles)
     for shot in plan.shots:
         ctx.prepared[shot.id] = generator_registry.get(shot.generator.name).prepare(shot, ctx)
     return ctx
@@ -378,8 +379,8 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
     board = load(target, config)
     if warn:
         warn(board.warnings)
-    measure.check_media(board)
     cache = Cache(renders / board.name / "cache")
+    measure.check_media(board, cache=cache)
     remove_stale_temps(renders / board.name)
     with _nothing_left_on_input_error(renders / board.name):
         # Only the speech tells whether a shot is long enough for its lines, so an input error can
@@ -440,8 +441,8 @@ def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: 
     from .export.contact import contact_sheet, take_frames
 
     board = load(target, config)
-    measure.check_media(board)
     cache = Cache(renders / board.name / "cache")
+    measure.check_media(board, cache=cache)
     plan, _ = prepare(board, cache, preview=preview)
     known = [s.id for s in plan.shots]
     if shot_id not in known:

@@ -117,8 +117,10 @@ class Cache:
         self.root = root
         self._digest_file = root / "digests.json"
         self._manifest_file = root / "manifest.json"
+        self._probe_file = root / "probes.json"
         self._digests: dict[str, list] | None = None
         self._manifest: dict[str, dict] | None = None
+        self._probes: dict[str, list] | None = None
 
     def path(self, kind: str, key: str, suffix: str = "") -> Path:
         """Where the output of a `kind` job with `key` lives."""
@@ -145,6 +147,29 @@ class Cache:
         self._digests[str(path)] = [*stamp, sha.hexdigest()]
         return sha.hexdigest()
 
+    # -- what probing a file found, memoised by (size, mtime) so a rebuild probes nothing ------
+    def probed(self, path: Path, kind: str) -> Any | None:
+        """What probing `path` for `kind` found last time (JSON), or None if it was never
+        probed or the file changed since (its size or modification time)."""
+        if self._probes is None:
+            self._probes = _read_json(self._probe_file)
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        memo = self._probes.get(f"{kind}:{path}")
+        return memo[2] if memo and memo[:2] == [stat.st_size, stat.st_mtime_ns] else None
+
+    def remember_probe(self, path: Path, kind: str, found: Any) -> None:
+        """Keep what probing `path` for `kind` found (JSON-able) until the file changes."""
+        if self._probes is None:
+            self._probes = _read_json(self._probe_file)
+        try:
+            stat = path.stat()
+        except OSError:
+            return
+        self._probes[f"{kind}:{path}"] = [stat.st_size, stat.st_mtime_ns, found]
+
     # -- the manifest: each job's last key and inputs, to explain reruns -----------------------
     def previous(self, job_id: str) -> dict | None:
         if self._manifest is None:
@@ -157,12 +182,14 @@ class Cache:
         self._manifest[job_id] = {"key": key, "inputs": json.loads(canonical(inputs))}
 
     def save(self) -> None:
-        """Write the digest memo and the manifest (atomically)."""
+        """Write the digest and probe memos and the manifest (atomically)."""
         self.root.mkdir(parents=True, exist_ok=True)
         if self._digests is not None:
             write_text(self._digest_file, json.dumps(self._digests))
         if self._manifest is not None:
             write_text(self._manifest_file, json.dumps(self._manifest, indent=1, sort_keys=True))
+        if self._probes is not None:
+            write_text(self._probe_file, json.dumps(self._probes))
 
 
 def _read_json(path: Path) -> dict:

@@ -6,8 +6,10 @@ Exit codes: 0 done; 1 the input is wrong (one line per problem, no traceback); 2
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -45,7 +47,15 @@ def _new_from_screenplay(folder: Path, script: Path, env, templates) -> int:
     # Read it first (without a sidecar) so that a broken script makes no folder.
     board = read_screenplay(script, names(), config=None)
     _warn(board)
-    cast = [{"name": c.name, "pitch": f"{c.voice.pitch:g}"} for c in board.cast]
+    import yaml
+
+    def as_key(name: str) -> str:
+        """`name` as a person writes it as a YAML key: as it is where that reads back the same
+        (`REGGIE'S VOICE`, `JOSÉ`, `李明`), quoted where it would not (`'COP #2'`, `'NO'`)."""
+        written = yaml.safe_dump(name, allow_unicode=True, width=1 << 30)
+        return written.removesuffix("\n...\n").rstrip("\n")
+
+    cast = [{"name": as_key(c.name), "pitch": f"{c.voice.pitch:g}"} for c in board.cast]
     text = env.from_string(templates.joinpath("film.yaml.j2").read_text(encoding="utf-8")).render(
         script=script.name, cast=cast)
     (folder / "assets").mkdir(parents=True)
@@ -65,6 +75,20 @@ def _load(args: argparse.Namespace):
     return board
 
 
+def _renders(args: argparse.Namespace) -> Path:
+    """The `--out` folder, if renders can go there: not a file, nor inside one, and writable
+    where it will be made. Raises FilmError (exit 1) naming the folder otherwise."""
+    out = Path(args.out)
+    existing = next((p for p in (out, *out.parents) if p.exists()), Path("."))
+    if not existing.is_dir():
+        raise FilmError([Problem(str(out), 0, f"--out must be a folder, but {existing} is a file")])
+    try:   # permissions alone do not tell (a read-only mount, /proc): try, and leave nothing
+        os.rmdir(tempfile.mkdtemp(prefix=".film-", dir=existing))
+    except OSError as error:
+        raise FilmError([Problem(str(out), 0, f"--out: cannot write in {existing} ({error.strerror})")]) from None
+    return out
+
+
 def _warn(source) -> None:
     """Print the warnings of a storyboard or a plan, as `file:line: warning: ...`."""
     _print_warnings(source.warnings)
@@ -81,9 +105,11 @@ def _check(args: argparse.Namespace) -> int:
     from .cache import Cache
 
     board = _load(args)
-    measure.check_media(board)
+    # Reads the cache (files probed by a build, speech already made), writes nothing.
+    cache = Cache(_renders(args) / board.name / "cache")
+    measure.check_media(board, cache=cache)
     # No speech is made: lines already synthesised count as they are, the rest are estimated.
-    plan, _ = prepare(board, Cache(Path(args.out) / board.name / "cache"), synthesise=False)
+    plan, _ = prepare(board, cache, synthesise=False)
     _warn(plan)
     about = "about " if plan.estimated else ""
     print(f"{plan.board.source}: ok — {len(plan.shots)} clips, {about}{plan.seconds(plan.total):.2f} s "
@@ -97,8 +123,8 @@ def _plan(args: argparse.Namespace) -> int:
     from .cache import Cache
 
     board = _load(args)
-    measure.check_media(board)
-    cache = Cache(Path(args.out) / board.name / "cache")
+    cache = Cache(_renders(args) / board.name / "cache")
+    measure.check_media(board, cache=cache)
     plan, _ = prepare(board, cache, preview=args.preview, synthesise=False)
     _warn(plan)
     jobs, _ = plan_jobs(plan, cache)
@@ -152,7 +178,7 @@ def _build(args: argparse.Namespace) -> int:
             bar.update(1)
 
     try:
-        result = build(Path(args.project), renders=Path(args.out), preview=args.preview, only=args.only,
+        result = build(Path(args.project), renders=_renders(args), preview=args.preview, only=args.only,
                        force=args.force, workers=args.jobs, progress=progress,
                        config=Path(args.config) if args.config else None, locked=args.locked, stage=stage,
                        warn=_print_warnings)
@@ -168,7 +194,7 @@ def _build(args: argparse.Namespace) -> int:
 def _takes(args: argparse.Namespace) -> int:
     from .build import takes
 
-    sheet, count = takes(Path(args.project), args.shot, renders=Path(args.out), preview=args.preview,
+    sheet, count = takes(Path(args.project), args.shot, renders=_renders(args), preview=args.preview,
                          config=Path(args.config) if args.config else None)
     print(f"{count} takes of {args.shot} → {sheet}; pick one with 'take: K' in the shot")
     return 0

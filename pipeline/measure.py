@@ -19,6 +19,7 @@ on a small thread pool (each is a process of tens of milliseconds).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .cache import Cache
 from .edit import ffmpeg
 from .errors import Problem, StoryboardError, did_you_mean_file
 from .spec import Footage, Loc, Storyboard, resolve_asset
@@ -79,18 +81,20 @@ class Use:
     footage: Footage | None = None
 
 
-def check_media(board: Storyboard, workers: int = WORKERS) -> None:
+def check_media(board: Storyboard, workers: int = WORKERS, cache: Cache | None = None) -> None:
     """Probe every media file `board` names; raise StoryboardError listing every problem.
 
     Reads files only (writes nothing). Raises `StoryboardError` (exit 1) with one
-    `file:line: message` per problem, in the order the storyboard names the files.
+    `file:line: message` per problem, in the order the storyboard names the files. With a
+    `cache`, a file probed before and unchanged since is not probed again, and what is probed
+    is remembered there (written when the cache is saved: `film build` saves it, `check` not).
     """
-    problems = media_problems(board, workers)
+    problems = media_problems(board, workers, cache)
     if problems:
         raise StoryboardError(problems)
 
 
-def media_problems(board: Storyboard, workers: int = WORKERS) -> list[Problem]:
+def media_problems(board: Storyboard, workers: int = WORKERS, cache: Cache | None = None) -> list[Problem]:
     """Every problem with every media file `board` names, each at the line that names it.
 
     Up to `workers` threads (no more than there are cores) run the probes; each (file, kind)
@@ -100,12 +104,31 @@ def media_problems(board: Storyboard, workers: int = WORKERS) -> list[Problem]:
     wanted = list(dict.fromkeys((use.path, use.kind) for use in uses))
     if not wanted:
         return []
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(wanted), os.cpu_count() or 1))) as pool:
-        probes = dict(zip(wanted, pool.map(lambda item: probe_file(*item), wanted)))
+    probes: dict[tuple[Path, Kind], Probe] = {}
+    if cache is not None:
+        for path, kind in wanted:
+            known = cache.probed(path, kind)
+            if known is not None:
+                probes[path, kind] = _probe_from(known)
+    todo = [item for item in wanted if item not in probes]
+    if todo:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo), os.cpu_count() or 1))) as pool:
+            probes.update(zip(todo, pool.map(lambda item: probe_file(*item), todo)))
+        if cache is not None:
+            for path, kind in todo:
+                cache.remember_probe(path, kind, dataclasses.asdict(probes[path, kind]))
     problems: list[Problem] = []
     for use in uses:
         problems += [use.loc.problem(message) for message in judge(use, probes[use.path, use.kind])]
     return problems
+
+
+def _probe_from(known: dict) -> Probe:
+    """A Probe from what `dataclasses.asdict` made of one."""
+    picture, media = known.get("picture"), known.get("media")
+    return Probe(error=known.get("error", ""), picture=Picture(**picture) if picture else None,
+                 media=ffmpeg.MediaInfo(**media) if media else None, damage=known.get("damage", ""),
+                 silent=known.get("silent", False))
 
 
 def media_uses(board: Storyboard) -> list[Use]:

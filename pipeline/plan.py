@@ -29,7 +29,7 @@ from .spec import (
 from .edit.ffmpeg import FFmpegError, probe
 from .edit.sources import Format
 from .edit.transitions import split
-from .audio.speakable import speakable
+from .audio.speakable import ENGLISH, speakable, unread_scripts
 
 CAMERA_WORDS = {
     "static": "", "zoom-in": "slow zoom in", "zoom-out": "slow zoom out", "pan-left": "camera pans left",
@@ -185,8 +185,27 @@ def compose_prompt(style: str, heading: Heading, action: str, cast: tuple[tuple[
     return " ".join(text.split())
 
 
-def words(text: str) -> int:
-    return len(re.findall(r"\w+(?:['’]\w+)*", text))
+# Reading time of writing without spaces between words. Chinese and Japanese subtitles are
+# commonly held to about 4 to 7 characters a second (Netflix: Japanese 4, Traditional Chinese 7,
+# Simplified Chinese 9 at most); half a word a character gives 5.3 a second at the default 160
+# words a minute, and follows `pacing.words_per_minute` as English does. Korean is written in
+# words of about three syllables with spaces between: a syllable is a third of a word.
+CJK_WORDS_PER_CHARACTER = 0.5
+HANGUL_WORDS_PER_SYLLABLE = 1 / 3
+_CJK = re.compile("[\u3005\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+                  "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
+_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f\uffa0-\uffdc]")
+
+
+def words(text: str) -> float:
+    """How many words `text` is worth to read: its words, with Chinese and Japanese characters
+    and Korean syllables counted by the characters (`CJK_WORDS_PER_CHARACTER`)."""
+    cjk = len(_CJK.findall(text))
+    hangul = len(_HANGUL.findall(text))
+    if cjk or hangul:
+        text = _HANGUL.sub(" ", _CJK.sub(" ", text))
+    return len(re.findall(r"\w+(?:['’]\w+)*", text)) + cjk * CJK_WORDS_PER_CHARACTER \
+        + hangul * HANGUL_WORDS_PER_SYLLABLE
 
 
 def _cast_patterns(board: Storyboard) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -260,6 +279,7 @@ def make_plan(board: Storyboard, preview: bool = False,
 
     all_shots = [(n, scene, shot) for n, scene in enumerate(board.scenes, 1) for shot in scene.shots]
     patterns = _cast_patterns(board)
+    reads = _readers(board)
     for index, (scene_number, scene, shot) in enumerate(all_shots):
         is_last_of_scene = shot is scene.shots[-1]
         transition = shot.transition or (scene.transition if is_last_of_scene else None) or project.transition
@@ -294,7 +314,7 @@ def make_plan(board: Storyboard, preview: bool = False,
             seed_of.setdefault(group, seed)
         else:
             seed = seed_of.setdefault(group, derive_seed(project.seed, group))
-        placed = _place_speech(shot, speech, pacing, fps) if speech is not None else ()
+        placed = _place_speech(shot, speech, pacing, fps, reads) if speech is not None else ()
         tail = round(Fraction(str(pacing.tail)) * fps)
         needed = max((p.start + p.frames + (0 if p.recorded else tail) for p in placed), default=0)
         footage_frames = _footage_frames(shot, board, fps, problems) if shot.footage is not None else 0
@@ -364,17 +384,42 @@ def make_plan(board: Storyboard, preview: bool = False,
     return _with_handles(plan, shots)
 
 
-def _place_speech(shot: Shot, speech: Mapping[tuple[str, str], Spoken], pacing, fps: Fraction) -> tuple[SpeechPlan, ...]:
-    """Lines one after another after the lead-in, a gap apart; a dual line starts with the one before."""
+def _readers(board: Storyboard):
+    """speaker -> what their voice can read (`speakable.Reader`); None for a voice that is not usable."""
+    from .audio import tts
+
+    known: dict[str, object] = {}
+
+    def reads(speaker: str):
+        if speaker not in known:
+            try:
+                known[speaker] = tts.reader(tts.find_model(tts.voice_for(board, speaker).model, board.root))
+            except tts.VoiceError:
+                known[speaker] = None
+        return known[speaker]
+
+    return reads
+
+
+def _place_speech(shot: Shot, speech: Mapping[tuple[str, str], Spoken], pacing, fps: Fraction,
+                  reads=lambda speaker: None) -> tuple[SpeechPlan, ...]:
+    """Lines one after another after the lead-in, a gap apart; a dual line starts with the one before.
+
+    A line whose voice says nothing of it (emoji only, or written in a script the voice cannot
+    read) is a silent beat that keeps its subtitle: at least `SILENT_LINE_SECONDS`, and as long
+    as its text takes to read; so is a line the voice says only part of, at least."""
     at = round(Fraction(str(pacing.lead_in)) * fps)
     gap = round(Fraction(str(pacing.line_gap)) * fps)
     placed: list[SpeechPlan] = []
     for speaker, text, dual in spoken_lines(shot):
         audio = speech[(speaker, text)]
         length = math.ceil(Fraction(str(audio.seconds)) * fps)
-        if not audio.recorded and not speakable(text):
-            # Nothing to pronounce (emoji only): no speech, but a second for its subtitle.
-            length = max(length, round(fps * SILENT_LINE_SECONDS))
+        if not audio.recorded:
+            voice = reads(speaker) or ENGLISH
+            if not speakable(text, voice) or unread_scripts(text, voice):
+                # Nothing (or not all) to pronounce: its subtitle stays a beat, and long enough to read.
+                shown = words(text) * 60.0 / pacing.words_per_minute
+                length = max(length, math.ceil(Fraction(str(round(max(SILENT_LINE_SECONDS, shown), 3))) * fps))
         if audio.recorded:  # the recording runs on from shot to shot: no lead-in, no gap
             at, gap_after = 0, 0
         else:

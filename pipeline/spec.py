@@ -248,6 +248,10 @@ class Project:
     title_card: bool = True
     title_seconds: float = 4.0
     credits: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Where each credit was written: (its role's place, each name's place), in `credits` order;
+    # a sidecar's credits are in the sidecar, a title page's in the script.
+    credit_locs: tuple[tuple[Loc, tuple[Loc, ...]], ...] = ()
+    title_loc: Loc = Loc("", 0)   # where the title was written ("" when it was not)
     narrator: Voice = Voice()
     speech: bool = True       # synthesise narration and dialogue (false: subtitles only)
     voiceover: VoiceOver | None = None

@@ -2,9 +2,10 @@
 
 The file formats are pysubs2's job: every writer builds a `pysubs2.SSAFile` and lets pysubs2
 serialise it ("srt", "vtt", "ass"). What this module owns is the part no library does: breaking
-text into subtitle chunks by the usual broadcast rule (at most 2 lines of at most 42 characters,
-breaking at sentence ends, then at clause boundaries, then between words, with balanced lines)
-and laying those chunks out in time over a shot.
+text into subtitle chunks by the usual broadcast rule (at most 2 lines of at most 42 columns,
+a Chinese, Japanese or Korean character taking two; breaking at sentence ends, then at clause
+boundaries, then between words, or between Chinese and Japanese characters, with balanced
+lines) and laying those chunks out in time over a shot.
 
 Times are integer frames at a frame rate given as a `fractions.Fraction`; they become
 milliseconds only when a file is written (`frames_to_ms`: ``round(frame * 1000 / fps)``). ASS
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from .plan import Plan
 
 __all__ = [
-    "Cue", "split_text", "place_cues", "frames_to_ms",
+    "Cue", "split_text", "place_cues", "frames_to_ms", "display_width",
     "write_srt", "write_vtt", "write_ass",
 ]
 
@@ -50,9 +52,14 @@ class Cue:
 
 # --------------------------------------------------------------------------- splitting
 
-_CLOSERS = "\"'”’»)]"
-_SENTENCE_END = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*$")
-_CLAUSE_END = re.compile(r"[,;:—–][" + re.escape(_CLOSERS) + r"]*$|^[—–-]+$")
+_CLOSERS = "\"'”’»)]」』）】〕〉》〙〗〛"
+_SENTENCE_END = re.compile(r"[.!?…。！？]+[" + re.escape(_CLOSERS) + r"]*$")
+_CLAUSE_END = re.compile(r"[,;:—–，、；：][" + re.escape(_CLOSERS) + r"]*$|^[—–-]+$")
+# Chinese and Japanese: a line may break between any two characters, except before these
+# (closing punctuation, small kana, the prolonged sound mark: kinsoku shori)...
+_NO_LINE_START = frozenset(",.!?:;)]}…‥、。，．！？：；）」』】〕〉》〙〗〛”’・ー々ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ〜～")
+# ...and after these (opening brackets).
+_NO_LINE_END = frozenset("([{「『（【〔〈《〘〖〚“‘")
 _ABBREVIATIONS = frozenset(
     "mr. mrs. ms. dr. st. jr. sr. prof. vs. e.g. i.e. mt. capt. lt. col. gen. sgt. rev. fr.".split()
 )
@@ -75,44 +82,109 @@ _LINE_CLAUSE_BONUS = 200.0     # on a line (d >= ~28 when lines are <= 42) still
 _LINE_WEAK_PENALTY = 50.0
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes on screen: a wide or full-width character (Chinese, Japanese, Korean,
+    emoji: East Asian Width W or F) two, a combining mark or joiner none, anything else one."""
+    width = 0
+    for c in text:
+        if unicodedata.category(c) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+    return width
+
+
+def _breaks_anywhere(c: str) -> bool:
+    """Chinese and Japanese characters (and CJK punctuation): a line may break beside them."""
+    cp = ord(c)
+    return 0x2E80 <= cp <= 0x303F or 0x3040 <= cp <= 0x31FF or 0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF \
+        or 0xF900 <= cp <= 0xFAFF or 0xFF00 <= cp <= 0xFF60 or 0x20000 <= cp <= 0x3134F
+
+
 @dataclass(frozen=True)
 class _Token:
     word: str
     sentence_end: bool = False   # a sentence ends after this word
     clause_end: bool = False     # a clause ends after this word (comma, semicolon, dash, ...)
     weak: bool = False           # an article, preposition or conjunction
+    space: bool = True           # a space before it when it follows another token on a line
+    width: int = -1              # display columns (`display_width`)
+
+
+def _pieces(word: str, max_chars: int) -> list[str]:
+    """A whitespace-separated word cut where a line may break inside it: between Chinese and
+    Japanese characters (keeping closing punctuation with the character before it and opening
+    brackets with the one after), and a piece wider than a line into line-sized pieces."""
+    units: list[str] = []
+    run = ""
+    for c in word:
+        if _breaks_anywhere(c):
+            if run:
+                units.append(run)
+                run = ""
+            units.append(c)
+        else:
+            run += c
+    if run:
+        units.append(run)
+    merged: list[str] = []
+    for unit in units:
+        if merged and (unit[0] in _NO_LINE_START or merged[-1][-1] in _NO_LINE_END):
+            merged[-1] += unit
+        else:
+            merged.append(unit)
+    out: list[str] = []
+    for unit in merged:
+        piece = ""
+        for c in unit:
+            if piece and display_width(piece + c) > max_chars:
+                out.append(piece)
+                piece = ""
+            piece += c
+        out.append(piece)
+    return out
 
 
 def _tokens(text: str, max_chars: int) -> list[_Token]:
-    words: list[str] = []
+    words: list[tuple[str, bool]] = []
     for word in text.split():
-        # A word longer than a line is hard-split into line-sized pieces.
-        words.extend(word[i:i + max_chars] for i in range(0, len(word), max_chars))
+        # Chinese and Japanese break between characters; a word longer than a line is hard-split.
+        words.extend((piece, n == 0) for n, piece in enumerate(_pieces(word, max_chars)))
     tokens = []
-    for i, word in enumerate(words):
-        following = words[i + 1] if i + 1 < len(words) else ""
-        bare = word.lower().rstrip(_CLOSERS).lstrip("\"'“‘«([")
+    for i, (word, space) in enumerate(words):
+        following = words[i + 1][0] if i + 1 < len(words) else ""
+        bare = word.lower().rstrip(_CLOSERS).lstrip("\"'“‘«([「『（")
         stop = bool(_SENTENCE_END.search(word))
         abbreviation = bare in _ABBREVIATIONS or re.fullmatch(r"[a-z]\.", bare) is not None  # "Mr.", "J."
         # "Wait... and then" is a pause, not a sentence end: the next word is lower case.
         sentence_end = not following or (stop and not abbreviation and not following[:1].islower())
         clause_end = not sentence_end and (bool(_CLAUSE_END.search(word)) or (stop and not abbreviation))
-        tokens.append(_Token(word, sentence_end, clause_end, bare.strip(".,;:!?…") in _WEAK_ENDINGS))
+        tokens.append(_Token(word, sentence_end, clause_end, bare.strip(".,;:!?…") in _WEAK_ENDINGS,
+                             space, display_width(word)))
     return tokens
 
 
+def _gap(t: _Token) -> int:
+    return 1 if t.space else 0
+
+
 def _length(tokens: Sequence[_Token]) -> int:
-    return sum(len(t.word) for t in tokens) + max(0, len(tokens) - 1)
+    return sum(t.width for t in tokens) + sum(_gap(t) for t in tokens[1:])
+
+
+def _join(tokens: Sequence[_Token]) -> str:
+    return "".join((" " if n and t.space else "") + t.word for n, t in enumerate(tokens))
 
 
 def _lines_needed(tokens: Sequence[_Token], max_chars: int) -> int:
-    """Fewest lines of at most max_chars that hold the tokens (greedy fill is optimal for this)."""
-    lines, width = 1, -1
+    """Fewest lines of at most max_chars columns that hold the tokens (greedy fill is optimal for this)."""
+    lines, width = 1, None
     for t in tokens:
-        if width + 1 + len(t.word) <= max_chars:
-            width += 1 + len(t.word)
+        if width is None:
+            width = t.width
+        elif width + _gap(t) + t.width <= max_chars:
+            width += _gap(t) + t.width
         else:
-            lines, width = lines + 1, len(t.word)
+            lines, width = lines + 1, t.width
     return lines
 
 
@@ -123,19 +195,19 @@ def _fits(tokens: Sequence[_Token], max_chars: int, max_lines: int) -> bool:
 def _layout(tokens: Sequence[_Token], max_chars: int) -> tuple[list[str], float]:
     """Break one chunk into the fewest lines, balanced, preferring breaks at punctuation.
 
-    Returns the lines and the layout's cost (squared deviations of the line lengths from their
+    Returns the lines and the layout's cost (squared deviations of the line widths from their
     mean, plus penalties for breaking after a weak word, minus bonuses for breaking after
     punctuation); 0 for a single line.
     """
-    words = [t.word for t in tokens]
     if _length(tokens) <= max_chars:
-        return [" ".join(words)], 0.0
+        return [_join(tokens)], 0.0
     k = _lines_needed(tokens, max_chars)
     n = len(tokens)
     mean = _length(tokens) / k
-    prefix = [0]
+    prefix, gaps = [0], [0]
     for t in tokens:
-        prefix.append(prefix[-1] + len(t.word))
+        prefix.append(prefix[-1] + t.width)
+        gaps.append(gaps[-1] + _gap(t))
 
     def break_cost(j: int) -> float:          # cost of a line break after tokens[j - 1]
         t = tokens[j - 1]
@@ -153,7 +225,7 @@ def _layout(tokens: Sequence[_Token], max_chars: int) -> tuple[list[str], float]
     for lines in range(1, k + 1):
         for j in range(1, n + 1):
             for i in range(j - 1, -1, -1):
-                width = prefix[j] - prefix[i] + (j - i - 1)
+                width = prefix[j] - prefix[i] + gaps[j] - gaps[i + 1]
                 if width > max_chars:
                     break
                 if best[lines - 1][i] == inf:
@@ -169,7 +241,7 @@ def _layout(tokens: Sequence[_Token], max_chars: int) -> tuple[list[str], float]
     j = n
     for lines in range(k, 0, -1):
         i = back[lines][j]
-        out.append(" ".join(words[i:j]))
+        out.append(_join(tokens[i:j]))
         j = i
     return out[::-1], best[k][n]
 
@@ -236,7 +308,11 @@ def _pack_sentences(sentences: Sequence[Sequence[_Token]], max_chars: int,
 
 
 def split_text(text: str, max_chars: int = 42, max_lines: int = 2) -> list[str]:
-    """Break spoken text into subtitle chunks of at most `max_lines` lines of at most `max_chars` characters.
+    """Break spoken text into subtitle chunks of at most `max_lines` lines of at most `max_chars` columns.
+
+    Widths are display columns (`display_width`): a Chinese, Japanese or Korean character takes
+    two, so a line holds 21 of them; Chinese and Japanese lines break between characters, never
+    before closing punctuation (`。`, `、`, `」`...) nor after an opening bracket.
 
     Lines of a chunk are joined with "\\n". Whitespace is normalised; empty or blank text gives [].
     Chunks end at sentence ends (. ! ? …) whenever the sentence fits in a chunk; short sentences
@@ -324,7 +400,7 @@ def place_cues(texts: list[tuple[str, str]], start: int, end: int, fps: Fraction
     `texts` are (speaker, text) pairs spoken in this order. Each text is split with `split_text`
     and the chunks are laid one after another, without gaps or overlaps, inside the window
     [start + lead_in, end - tail) (the whole shot if that window has fewer frames than there are
-    chunks). Each chunk gets time proportional to its character count, clamped to
+    chunks). Each chunk gets time proportional to its width (`display_width`), clamped to
     [min_frames, max_frames] (defaults: 1 s and 7 s at `fps`); if the window is too short for
     every chunk to get min_frames, they share it (each still at least one frame). When every
     chunk is at max_frames the cues end before the window does. Integer frames, deterministic.
@@ -354,7 +430,7 @@ def place_cues(texts: list[tuple[str, str]], start: int, end: int, fps: Fraction
     if n * lo > window:
         lo = window // n
         hi = max(hi, lo)
-    weights = [len(chunk.replace("\n", " ")) for _, chunk in chunks]
+    weights = [max(display_width(chunk.replace("\n", " ")), 1) for _, chunk in chunks]
     cues = []
     at = first
     for (speaker, chunk), frames in zip(chunks, _allocate(weights, window, lo, hi)):
@@ -372,23 +448,68 @@ def cues_from_words(phrases: Sequence[tuple[str, Sequence[tuple[float, float]]]]
     the next cue leaves room), in units of 1/`rate` s.
 
     `phrases` holds (text, [(start, end) seconds for each whitespace-separated word of text]).
+    A chunk that holds part of a word (Chinese and Japanese break inside a word) takes its share
+    of the word's time by characters. Chunks whose words are not heard (zero-length times: a
+    script the voice does not read) share the time until the next heard chunk by their width,
+    or, at the end, follow one another, each on screen as long as it takes to read (at
+    `READING_COLUMNS_PER_SECOND`, at least `min_seconds`).
     """
     cues: list[Cue] = []
     for text, times in phrases:
         if not times:
             continue
-        at = 0
+        # For each non-space character: its word, and where in the word it is (0..1).
+        where = [(k, i / len(word), (i + 1) / len(word)) for k, word in enumerate(text.split())
+                 for i in range(len(word))]
+        if not where:
+            continue
+
+        def at(k: int, fraction: float) -> float:
+            start, end = times[min(k, len(times) - 1)]
+            return start + (end - start) * fraction
+
+        done = 0
         for chunk in split_text(text, max_chars, max_lines):
-            count = len(chunk.split())
-            words = times[at:at + count] or times[-1:]
-            at += count
-            cues.append(Cue(round(words[0][0] * rate), max(round(words[-1][1] * rate), round(words[0][0] * rate) + 1),
-                            chunk))
+            count = sum(not c.isspace() for c in chunk)
+            span = where[done:done + count] or where[-1:]
+            done += count
+            start, end = at(span[0][0], span[0][1]), at(span[-1][0], span[-1][2])
+            cues.append(Cue(round(start * rate), max(round(end * rate), round(start * rate) + 1), chunk))
+    cues = _spread_unheard(cues, rate, min_seconds)
     out: list[Cue] = []
     for i, cue in enumerate(cues):
         limit = cues[i + 1].start if i + 1 < len(cues) else cue.start + 10 * rate
         end = min(max(cue.end, cue.start + round(min_seconds * rate)), limit)
         out.append(replace(cue, end=max(end, cue.start + 1)))
+    return out
+
+
+READING_COLUMNS_PER_SECOND = 12.0   # a chunk not heard: 6 Chinese characters (or 12 letters) a second
+
+
+def _spread_unheard(cues: list[Cue], rate: int, min_seconds: float) -> list[Cue]:
+    """Cues starting together (their words take no time: not spoken) spread out in time."""
+    out: list[Cue] = []
+    i = 0
+    while i < len(cues):
+        j = i + 1
+        while j < len(cues) and cues[j].start == cues[i].start:
+            j += 1
+        group = cues[i:j]
+        if len(group) > 1:
+            widths = [max(display_width(c.text.replace("\n", " ")), 1) for c in group]
+            if j < len(cues) and cues[j].start > group[0].start + len(group):
+                span = cues[j].start - group[0].start
+                edges = [group[0].start + round(span * sum(widths[:n]) / sum(widths)) for n in range(len(group) + 1)]
+            else:
+                edges = [group[0].start]
+                for w in widths:
+                    edges.append(edges[-1] + max(round(w / READING_COLUMNS_PER_SECOND * rate),
+                                                 round(min_seconds * rate), 1))
+            group = [replace(c, start=edges[n], end=max(c.end, edges[n + 1]) if n + 1 == len(group) else edges[n + 1])
+                     for n, c in enumerate(group)]
+        out += group
+        i = j
     return out
 
 
@@ -438,7 +559,8 @@ def write_vtt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
 
 
 # Bump when the look of burned-in subtitles changes, so cached segments are redrawn.
-ASS_STYLE_VERSION = "3"  # 3: every script in a bundled font, one box per cue
+ASS_STYLE_VERSION = "4"  # 3: every script in a bundled font, one box per cue; 4: right-to-left cues, every
+#                          face at the same em
 
 
 def _with_fonts(text: str, font_name: str, bold: bool) -> str:
@@ -452,10 +574,17 @@ def _with_fonts(text: str, font_name: str, bold: bool) -> str:
     if all(face == first for _, face in parts):
         return text
     out = []
+    scaled = False
     for run, face in parts:
         if out and out[-1].endswith("\\"):
             out[-1] += "\u2060"  # a backslash before "{" would escape the brace
         tag = "\\fn" + fonts.ass_family(face)
+        # Each face drawn at the em of the first (libass sizes faces by their OS/2 heights).
+        scale = round(100 * fonts.ass_em(first) / fonts.ass_em(face))
+        scale = 100 if abs(scale - 100) <= 3 else scale
+        if scale != 100 or scaled:
+            tag += f"\\fscx{scale}\\fscy{scale}"
+            scaled = scale != 100
         # Noto Sans CJK's default instance is Thin and libass draws the default instance: its
         # synthetic bold brings it to about the weight of the text around it.
         if face.path == fonts.CJK_FILE and not bold:
@@ -464,6 +593,15 @@ def _with_fonts(text: str, font_name: str, bold: bool) -> str:
             tag += "\\b0"
         out.append("{" + tag + "}" + run)
     return "".join(out)
+
+
+_RTL_STYLE = "Right to left"
+
+
+def _right_to_left(text: str) -> bool:
+    """Whether `text` has right-to-left letters (Hebrew, Arabic, ...): its base direction is
+    then left to libass to find (a Latin cue quoting a Hebrew word stays left to right)."""
+    return not text.isascii() and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
 def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height: int,
@@ -500,13 +638,20 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
         marginr=round(width / 40),
         marginv=round(height / 20),
     )
+    # libass lays a cue out left to right unless its style's Encoding is -1 (libass's own value:
+    # the base direction found from the text, as the Unicode bidi algorithm does): without it a
+    # Hebrew or Arabic cue's final "!" or "." was drawn on the right, after the first word.
+    # Cues with right-to-left letters use that style; other cues keep the usual one.
+    subs.styles[_RTL_STYLE] = subs.styles["Default"].copy()
+    subs.styles[_RTL_STYLE].encoding = -1
     for cue in sorted(cues, key=lambda c: (c.start, c.end)):
         first, stop = max(0, cue.start - offset), cue.end - offset
         if stop <= first:
             continue
         text = _with_fonts(_protect_backslashes(cue.text).replace("{", "(").replace("}", ")"), font_name, False)
         subs.append(pysubs2.SSAEvent(start=_ass_ms(first, fps), end=_ass_ms(stop, fps),
-                                     text=text.replace("\n", r"\N"), name=cue.speaker))
+                                     text=text.replace("\n", r"\N"), name=cue.speaker,
+                                     style=_RTL_STYLE if _right_to_left(cue.text) else "Default"))
     write_text(Path(path), subs.to_string("ass"))
 
 

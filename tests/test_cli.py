@@ -9,6 +9,8 @@ from pathlib import Path
 
 from conftest import write_project
 
+PROJECTS = Path(__file__).resolve().parent.parent / "projects"
+
 
 def film(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True)
@@ -104,3 +106,31 @@ def test_a_picture_that_is_not_an_image_is_refused_before_building(tmp_path):
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith(f"{folder / 'storyboard.yaml'}:5: image 'photo.png' is not a picture")
     assert "Traceback" not in result.stderr and not (tmp_path / "renders").exists()
+
+
+def test_new_from_a_screenplay_writes_names_as_yaml_and_check_reads_them_back(tmp_path):
+    (tmp_path / "bar.fountain").write_text(
+        "INT. BAR - NIGHT\n\nThe regulars.\n\nREGGIE'S VOICE\nLast orders.\n\nJOSÉ\nUna más.\n\n李明\n再来一杯。\n\n"
+        "COP #2\nClosing time.\n\nDR. NO: THE SEQUEL\nNo.\n\n\"BIG\" JIM\nFine.\n", encoding="utf-8")
+    created = film("new", "bar", "--from", "bar.fountain", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    sidecar = (tmp_path / "bar" / "film.yaml").read_text(encoding="utf-8")
+    cast = sidecar.split("\ncast:\n", 1)[1].splitlines()
+    assert [row.split(": {look", 1)[0] for row in cast] == [
+        "  REGGIE'S VOICE", "  JOSÉ", "  李明", "  'COP #2'", "  'DR. NO: THE SEQUEL'", "  '\"BIG\" JIM'"]
+    # the sidecar reads back with the same six names: none is left out of the cast, nor added to it
+    checked = film("check", "bar", cwd=tmp_path)
+    assert checked.returncode == 0 and "ok" in checked.stdout, checked.stderr
+    assert "never speaks" not in checked.stderr and "Traceback" not in checked.stderr
+
+
+def test_out_must_be_a_folder_renders_can_go_in(tmp_path):
+    """`--out` naming a file, or a place nothing can be written, is an input error (exit 1,
+    no traceback) for every command that reads or writes renders."""
+    (tmp_path / "afile").write_text("not a folder")
+    for command in ("check", "plan", "build"):
+        result = film(command, str(PROJECTS / "lighthouse"), "--out", str(tmp_path / "afile" / "renders"), cwd=tmp_path)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.strip().endswith(f"--out must be a folder, but {tmp_path / 'afile'} is a file")
+    result = film("build", str(PROJECTS / "lighthouse"), "--out", "/proc/film-renders", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.startswith("/proc/film-renders: --out: cannot write in /proc")

@@ -241,7 +241,10 @@ def test_a_cue_in_several_fonts_sits_on_one_even_box(tmp_path, no_system_fonts):
 def test_subtitles_name_the_bundled_face_for_each_run(tmp_path):
     write_ass([Cue(0, 10, "Hello 海辺の朝 مرحبا"), Cue(10, 20, "Plain Latin")], Fraction(10), tmp_path / "s.ass", 640, 360)
     events = [event.text for event in pysubs2.load(str(tmp_path / "s.ass"))]
-    assert events[0] == ("{\\fnLato}Hello {\\fnNoto Sans CJK JP\\b1}海辺の朝 {\\fnNoto Sans Arabic\\b0}مرحبا")
+    # Each run at Lato's em: libass sizes a face by its OS/2 heights (Noto Sans Arabic's em is
+    # 0.46 of the size, Lato's 0.83).
+    assert events[0] == ("{\\fnLato}Hello {\\fnNoto Sans CJK JP\\fscx121\\fscy121\\b1}海辺の朝 "
+                         "{\\fnNoto Sans Arabic\\fscx181\\fscy181\\b0}مرحبا")
     assert events[1] == "Plain Latin"   # text the style's font has is left untagged
 
 
@@ -294,3 +297,140 @@ def test_sidecar_subtitles_are_not_checked(tmp_path):
               - {id: a, prompt: "boats", narration: "𓀀"}
     """)
     assert not [w for w in load(path.parent).warnings if "no bundled font" in w.message]
+
+
+def font_warnings(board) -> list[tuple[str, int, str, str]]:
+    """(file name, line, what, the characters named) of each glyph warning."""
+    out = []
+    for w in board.warnings:
+        if "no bundled font" in w.message:
+            what = w.message.split(" in ")[-1].split(":")[0]
+            out.append((Path(w.file).name, w.line, what, "".join(re.findall(r"'(.)' \(U\+", w.message))))
+    return out
+
+
+def test_a_credit_no_font_draws_is_found_on_its_own_line(tmp_path, capsys):
+    from pipeline.cli import main
+    from pipeline.parse import load
+
+    path = write_project(tmp_path / "p", """
+        speech: false
+        title: "Plain ᚠ"
+        credits:
+          Written by: Ann Lee
+          Music: "ཀ Tenzin"
+          ཁ Crew:
+            - Bo Ray
+            - "Cy 𓀀"
+          Sound: [Di, "ༀ Ed"]
+        scenes:
+          - heading: EXT. HARBOUR - DAWN
+            shots:
+              - {id: a, prompt: "boats"}
+    """)
+    assert font_warnings(load(path.parent)) == [
+        ("storyboard.yaml", 2, "the title", "ᚠ"), ("storyboard.yaml", 5, "the credits", "ཀ"),
+        ("storyboard.yaml", 6, "the credits", "ཁ"), ("storyboard.yaml", 8, "the credits", "𓀀"),
+        ("storyboard.yaml", 9, "the credits", "ༀ")]
+    # as `film check` prints it
+    assert main(["check", str(path.parent), "--out", str(tmp_path / "renders")]) == 0
+    assert (f"{path}:5: warning: no bundled font draws 'ཀ' (U+0F40 TIBETAN LETTER KA) in the credits: "
+            "they would show as boxes") in capsys.readouterr().err.splitlines()
+
+
+def test_a_credit_written_wrong_is_an_error_on_its_own_line(tmp_path):
+    from pipeline.errors import StoryboardError
+    from pipeline.parse import load
+
+    path = write_project(tmp_path / "p", """
+        title: Plain
+        credits:
+          Written by: Ann Lee
+          Music:
+            - Bo Ray
+            - {name: Cy}
+          Sound: [Di, [Ed]]
+        scenes:
+          - shots:
+              - {id: a, prompt: "boats"}
+    """)
+    with pytest.raises(StoryboardError) as caught:
+        load(path.parent)
+    assert [str(p) for p in caught.value.problems] == [f"{path}:6: credit for Music must be text, got a mapping",
+                                                       f"{path}:7: credit for Sound must be text, got a list"]
+
+
+TITLE_PAGE = """\
+Title: The Ferry ᚠ
+Credit: Music ཁ by
+Author: Ann Lee,
+    Bo 𓀀 Ray
+Source: Story by Cy ༀ
+
+EXT. PIER - NIGHT
+
+Fog.
+"""
+
+
+@pytest.mark.parametrize("sidecar", [None, "speech: false\n",
+                                     "speech: false\ntitle: Plain\ncredits:\n  Music: \"ཀ Tenzin\"\n"],
+                         ids=["no-sidecar", "sidecar-without-credits", "sidecar-with-credits"])
+def test_a_title_page_credit_no_font_draws_is_found_on_its_own_line(tmp_path, sidecar):
+    from pipeline.parse import load
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "ferry.fountain").write_text(TITLE_PAGE, encoding="utf-8")
+    if sidecar is not None:
+        (folder / "film.yaml").write_text(sidecar, encoding="utf-8")
+    got = [w for w in font_warnings(load(folder / "ferry.fountain")) if w[2] in ("the title", "the credits")]
+    if sidecar and "credits" in sidecar:
+        # the sidecar's title and credits win over the title page, and are found in the sidecar
+        assert got == [("film.yaml", 4, "the credits", "ཀ")]
+    else:
+        # the title page's, in the script, whether or not a sidecar is beside it
+        assert got == [("ferry.fountain", 1, "the title", "ᚠ"), ("ferry.fountain", 2, "the credits", "ཁ"),
+                       ("ferry.fountain", 4, "the credits", "𓀀"), ("ferry.fountain", 5, "the credits", "ༀ")]
+
+
+@pytest.mark.parametrize("text, side", [
+    ("שלום עולם!", "left"), ("مرحبا بالعالم!", "left"), ("יש לי 2 כלבים.", "left"), ("מה שלומך?", "left"),
+    ("Hello world!", "right"), ("He said שלום.", "right"),
+], ids=["hebrew", "arabic", "hebrew-digit", "hebrew-question", "latin", "latin-quoting-hebrew"])
+def test_burned_subtitles_end_a_sentence_on_its_own_side(tmp_path, no_system_fonts, text, side):
+    """The final punctuation of a right-to-left cue is drawn leftmost (where a reader of Hebrew or
+    Arabic finishes), of a left-to-right cue rightmost. The punctuation is coloured red in the
+    ASS written by `write_ass` and found in the burned frame, left or right of all the white ink."""
+    w, h = 320, 180
+    write_ass([Cue(0, 1, text)], Fraction(10), tmp_path / "s.ass", w, h)
+    ass = re.sub(r"([!.?])$", r"{\\c&H0000FF&}\1", (tmp_path / "s.ass").read_text(encoding="utf-8"), flags=re.M)
+    (tmp_path / "s.ass").write_text(ass, encoding="utf-8")
+    result = subprocess.run(
+        [ffmpeg.exe(), "-v", "error", "-f", "lavfi", "-i", f"color=black:s={w}x{h}:r=10", "-frames:v", "1",
+         "-vf", f"format=rgb24,subtitles={ffmpeg.filter_path(tmp_path / 's.ass')}:"
+                f"fontsdir={ffmpeg.filter_path(fonts.FONT_DIR)}",
+         "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True)
+    frame = np.frombuffer(result.stdout, np.uint8).reshape(h, w, 3).astype(int)
+    red = np.flatnonzero(((frame[..., 0] > 40) & (frame[..., 1] < frame[..., 0] // 2)).any(axis=0))
+    white = np.flatnonzero((frame.min(axis=-1) > 100).any(axis=0))
+    assert red.size and white.size, "nothing drawn"
+    if side == "left":
+        assert red.max() < white.min()
+    else:
+        assert red.min() > white.max()
+
+
+@pytest.mark.parametrize("script", ["ar", "hi", "ru", "zh", "he"])
+def test_burned_subtitles_draw_every_script_at_the_size_of_the_latin(tmp_path, no_system_fonts, script):
+    """libass sizes each font by its OS/2 heights, which drew Arabic at 55% of the Latin beside
+    it (Devanagari 63%, Cyrillic 79%): burned, a script keeps the width it has next to Latin in
+    a title (Pillow sizes every face by its em)."""
+    w, h = 320, 180
+    latin = "Hello world, all"
+    write_ass([Cue(0, 1, latin), Cue(1, 2, SAMPLES[script])], Fraction(10), tmp_path / "s.ass", w, h)
+    frames = burn(tmp_path / "s.ass", 2, (w, h))
+    burned = [np.ptp(np.flatnonzero((f > 96).any(axis=0))) for f in frames]
+    f = fonts.font(48)
+    titled = [text_width(latin, f), text_width(SAMPLES[script], f)]
+    assert burned[1] / burned[0] == pytest.approx(titled[1] / titled[0], rel=0.15)

@@ -22,6 +22,7 @@ from pipeline.parse import load
 from pipeline.parse.fountain import read_screenplay
 from pipeline.parse.fountain_syntax import read_fountain
 from pipeline.plan import make_plan
+from pipeline.spec import Loc
 
 SCRIPTS = Path(__file__).resolve().parents[1] / ".." / "shared" / "fountain" / "scripts"
 needs_scripts = pytest.mark.skipif(not SCRIPTS.is_dir(), reason="../shared/fountain/scripts is not here")
@@ -222,7 +223,7 @@ def test_film_new_from_a_screenplay(tmp_path, capsys):
     assert main(["new", str(folder), "--from", str(script)]) == 0
     assert (folder / "keeper.fountain").read_text(encoding="utf-8") == script.read_text(encoding="utf-8")
     sidecar = (folder / "film.yaml").read_text(encoding="utf-8")
-    assert '"TOM": {look: "", voice: {model: joe, pitch: 0}}' in sidecar and '"ELSIE"' in sidecar
+    assert '\n  TOM: {look: "", voice: {model: joe, pitch: 0}}\n' in sidecar and "\n  ELSIE: {" in sidecar
     board = load(folder)
     assert board.name == "keeper" and [c.name for c in board.cast] == ["TOM", "ELSIE"]
     assert main(["new", str(tmp_path / "x"), "--from", str(tmp_path / "nope.fountain")]) == 1
@@ -274,10 +275,11 @@ def test_the_shipped_screenplay_builds_into_a_film(tmp_path):
     assert ("McBRIDE", "Mind the gap, miss.") in speakers
     assert {("NELL", "See you tonight."), ("JUNE", "See you tonight.")} <= speakers
     assert dict(plan.shots[-1].credits)["Cast"] == ("McBride", "Nell", "June")
-    # what is said is what the subtitles show
+    # what is said is what the subtitles show; words said together are shown once
     cues = " ".join(e.plaintext.replace("\n", " ") for e in pysubs2.load(str(result.folder / "subtitles.srt")))
-    said = [text for shot in plan.shots for _, text in shot.texts]
+    said = [text for shot in plan.shots for text in dict.fromkeys(text for _, text in shot.texts)]
     assert cues == " ".join(said) and "Someone always comes." in cues
+    assert cues.count("See you tonight.") == 1
 
 
 def test_sections_become_chapters_of_the_film(tmp_path):
@@ -678,3 +680,176 @@ def test_a_character_named_in_the_action_as_a_reader_writes_them_is_in_the_pictu
                      sidecar=f"cast:\n  \"{cue}\": {{look: \"in a yellow coat\"}}\n")
     waits = make_plan(board).shots[0]
     assert [name for name, _ in waits.cast] == [cue] and "in a yellow coat" in waits.prompt
+
+
+# ---------------------------------------------------------------- a transition with no blank line after it
+
+CLOSINGS = [("CUT TO:", "CUT TO:", "cut"), ("SMASH CUT TO:", "SMASH CUT TO:", "cut"),
+            ("MATCH CUT TO:", "MATCH CUT TO:", "cut"), ("DISSOLVE TO:", "DISSOLVE TO:", "dissolve"),
+            ("FADE OUT.", "FADE OUT.", "fade-black"), ("FADE TO BLACK.", "FADE TO BLACK.", "fade-black"),
+            ("> WIPE TO:", "WIPE TO:", "wipe-left"), (">CUT TO:", "CUT TO:", "cut")]
+
+
+def warned(board) -> list[str]:
+    return [f"{Path(w.file).name}:{w.line}: {w.message}" for w in board.warnings]
+
+
+def no_blank_after(line: int, closing: str) -> str:
+    return (f"keeper.fountain:{line}: no blank line after the transition '{closing}'; read as a transition, "
+            "and the line below it as the start of what follows")
+
+
+@pytest.mark.parametrize("cue, heard", [("ANN", False), ("ANN (V.O.)", True), ("ANN (CONT'D)", False)])
+@pytest.mark.parametrize("transition, closing, name", CLOSINGS, ids=[t for t, _, _ in CLOSINGS])
+def test_a_cue_right_below_a_transition_speaks_after_the_cut(tmp_path, transition, closing, name, cue, heard):
+    """`CUT TO:` then `ANN` with no blank line is, to the spec, a character named "CUT TO:"; a
+    reader sees a cut and then Ann speaking, in a new shot."""
+    board = board_of(tmp_path, f"""\
+        INT. KITCHEN - NIGHT
+
+        The kettle boils.
+
+        {transition}
+        {cue}
+        Hello?
+    """)
+    kettle, after = board.shots
+    assert (kettle.prompt, kettle.lines) == ("The kettle boils.", ())
+    assert (kettle.transition.name, kettle.transition.loc.line) == (name, 5)
+    assert [(l.character, l.text, l.loc.line) for l in after.lines] == [("ANN", "Hello?", 7)]
+    assert after.id == "kitchen-ann" and after.transition is None
+    assert [c.name for c in board.cast] == ["ANN"]
+    assert warned(board) == [no_blank_after(5, closing)]
+    plan = make_plan(board)
+    shots = [s for s in plan.shots if s.kind == "shot"]
+    assert [s.texts for s in shots] == [(), (("ANN", "Hello?"),)]          # what the voice says and the subtitle shows
+    assert [name for name, _ in shots[1].cast] == ([] if heard else ["ANN"])   # who stands in the shot
+    assert dict(plan.shots[-1].credits)["Cast"] == ("Ann",)
+
+
+@pytest.mark.parametrize("transition, closing, name", CLOSINGS, ids=[t for t, _, _ in CLOSINGS])
+def test_an_action_line_right_below_a_transition_is_the_next_shot(tmp_path, transition, closing, name):
+    board = board_of(tmp_path, f"""\
+        INT. KITCHEN - NIGHT
+
+        The kettle boils.
+
+        {transition}
+        The beach at dawn.
+    """)
+    assert [(s.prompt, s.transition.name if s.transition else None) for s in board.shots] == [
+        ("The kettle boils.", name), ("The beach at dawn.", None)]
+    assert not board.cast and warned(board) == [no_blank_after(5, closing)]
+
+
+def test_a_transition_with_no_blank_line_on_either_side_still_cuts(tmp_path):
+    board = board_of(tmp_path, "INT. KITCHEN - NIGHT\n\nThe kettle boils.\nCUT TO:\nANN\nHello?\n")
+    kettle, after = board.shots
+    assert kettle.prompt == "The kettle boils." and kettle.transition.name == "cut"
+    assert [(l.character, l.text) for l in after.lines] == [("ANN", "Hello?")]
+    assert warned(board) == ["keeper.fountain:4: no blank line between the action above and 'CUT TO:', nor after "
+                             "it; read as a transition, and the line below it as the start of what follows"]
+
+
+@pytest.mark.parametrize("written, name", [("cut to:", "cut"), ("Cut To:", "cut"), ("smash cut to:", "cut"),
+                                           ("Dissolve to:", "dissolve"), ("fade out.", "fade-black"),
+                                           ("Fade to black.", "fade-black"), ("wipe to:", "wipe-left")])
+def test_a_transition_in_lower_case_alone_on_its_line_is_a_transition_with_a_warning(tmp_path, written, name):
+    """The spec reads `cut to:` as action (transitions are in capitals); a script supervisor reads
+    a cut. No shot is captioned "cut to:"."""
+    board = board_of(tmp_path, f"INT. KITCHEN - NIGHT\n\nThe kettle boils.\n\n{written}\n\nThe beach at dawn.\n")
+    assert [(s.prompt, s.transition.name if s.transition else None) for s in board.shots] == [
+        ("The kettle boils.", name), ("The beach at dawn.", None)]
+    capitals = " ".join(written.upper().split())
+    assert warned(board) == [f"keeper.fountain:5: '{written}' looks like a transition written in lower case, which "
+                             f"the spec reads as action; read as a transition (write it in capitals: '{capitals}')"]
+
+
+@pytest.mark.parametrize("text", ["He turns to:", "Time passes.", "Cut the rope.", "Back to work."])
+def test_lower_case_lines_that_only_resemble_a_transition_stay_action(tmp_path, text):
+    board = board_of(tmp_path, f"INT. KITCHEN - NIGHT\n\nThe kettle boils.\n\n{text}\n\nThe beach at dawn.\n")
+    assert [s.prompt for s in board.shots] == ["The kettle boils.", text, "The beach at dawn."]
+    assert not board.shots[0].transition and not board.warnings
+
+
+# ---------------------------------------------------------------- film new --from: the cast as YAML
+
+BAR = """\
+INT. BAR - NIGHT
+
+The regulars.
+
+REGGIE'S VOICE
+Last orders.
+
+JOSÉ
+Una más.
+
+李明
+再来一杯。
+
+COP #2
+Closing time.
+
+DR. NO: THE SEQUEL
+No.
+
+"BIG" JIM
+Fine.
+
+NO
+Yes.
+
+007 (O.S.)
+Shaken.
+
+@McCLANE
+Yippee.
+
+BRICK & STEEL
+Hi.
+"""
+
+
+def test_film_new_writes_the_cast_as_a_person_writes_yaml_and_reads_it_back(tmp_path):
+    import yaml
+
+    script = write(tmp_path / "drafts", BAR, "bar.fountain")
+    names = [c.name for c in load(script).cast]
+    assert names == ["REGGIE'S VOICE", "JOSÉ", "李明", "COP #2", "DR. NO: THE SEQUEL", '"BIG" JIM', "NO", "007",
+                     "McCLANE", "BRICK & STEEL"]
+    assert main(["new", str(tmp_path / "bar"), "--from", str(script)]) == 0
+    sidecar = (tmp_path / "bar" / "film.yaml").read_text(encoding="utf-8")
+    keys = [row.split(": {look", 1)[0].strip() for row in sidecar.splitlines() if ": {look" in row]
+    # as written where that reads back the same; quoted where '#' would start a comment, ': ' a
+    # value, '"' a quoted string, NO a boolean and 007 a number; never \u escapes
+    assert keys == ["REGGIE'S VOICE", "JOSÉ", "李明", "'COP #2'", "'DR. NO: THE SEQUEL'", "'\"BIG\" JIM'", "'NO'",
+                    "'007'", "McCLANE", "BRICK & STEEL"]
+    assert "\\u" not in sidecar
+    assert list(yaml.safe_load(sidecar)["cast"]) == names
+    board = load(tmp_path / "bar")
+    assert [c.name for c in board.cast] == names and not [w for w in board.warnings if "never speaks" in w.message]
+    assert len({c.voice.pitch for c in board.cast}) == len(names)
+
+
+@pytest.mark.parametrize("title_page, credits, lines", [
+    ("Credit: Written by\nAuthor: Ann Lee\n    Bo Ray\nSource: Story by Cy Loman",
+     (("Written by", ("Ann Lee", "Bo Ray")), ("Story by", ("Cy Loman",))), ((2, (3, 4)), (5, (5,)))),
+    ("Author: Written by\n    Ann Lee & Bo Ray\n    Cy Loman",
+     (("Written by", ("Ann Lee", "Bo Ray", "Cy Loman")),), ((2, (3, 3, 4)),)),
+    ("Author: Ann Lee, Jr.,\n\tBo Ray", (("Written by", ("Ann Lee, Jr.", "Bo Ray")),), ((2, (2, 3)),)),
+], ids=["credit-author-source", "role-on-its-own-row", "suffix-and-tab"])
+def test_title_page_credits_keep_the_line_of_each_name(tmp_path, title_page, credits, lines):
+    board = board_of(tmp_path, f"Title: The Ferry\n{title_page}\n\nEXT. PIER - NIGHT\n\nFog.\n")
+    assert board.project.credits == credits
+    script = str(tmp_path / "keeper.fountain")
+    assert board.project.credit_locs == tuple((Loc(script, role), tuple(Loc(script, n) for n in names))
+                                              for role, names in lines)
+    assert board.project.title_loc == Loc(script, 1)
+
+
+def test_fade_in_right_above_the_first_action_opens_the_film_and_is_no_one_speaking(tmp_path):
+    board = board_of(tmp_path, "FADE IN:\nA dark room.\n\nANN\nHello?\n")
+    assert [(s.prompt, [(l.character, l.text) for l in s.lines]) for s in board.shots] == [
+        ("A dark room.", [("ANN", "Hello?")])]
+    assert [c.name for c in board.cast] == ["ANN"] and warned(board) == [no_blank_after(1, "FADE IN:")]

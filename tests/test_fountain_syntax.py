@@ -672,3 +672,58 @@ def nyousefi_inline(row: dict) -> None:
         assert script.elements == ()
     else:
         raise AssertionError(f"unknown inline test {row['test']!r}")
+
+
+# -- a transition with no blank line after it (tests/test_fountain.py has what the film makes of it) --
+
+BELOW_A_TRANSITION = [("ANN\nHello?\n", [("character", "ANN", 6, ()), ("dialogue", "Hello?", 7, ())]),
+                      ("ANN (V.O.)\nHello?\n", [("character", "ANN", 6, ("V.O.",)), ("dialogue", "Hello?", 7, ())]),
+                      ("@McCLANE\nYippee.\n", [("character", "McCLANE", 6, ()), ("dialogue", "Yippee.", 7, ())]),
+                      ("The beach at dawn.\n", [("action", "The beach at dawn.", 6, ())])]
+
+
+@pytest.mark.parametrize("below, read", [b for b in BELOW_A_TRANSITION], ids=["cue", "cue-vo", "forced-cue", "action"])
+@pytest.mark.parametrize("transition", TRANSITIONS_WRITTEN)
+def test_a_transition_right_above_a_cue_or_action_is_a_transition_then_that(transition, below, read):
+    """To the spec `CUT TO:` then `ANN` is a cue named "CUT TO:" whose dialogue is "ANN Hello?"."""
+    script = parse(f"EXT. HALL - DAY\n\nA hall.\n\n{transition}\n{below}")
+    closing = transition.lstrip("> ")
+    kind = "transition" if transition.startswith(">") or closing.endswith("TO:") else "action"
+    assert [(e.kind, e.text, e.line, e.extensions) for e in script.elements] == [
+        ("scene_heading", "EXT. HALL - DAY", 1, ()), ("action", "A hall.", 3, ()), (kind, closing, 5, ()), *read]
+    assert [(w.line, w.message) for w in script.warnings] == [
+        (5, f"no blank line after the transition '{closing}'; read as a transition, and the line below it as the "
+            "start of what follows")]
+
+
+def test_an_action_line_above_a_transition_and_a_cue_below_it():
+    script = parse("She leaves.\nCUT TO:\nANN\nHello?\n")
+    assert [(e.kind, e.text, e.line) for e in script.elements] == [
+        ("action", "She leaves.", 1), ("transition", "CUT TO:", 2), ("character", "ANN", 3), ("dialogue", "Hello?", 4)]
+    assert [w.line for w in script.warnings] == [2]
+
+
+@pytest.mark.parametrize("text", ["cut to:", "Cut To:", "SMASH cut to:", "dissolve  to:", "fade out.", "Iris out.",
+                                  "fade to black.", "intercut with:", "back to:"])
+def test_a_lower_case_transition_alone_is_a_transition_with_a_warning(text):
+    script = parse(f"A.\n\n{text}\n\nB.\n")
+    assert [(e.kind, e.text, e.line) for e in script.elements] == [("action", "A.", 1), ("transition", text, 3),
+                                                                    ("action", "B.", 5)]
+    assert [(w.line, w.message.split(";")[0]) for w in script.warnings] == [
+        (3, f"'{text}' looks like a transition written in lower case, which the spec reads as action")]
+
+
+@pytest.mark.parametrize("text", ["He turns to:", "Time passes.", "Cut the rope.", "Fade in:\nThe sun.",
+                                  "cut to:\nThe sun.", "She cuts to:"])
+def test_lower_case_text_that_is_not_a_transition_alone_stays_action(text):
+    script = parse(f"A.\n\n{text}\n\nB.\n")
+    assert kinds(script) == ["action"] * 3 and not script.warnings
+
+
+def test_a_title_page_value_keeps_the_line_of_each_of_its_rows():
+    script = parse("Title:\n    THE FERRY\n\n")
+    assert script.title_page[0].rows == (2,)
+    script = parse("Title: Ferry\nAuthor: Ann Lee,\n    Bo Ray [[a\nnote]]\n\tCy Loman\nSource: Story by Di\n\nA.\n")
+    assert [(f.key, f.value, f.line, f.rows) for f in script.title_page] == [
+        ("Title", "Ferry", 1, (1,)), ("Author", "Ann Lee,\nBo Ray\nCy Loman", 2, (2, 3, 5)),
+        ("Source", "Story by Di", 6, (6,))]

@@ -16,6 +16,7 @@ from conftest import solid_png, write_project
 from pipeline import measure
 from pipeline.cli import main
 from pipeline.edit import ffmpeg
+from pipeline.errors import StoryboardError
 from pipeline.parse import load
 
 
@@ -237,3 +238,37 @@ def test_decoding_reaches_the_end_of_a_long_file(tmp_path):
     found = measure.probe_file(cut, "video")
     assert found.media is not None and found.media.duration == pytest.approx(8, abs=0.1)
     assert found.damage != ""
+
+
+def test_a_rebuild_probes_no_file_that_has_not_changed(tmp_path, monkeypatch):
+    """What probing found is kept in the cache while a file's size and time stay the same, so a
+    rebuild with no change probes nothing; a changed file is probed again."""
+    import subprocess as real
+    from pipeline import measure
+    from pipeline.cache import Cache
+
+    folder = tmp_path / "film"
+    folder.mkdir()
+    ffmpeg_exe = measure.ffmpeg.exe()
+    real.run([ffmpeg_exe, "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=64x36:r=24:d=1",
+              "-pix_fmt", "yuv420p", str(folder / "clip.mp4")], check=True)
+    path = write_project(folder, """
+        title_card: false
+        speech: false
+        scenes:
+          - shots:
+              - {id: a, footage: clip.mp4}
+    """)
+    board = load(path)
+    cache = Cache(tmp_path / "cache")
+    runs = []
+    original = measure.probe_file
+    monkeypatch.setattr(measure, "probe_file", lambda *a: runs.append(a) or original(*a))
+    measure.check_media(board, cache=cache)
+    cache.save()
+    measure.check_media(board, cache=Cache(tmp_path / "cache"))
+    assert len(runs) == 1
+    (folder / "clip.mp4").write_bytes(b"not a video any more")
+    with pytest.raises(StoryboardError, match="footage 'clip.mp4' is not a readable video"):
+        measure.check_media(board, cache=Cache(tmp_path / "cache"))
+    assert len(runs) == 2

@@ -131,6 +131,12 @@ def test_empty_storyboard_and_scene_without_shots(project):
           - heading: INT. ROOM - NIGHT
     """))
     assert found == [f"{found[0].split(':')[0]}:2: scene has no shots; add 'shots:' with at least one shot"]
+    # nothing to film is an input error at check, not a failed render at build
+    found = problems(project("""
+        title: Nothing yet
+        scenes: []
+    """))
+    assert found == [f"{found[0].split(':')[0]}:2: 'scenes' is empty; add at least one scene with shots"]
 
 
 def test_a_shot_needs_something_to_show_and_one_source(project, tmp_path):
@@ -181,3 +187,21 @@ def test_sound_effects_are_read_and_checked(project):
         f"{path}:3: a sound effect needs a 'file'",
         f"{path}:3: sound effect 'door.wav' not found (looked in {path.parent})",
     ])
+
+
+def test_mix_settings_and_music_spans_a_mix_can_honour(project):
+    """Values ffmpeg's limiter refuses, or that make no film sense, are input errors at check
+    (before, `true_peak: 3` failed the mix job at build)."""
+    path = project("""
+        mix: {loudness: 5, true_peak: 3, duck: 6}
+        music: [{generate: ambient, start: 10, end: 5}]
+        scenes: [{shots: [a boat]}]
+    """)
+    with pytest.raises(StoryboardError) as caught:
+        load(path)
+    assert sorted(str(p).split(":", 1)[1] for p in caught.value.problems) == [
+        "1: mix duck in dB must be at most 0, got 6",
+        "1: mix loudness in LUFS must be at most -5, got 5",
+        "1: mix true_peak in dBTP must be at most 0, got 3",
+        "2: music end (5 s) must be after its start (10 s)",
+    ]

@@ -385,3 +385,96 @@ def test_ass_burns_in_on_exactly_the_right_frames(tmp_path: Path, fps: Fraction)
     lit = [i for i in range(frames) if video[i].max() > 100]
     expected = sorted({f - offset for c in cues for f in range(c.start, c.end) if 0 <= f - offset < frames})
     assert lit == expected
+
+
+# --------------------------------------------------------------------------- Chinese, Japanese, Korean
+
+ZH = ("在一个寒冷的冬天早晨，渔船在晨雾中慢慢归来，老人站在码头上静静地等待着他的儿子回家。"
+      "他已经等了很多年了，每天都来这里，看着大海。")   # 66 characters
+JA = "これは長い日本語の文章で、行をまたいで折り返されるかどうかを確かめるためのものです。「はい」と彼は言った。"
+
+
+@pytest.mark.parametrize("text", [ZH, JA, "我爱Python编程，因为它很简单。I love it, really.", "（注意）这是一个很长很长很长很长很长很长的句子，没有任何空格。"],
+                         ids=["chinese", "japanese", "mixed", "brackets"])
+def test_cjk_lines_are_measured_in_display_width_and_break_between_characters(text: str) -> None:
+    from pipeline.subtitles import display_width
+
+    chunks = split_text(text)
+    lines = [line for chunk in chunks for line in chunk.split("\n")]
+    assert len(chunks) > 1 or len(lines) > 1
+    assert all(display_width(line) <= 42 for line in lines)          # 21 full-width characters
+    assert all(len(chunk.split("\n")) <= 2 for chunk in chunks)
+    assert "".join(text.split()) == "".join("".join(chunks).split())     # every character, in order
+    assert not any(line[0] in "、。，．！？）」』】：；ー" for line in lines)     # no closing punctuation first
+    assert not any(line[-1] in "（「『【" for line in lines)                  # no opening bracket last
+
+
+def test_a_full_width_line_holds_21_characters() -> None:
+    chunks = split_text(ZH)
+    first = chunks[0].split("\n")[0]
+    assert len(first) <= 21
+    assert split_text("字" * 21) == ["字" * 21]
+    assert split_text("字" * 22) == ["字" * 11 + "\n" + "字" * 11]
+    # A Latin line still holds 42 characters.
+    assert split_text("a" * 20 + " " + "b" * 21) == ["a" * 20 + " " + "b" * 21]
+
+
+def test_korean_breaks_between_its_words() -> None:
+    text = "안녕하세요 오늘 날씨가 정말 좋네요 그리고 우리는 공원에 갈 거예요 친구들과 함께"
+    lines = [line for chunk in split_text(text) for line in chunk.split("\n")]
+    assert all(line.split() and all(w in text.split() for w in line.split()) for line in lines)
+
+
+def test_cues_share_a_word_split_between_them_by_its_characters() -> None:
+    """A Chinese sentence is one "word" to the voice; its chunks share its time by characters."""
+    from pipeline.subtitles import cues_from_words
+
+    text = "字" * 60      # two chunks of 30 characters (two lines of 15)
+    cues = cues_from_words([(text, [(0.0, 6.0)])])
+    assert [c.text.replace("\n", "") for c in cues] == ["字" * 30, "字" * 30]
+    assert cues[0].start == 0 and abs(cues[1].start - 3000) <= 1
+
+
+def test_chunks_not_heard_follow_one_another_long_enough_to_read() -> None:
+    """A line the voice did not say (zero-length word times): every chunk shows, in turn."""
+    from pipeline.subtitles import cues_from_words
+
+    cues = cues_from_words([(ZH, [(0.0, 0.0)])])
+    assert len(cues) >= 2 and "".join(c.text.replace("\n", "") for c in cues) == ZH
+    assert all(b.start >= a.end > a.start for a, b in zip(cues, cues[1:]))
+    assert all(c.end - c.start >= 1000 for c in cues[:-1])
+
+
+def test_a_cjk_narration_without_speech_is_on_screen_long_enough_to_read(tmp_path: Path) -> None:
+    """With `speech: false` the 66-character narration is shown at about 5 characters a second
+    (half a word each at 160 words a minute), and its subtitle lines hold 21 characters."""
+    from conftest import write_project
+    from pipeline.parse import load
+    from pipeline.plan import make_plan
+    from pipeline.subtitles import cues_for
+
+    path = write_project(tmp_path / "p", f"""
+        title: Harbour
+        fps: 24
+        title_card: false
+        speech: false
+        scenes:
+          - heading: EXT. HARBOUR - DAWN
+            shots:
+              - id: a
+                prompt: "boats"
+                narration: "{ZH}"
+    """)
+    board = load(path.parent)
+    plan = make_plan(board)
+    shot = next(s for s in plan.shots if s.id == "a")
+    hans = sum(c not in "，。" for c in ZH)                         # 61 characters, 5 commas and stops
+    pacing = board.project.pacing
+    reading = hans * 0.5 * 60 / pacing.words_per_minute             # 11.4 s
+    assert abs(shot.frames / 24 - (reading + pacing.lead_in + pacing.tail)) < 0.1
+    cues = [c for c in cues_for(plan)]
+    assert "".join(c.text.replace("\n", "") for c in cues) == ZH
+    assert all(len(line) <= 21 for c in cues for line in c.text.split("\n"))
+    write_srt(cues, Fraction(24), tmp_path / "s.srt")
+    first = (tmp_path / "s.srt").read_text(encoding="utf-8").split("\n")[2]
+    assert 8 <= len(first) <= 21

@@ -60,9 +60,11 @@ def spoken_without_synthesis(board: Storyboard, cache: Cache) -> dict[tuple[str,
             except (OSError, ValueError, KeyError, wave.Error):
                 pass   # a damaged cache entry: the build will redo it
         who, text = key
-        rate = tts.voice_for(board, who).rate or 1.0
-        sentences = max(len(re.findall(r"[.!?]+(?:\s|$)", text)), 1)
-        seconds = (count_words(text) * ESTIMATED_WORD_SECONDS + (sentences - 1) * tts.SENTENCE_PAUSE) / rate
+        voice = tts.voice_for(board, who)
+        rate = voice.rate or 1.0
+        said = tts.speakable(text, tts.reader(tts.find_model(voice.model, board.root)))   # what the voice says
+        sentences = max(len(re.findall(r"[.!?]+(?:\s|$)", said)), 1)
+        seconds = (count_words(said) * ESTIMATED_WORD_SECONDS + (sentences - 1) * tts.SENTENCE_PAUSE) / rate
         spoken[key] = Spoken(job.output / VOICE_AUDIO, seconds, (), estimated=True)
     if board.project.voiceover:
         spoken.update(_narration_estimated(board, cache))
@@ -106,7 +108,8 @@ def speech_jobs(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Job]:
                 continue
             voice = tts.voice_for(board, who)
             model = tts.find_model(voice.model, board.root)
-            inputs = {"tts": tts.TTS_VERSION, "model": cache.digest(model.model), "text": tts.speakable(text),
+            inputs = {"tts": tts.TTS_VERSION, "model": cache.digest(model.model),
+                      "text": tts.speakable(text, tts.reader(model)),
                       "speaker": voice.speaker, "rate": voice.rate, "pitch": voice.pitch, "gain": voice.gain}
             jobs[(who, text)] = make_job(
                 cache, "voice", f"{who or 'narrator'}: {text[:40]}", inputs,

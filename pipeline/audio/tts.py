@@ -22,6 +22,7 @@ import re
 import threading
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -109,12 +110,34 @@ def voice_for(board: Storyboard, speaker: str) -> Voice:
 _MARKUP = re.compile(r"[*_]+|\\[\[\]]|\[\[.*?\]\]")
 
 
-def speakable(text: str) -> str:
+def speakable(text: str, reads=None) -> str:
     """The words to say: emphasis markup and notes removed, then what a voice misreads (emoji,
-    URLs, money, ...) written as it is said (`speakable.speakable`); "" when nothing is."""
-    from .speakable import speakable as said
+    URLs, money, ...) written as it is said, and what it cannot read (another script) left out
+    (`speakable.speakable`); "" when nothing is. `reads`: the voice's `Reader` (see `reader`),
+    or its espeak language; the bundled English voice's when None."""
+    from .speakable import ENGLISH, speakable as said
 
-    return said(_MARKUP.sub("", text))
+    return said(_MARKUP.sub("", text), ENGLISH if reads is None else reads)
+
+
+def reader(model: VoiceModel):
+    """What the voice of `model` can read (`speakable.Reader`): from its config's espeak voice
+    (`en-us`) and language name."""
+    return _reader(model.config)
+
+
+@lru_cache(maxsize=64)
+def _reader(config: Path):
+    from .speakable import reader as for_language
+
+    try:
+        settings = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        settings = {}
+    espeak = settings.get("espeak") if isinstance(settings.get("espeak"), dict) else {}
+    language = settings.get("language") if isinstance(settings.get("language"), dict) else {}
+    code = espeak.get("voice") or language.get("code") or "en-us"
+    return for_language(str(code), str(language.get("name_english") or ""))
 
 
 @dataclass(frozen=True)
@@ -242,7 +265,8 @@ class Speaker:
         parts: list[np.ndarray] = []
         spoken: list[tuple[str, float, float]] = []
         at = 0  # samples
-        for chunk in piper_voice.synthesize(speakable(text), config, include_alignments=True):
+        reads = reader(model)   # the same for the line and for each of its words
+        for chunk in piper_voice.synthesize(speakable(text, reads), config, include_alignments=True):
             if parts:
                 parts.append(pause)
                 at += len(pause)
@@ -250,7 +274,7 @@ class Speaker:
             spoken += _spoken_words(_timed_phonemes(chunk, at, len(audio), rate))
             parts.append(audio)
             at += len(audio)
-        tokens = [[w for w, _, _ in _spoken_words(_untimed(piper_voice.phonemize(speakable(token))))]
+        tokens = [[w for w, _, _ in _spoken_words(_untimed(piper_voice.phonemize(speakable(token, reads))))]
                   for token in text.split()]
         samples = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         return Speech(samples, rate, word_times(tokens, spoken))

@@ -24,6 +24,9 @@ class Animatic:
             setting=shot.heading.setting, location=shot.heading.location, time_of_day=shot.heading.time_of_day,
             cast=shot.cast, caption=shot.action, scene_label=shot.scene_label, shot_id=shot.id,
             camera=shot.camera, seed=shot.seed,
+            # Burned subtitles sit at the bottom: the caption goes to the top, on every panel of
+            # the film (one place for it, and none under a subtitle during a transition).
+            caption_at="top" if ctx.subtitles == "burn" else "bottom",
         )
 
         def run(out: Path) -> None:

@@ -21,6 +21,7 @@ class Context:
     root: Path
     project_seed: int
     prepared: dict[str, "Prepared"] = field(default_factory=dict)
+    subtitles: str = "off"   # the film's subtitles: "burn" draws them over the picture (bottom centre)
 
 
 @dataclass(frozen=True)

@@ -448,34 +448,57 @@ _SUFFIX = re.compile(r"(?:jr|sr|ii|iii|iv|phd|ph\.d|md|m\.d|esq)\.?", re.IGNOREC
 def authors(text: str) -> tuple[str, ...]:
     """The names in a title page's author value: split at line breaks, commas (an Oxford comma
     too), `and` and `&`; a suffix such as `Jr.` stays with the name before it."""
-    names: list[str] = []
-    for row in text.split("\n"):
+    return tuple(name for name, _ in _authors_at(text, ()))
+
+
+def _authors_at(text: str, rows: tuple[int, ...]) -> list[tuple[str, int]]:
+    """`authors`, each name with the line it is on: `rows` gives the line of each row of `text`
+    (0 for rows it does not cover)."""
+    names: list[tuple[str, int]] = []
+    for n, row in enumerate(text.split("\n")):
+        at = rows[n] if n < len(rows) else (rows[-1] if rows else 0)
         for part in _AUTHOR_SPLIT.split(" ".join(row.split())):
             if not part:
                 continue
             if names and _SUFFIX.fullmatch(part):
-                names[-1] += f", {part}"
+                names[-1] = (f"{names[-1][0]}, {part}", names[-1][1])
             else:
-                names.append(part)
-    return tuple(names)
+                names.append((part, at))
+    return names
 
 
-def _credits(play: Screenplay) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _credits(play: Screenplay) -> tuple[tuple[tuple[str, tuple[str, ...]], ...],
+                                         tuple[tuple[Loc, tuple[Loc, ...]], ...]]:
     """The title page's credit lines: `Credit` + `Author(s)`, then `Source`. A role written at
-    the start of the author value (`Author: Written by Ann Lee`) is the credit."""
-    fields = {" ".join(f.key.lower().split()): plain_text(f.value) for f in play.title_page}
-    key = next((k for k in AUTHOR_KEYS if fields.get(k, "").strip()), None)
-    credits = []
+    the start of the author value (`Author: Written by Ann Lee`) is the credit. Returned with
+    where each was written (as `Project.credit_locs`): a role at its key's line, a name at its own."""
+    fields = {" ".join(f.key.lower().split()): f for f in play.title_page}
+    values = {k: plain_text(f.value) for k, f in fields.items()}
+    key = next((k for k in AUTHOR_KEYS if values.get(k, "").strip()), None)
+    credits, locs = [], []
+
+    def at(line: int) -> Loc:
+        return Loc(play.file, line)
+
     if key:
-        value = fields[key].strip()
-        role = fields.get("credit", "").strip() or AUTHOR_KEYS[key]
+        author = fields[key]
+        value = values[key].strip()
+        rows = author.rows or (author.line,)
+        role, role_line = AUTHOR_KEYS[key], author.line
+        if values.get("credit", "").strip():
+            role, role_line = values["credit"].strip(), fields["credit"].line
         if found := _ROLE.match(value):
-            role, value = found["role"], value[found.end():]
-        credits.append((role[:1].upper() + role[1:], authors(value)))
-    if fields.get("source"):
-        role, _, names = fields["source"].partition(" by ")
-        credits.append((f"{role.strip()} by", (names.strip(),)) if names else ("Source", (fields["source"],)))
-    return tuple(credits)
+            role, value, role_line = found["role"], value[found.end():], rows[0]
+            rows = rows[found[0].count("\n"):] or rows[-1:]
+        named = _authors_at(value, rows)
+        credits.append((role[:1].upper() + role[1:], tuple(name for name, _ in named)))
+        locs.append((at(role_line), tuple(at(line) for _, line in named)))
+    if values.get("source"):
+        source = values["source"]
+        role, _, names = source.partition(" by ")
+        credits.append((f"{role.strip()} by", (names.strip(),)) if names else ("Source", (source,)))
+        locs.append((at(fields["source"].line), (at(fields["source"].line),)))
+    return tuple(credits), tuple(locs)
 
 
 def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None = None) -> Storyboard:
@@ -549,9 +572,11 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
     if not project.title and "title" in fields:
         # The title page's own line breaks are where the writer wants the title card's.
         lines = (" ".join(row.split()) for row in plain_text(fields["title"].value).split("\n"))
-        project = replace(project, title="\n".join(row for row in lines if row))
+        project = replace(project, title="\n".join(row for row in lines if row),
+                          title_loc=Loc(str(path), fields["title"].line))
     if not project.credits:
-        project = replace(project, credits=_credits(play))
+        credits, credit_locs = _credits(play)
+        project = replace(project, credits=credits, credit_locs=credit_locs)
     if not project.loc.file:
         project = replace(project, loc=Loc(str(path), fields["title"].line if "title" in fields else 1))
 

@@ -18,9 +18,10 @@ It works in linear passes, so a 10 MB script costs about as much per byte as a s
 
 Where the spec leaves a choice, the rule chosen is written beside the code that applies it.
 Where real scripts leave out a blank line the spec needs, and what the writer meant is plain
-(`CUT TO:` right above `INT. KITCHEN - NIGHT`, an action line right above `CUT TO:`), the text
-is read as a reader would and a warning says so; where it is not plain (a heading-like line
-with text right below it), the spec's reading stands, with a warning.
+(`CUT TO:` right above `INT. KITCHEN - NIGHT`, a cue or an action line; an action line right
+above `CUT TO:`), or write a transition in lower case alone on its line (`cut to:`), the text is
+read as a reader would and a warning says so; where it is not plain (a heading-like line with
+text right below it), the spec's reading stands, with a warning.
 """
 
 from __future__ import annotations
@@ -66,11 +67,14 @@ class Element:
 
 @dataclass(frozen=True)
 class TitleField:
-    """A `Key: value` of the title page; a multi-line value is its lines, stripped, joined by "\\n"."""
+    """A `Key: value` of the title page; a multi-line value is its lines, stripped, joined by "\\n".
+    `rows` is the line in the file of each of those lines (the key's own line when the value starts
+    on it)."""
 
     key: str
     value: str
     line: int
+    rows: tuple[int, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,12 @@ _TITLE_KEY = re.compile(r"(?P<key>[^\W_][\w \-']*?)[ \t]*:(?P<value>.*)")
 _TITLE_MORE = re.compile(r"(?: {3,}|\t)\s*\S")
 # A closing line in capitals such as "FADE OUT.", "FADE TO BLACK." or "CUT TO BLACK.".
 _CLOSING = re.compile(r"(?:FADE|CUT|SMASH|DISSOLVE|WIPE|IRIS|BURN|MATCH|JUMP|TIME)\b[^a-z]*[.:]")
+# A transition written in lower or mixed case ("cut to:", "Dissolve to:", "fade out."): the spec
+# reads it as action; alone in its paragraph, it is read as the transition it names.
+_LOWER_TRANSITION = re.compile(
+    r"(?=.*[a-z])(?i:(?:(?:smash|match|jump|hard|quick|time|cross|lap|ripple)\s+)?"
+    r"(?:cut|dissolve|fade|wipe|iris|burn)(?:\s+(?:back|out))?\s+to(?:\s+black)?\s*[:.]"
+    r"|(?:fade|iris)\s+out(?:\s+to\s+black)?\s*[.:]|back\s+to\s*:|intercut\s+with\s*:)")
 # A line break inside a note may not be followed by a blank line, unless that line holds exactly
 # two spaces (the spec's way to keep an element going across an empty-looking line).
 _BLANK_IN_NOTE = re.compile(r"\n(?!  \n)[ \t]*\n")
@@ -338,7 +348,7 @@ class _Parser:
         if not first or not (first["value"].strip()
                              or (len(lines) > 1 and _TITLE_MORE.match(lines[1].replace(_NOTE, "")))):
             return ()
-        fields: list[tuple[str, int, list[str]]] = []
+        fields: list[tuple[str, int, list[str], list[int]]] = []
         notes: list[Note] = []
         index = 0
         while index < len(lines):
@@ -353,14 +363,16 @@ class _Parser:
                 break
             notes.extend(self.take_notes(raw))
             if key:
-                fields.append((key["key"], self.numbers[index], [key["value"].strip()]))
+                fields.append((key["key"], self.numbers[index], [key["value"].strip()], [self.numbers[index]]))
             else:
                 fields[-1][2].append(visible.strip())
+                fields[-1][3].append(self.numbers[index])
             index += 1
         self.start = index
         self.note_elements(notes)
-        return tuple(TitleField(key, "\n".join(v for v in values if v), line)
-                     for key, line, values in fields)
+        return tuple(TitleField(key, "\n".join(v for v in values if v), line,
+                                tuple(at for v, at in zip(values, rows) if v))
+                     for key, line, values, rows in fields)
 
     # -- body -------------------------------------------------------------------------------------
     def is_blank(self, index: int) -> bool:
@@ -446,6 +458,9 @@ class _Parser:
                     draft = _Draft("centered", number, [text[1:-1].strip()])
                 else:
                     draft = _Draft("transition", number, [text[1:].strip()], forced=True)
+                    if not self.is_blank(index + 1):
+                        self.warn(number, f"no blank line after the transition '{text[1:].strip()}'; read as "
+                                          "a transition, and the line below it as the start of what follows")
             elif first == "~":
                 if kind == "lyrics":
                     drafts[-1].lines.append(text[1:].strip())
@@ -484,6 +499,22 @@ class _Parser:
                 ends_paragraph = True
                 self.warn(number, f"no blank line between '{text}' and the scene heading below it; "
                                   "read as a transition, then the heading")
+            # The same with anything else right below: to the spec `CUT TO:` then `ANN` is a cue
+            # named "CUT TO:" (and `CUT TO:` then an action line a cue and its dialogue), but a
+            # reader sees a transition, then the cue or the action. Read so, with a warning.
+            elif (after_blank and not self.is_blank(index + 1)
+                  and (self.is_transition(visible) or _CLOSING.fullmatch(text))):
+                draft = _Draft("transition" if self.is_transition(visible) else "action", number, [text])
+                ends_paragraph = True
+                self.warn(number, f"no blank line after the transition '{text}'; read as a transition, "
+                                  "and the line below it as the start of what follows")
+            elif after_blank and self.is_blank(index + 1) and _LOWER_TRANSITION.fullmatch(text):
+                # The spec needs a transition in capitals; `cut to:` alone is one all the same to
+                # anyone reading the script, so it is read as one (a cut, or what it names).
+                draft = _Draft("transition", number, [text])
+                self.warn(number, f"'{text}' looks like a transition written in lower case, which the spec "
+                                  f"reads as action; read as a transition (write it in capitals: "
+                                  f"'{' '.join(text.upper().split())}')")
             elif after_transition and self.heading_at(index):
                 draft = self.heading(text, number, forced=False)
                 self.warn(number, f"no blank line after the scene heading '{text}'; read as a heading, "
@@ -491,10 +522,13 @@ class _Parser:
             elif (after_blank and not self.is_blank(index + 1) and not _HEADING.match(text)
                   and (cue := self.cue(text, number, forced=False))):
                 draft = cue
-            elif (kind == "action" and self.is_transition(visible)
-                  and (self.is_blank(index + 1) or self.heading_at(index + 1))):
+            elif kind == "action" and self.is_transition(visible):
                 draft = _Draft("transition", number, [text])
-                self.warn(number, f"no blank line between the action above and '{text}'; read as a transition")
+                if self.is_blank(index + 1) or self.heading_at(index + 1):
+                    self.warn(number, f"no blank line between the action above and '{text}'; read as a transition")
+                else:
+                    self.warn(number, f"no blank line between the action above and '{text}', nor after it; read "
+                                      "as a transition, and the line below it as the start of what follows")
             elif kind == "action":
                 drafts[-1].lines.append(visible)
                 drafts[-1].notes.extend(notes)

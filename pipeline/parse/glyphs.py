@@ -29,6 +29,44 @@ def glyph_warnings(board: Storyboard) -> list[Problem]:
             more = f" and {len(lacking) - SHOWN} more" if len(lacking) > SHOWN else ""
             problems.append(loc.problem(f"no bundled font draws {named}{more} in {what}: "
                                         "they would show as boxes"))
+    return problems + unread_warnings(board)
+
+
+def unread_warnings(board: Storyboard) -> list[Problem]:
+    """A warning for each voice and script it cannot read (`speakable.unread_scripts`), where a
+    line first has it: those letters are shown in the subtitles but not spoken."""
+    from ..audio import tts
+    from ..audio.speakable import PIPER_VOICES, SCRIPT_NAMES, unread_scripts
+
+    project = board.project
+    if not project.speech:
+        return []
+    lines = [] if project.voiceover else [("", shot.narration, shot.at("narration"))
+                                          for shot in board.shots if shot.narration]
+    lines += [(line.character, line.text, line.loc) for shot in board.shots for line in shot.lines]
+    lines.sort(key=lambda item: (item[2].file, item[2].line))
+    problems, seen, reads = [], set(), {}
+    for who, text, loc in lines:
+        if text.isascii():
+            continue
+        if who not in reads:
+            voice = tts.voice_for(board, who)
+            try:
+                reads[who] = (voice.model or tts.DEFAULT_VOICE, tts.reader(tts.find_model(voice.model, board.root)))
+            except tts.VoiceError:
+                reads[who] = None
+        if reads[who] is None:
+            continue
+        name, voice_reads = reads[who]
+        for script in unread_scripts(text, voice_reads):
+            if (name, script) in seen:
+                continue
+            seen.add((name, script))
+            example = f"path/to/{PIPER_VOICES[script]}-….onnx" if script in PIPER_VOICES else "path/to/….onnx"
+            problems.append(loc.problem(
+                f"the voice '{name}' ({voice_reads.name}) cannot read {SCRIPT_NAMES.get(script, script)}; these lines "
+                f"are shown, not spoken: give {'the narrator' if not who else 'the character'} a Piper voice for "
+                f"that language (voice: {{model: {example}}})"))
     return problems
 
 
@@ -36,9 +74,8 @@ def _drawn(board: Storyboard) -> Iterator[tuple[Loc, str, str]]:
     """(where, what, text) for every text the film draws itself."""
     project = board.project
     if project.title_card and project.title:
-        yield project.loc, "the title", project.title
-    for role, names in project.credits:
-        yield project.loc, "the credits", " ".join((role, *names))
+        yield project.title_loc if project.title_loc.file else project.loc, "the title", project.title
+    yield from _credits(board)
     for character in board.cast:
         yield character.loc, "a cast name", character.name
     burn = project.subtitles == "burn"
@@ -58,3 +95,17 @@ def _drawn(board: Storyboard) -> Iterator[tuple[Loc, str, str]]:
                 yield line.loc, "the subtitles", line.text
         if drawn_scene and scene.heading.location:
             yield scene.loc, "a scene heading", scene.heading.location
+
+
+def _credits(board: Storyboard) -> Iterator[tuple[Loc, str, str]]:
+    """Each credit's texts where they were written: a role and the names on its line make one
+    place, a name on a line of its own another (the project's place when the reader gave none)."""
+    project = board.project
+    locs = project.credit_locs
+    for n, (role, names) in enumerate(project.credits):
+        role_loc, name_locs = locs[n] if n < len(locs) else (project.loc, ())
+        places: dict[Loc, list[str]] = {role_loc: [role]}
+        for i, name in enumerate(names):
+            places.setdefault(name_locs[i] if i < len(name_locs) else role_loc, []).append(name)
+        for loc, texts in places.items():
+            yield loc, "the credits", " ".join(texts)

@@ -123,7 +123,7 @@ class _Reader:
         return str(node.value).strip()
 
     def number(self, node: Node | None, what: str, default: Any = None, positive: bool = False,
-               minimum: float | None = None) -> Any:
+               minimum: float | None = None, maximum: float | None = None) -> Any:
         if node is None or node.value is None:
             return default
         value = node.value
@@ -135,7 +135,10 @@ class _Reader:
             self.problem(node, f"{what} must be positive, got {value}")
             return default
         if minimum is not None and value < minimum:
-            self.problem(node, f"{what} must be at least {minimum}, got {value}")
+            self.problem(node, f"{what} must be at least {minimum:g}, got {value}")
+            return default
+        if maximum is not None and value > maximum:
+            self.problem(node, f"{what} must be at most {maximum:g}, got {value}")
             return default
         return float(value)
 
@@ -306,6 +309,9 @@ def _music(r: _Reader, node: Node | None) -> tuple[AudioCue, ...]:
         if bool(cue.file) == bool(cue.generate):
             r.problem(entry, "music needs either 'file' (an audio file) or 'generate: ambient'")
             continue
+        if cue.end is not None and cue.end <= cue.start:
+            r.problem(keys["end"], f"music end ({cue.end:g} s) must be after its start ({cue.start:g} s)")
+            continue
         cues.append(cue)
     return tuple(cues)
 
@@ -321,6 +327,14 @@ def _credits(r: _Reader, node: Node | None) -> tuple[tuple[str, tuple[str, ...]]
         names = value.value if isinstance(value.value, list) else [value]
         sections.append((role, tuple(r.text(n, f"credit for {role}") for n in names)))
     return tuple(sections)
+
+
+def _credit_locs(r: _Reader, node: Node | None) -> tuple[tuple[Loc, tuple[Loc, ...]], ...]:
+    """Where each of `_credits`' sections was written: its role's line and each name's."""
+    if node is None or not isinstance(node.value, dict):
+        return ()
+    return tuple((r.loc(key), tuple(r.loc(n) for n in (value.value if isinstance(value.value, list) else [value])))
+                 for key, value in node.value.values())
 
 
 _PARENTHETICAL = re.compile(r"^\s*\(([^)]*)\)\s*")
@@ -557,6 +571,8 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
         title_card=show_title,
         title_seconds=title_seconds,
         credits=_credits(r, keys.get("credits")),
+        credit_locs=_credit_locs(r, keys.get("credits")),
+        title_loc=r.loc(keys["title"]) if "title" in keys else Loc("", 0),
         narrator=_voice(r, r.mapping(keys["narrator"], ("voice",), "narrator").get("voice")) if "narrator" in keys else Voice(),
         pacing=Pacing(
             words_per_minute=r.number(pacing_keys.get("words_per_minute"), "words_per_minute", defaults.words_per_minute, positive=True),
@@ -569,9 +585,13 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
         voiceover=_voiceover(r, keys.get("voiceover")),
         recognizer=_recognizer(r, keys.get("recognizer")),
         mix=MixSettings(
-            loudness=r.number(mix_keys.get("loudness"), "mix loudness in LUFS", mix_defaults.loudness),
-            true_peak=r.number(mix_keys.get("true_peak"), "mix true_peak in dBTP", mix_defaults.true_peak),
-            duck=r.number(mix_keys.get("duck"), "mix duck in dB", mix_defaults.duck),
+            # Delivery targets lie between -36 LUFS and -5; a true-peak ceiling above 0 dBTP clips
+            # (ffmpeg's limiter refuses it); ducking lowers the music, by at most 60 dB.
+            loudness=r.number(mix_keys.get("loudness"), "mix loudness in LUFS", mix_defaults.loudness,
+                              minimum=-36, maximum=-5),
+            true_peak=r.number(mix_keys.get("true_peak"), "mix true_peak in dBTP", mix_defaults.true_peak,
+                               minimum=-20, maximum=0),
+            duck=r.number(mix_keys.get("duck"), "mix duck in dB", mix_defaults.duck, minimum=-60, maximum=0),
             attack=r.number(mix_keys.get("attack"), "mix attack in seconds", mix_defaults.attack, minimum=0),
             release=r.number(mix_keys.get("release"), "mix release in seconds", mix_defaults.release, minimum=0),
         ),
@@ -663,6 +683,8 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
         ))
     if "scenes" not in keys:
         r.problem(1, "the storyboard has no 'scenes:'; add at least one scene with shots")
+    elif not scenes and isinstance(keys["scenes"].value, list):
+        r.problem(keys["scenes"], "'scenes' is empty; add at least one scene with shots")
     board = Storyboard(
         name=path.stem if path.stem not in ("storyboard", "film") else path.parent.name,
         source=path,

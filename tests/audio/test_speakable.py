@@ -74,6 +74,20 @@ SAID = [
     ("the '80s", "the eighties"),
     ("on 2024-05-01", "on May first, 2024"),
     ("ｆｕｌｌ ５", "full five"),
+    # dates with slashes or dots: day first when the first number cannot be a month, month first
+    # when the second cannot, else (the bundled voice is American English) month first
+    ("on 29/11/2026", "on November twenty-ninth, 2026"),
+    ("on 11/29/2026", "on November twenty-ninth, 2026"),
+    ("on 03/04/2026", "on March fourth, 2026"),
+    ("on 29.11.2026", "on November twenty-ninth, 2026"),
+    ("on 1.2.2026", "on February first, 2026"),
+    # fractions
+    ("1/2", "one half"),
+    ("3/4 cup", "three quarters cup"),
+    ("add 2 1/2 cups", "add two and a half cups"),
+    ("1/3 of them", "one third of them"),
+    ("5/8 inch", "five eighths inch"),
+    ("7/10", "seven tenths"),
 ]
 
 # What espeak already reads as a person would: left as written.
@@ -90,6 +104,11 @@ READ_WELL = [
     ("x + y = z", "x plus y equals z"),
     ("½ cup", "a half cup"),
     ("It is 20° out", "It is twenty degrees out"),
+    # not fractions nor dates: left as written
+    ("open 24/7", "open twenty four slash seven"),
+    ("a 50/50 chance", "a fifty slash fifty chance"),
+    ("see example.com/1/2", "see example dot com slash one slash two"),
+    ("the ratio π", "the ratio pie"),
 ]
 
 
@@ -162,3 +181,135 @@ def test_a_line_with_nothing_to_say_keeps_its_subtitle_for_a_beat(tmp_path: Path
     assert hello.start >= silent.start + silent.frames          # the next line waits for the beat
     cue = next(c for c in cues_for(plan) if c.text == "🙂🙂")
     assert cue.end - cue.start >= round(24 * SILENT_LINE_SECONDS) - 1
+
+
+def test_a_date_both_ways_round_follows_the_voice(voice):
+    """03/04/2026 is the 4th of March in the US, the 3rd of April elsewhere; an unambiguous date
+    reads the same for every English voice."""
+    assert speakable("03/04/2026", "en-gb") == "the 3rd of April, 2026"
+    assert speakable("29/11/2026", "en-gb") == speakable("11/29/2026", "en-gb") == "the 29th of November, 2026"
+    assert phonemes(voice, speakable("29/11/2026", "en-gb")) == phonemes(voice, "the twenty-ninth of November, 2026")
+    assert speakable("31/31/2026") == "31/31/2026"   # no such date
+
+
+# A line in a script the voice does not read: (written, what the bundled English voice says)
+UNREAD = [
+    ("在一个寒冷的冬天早晨，渔船在晨雾中慢慢归来，老人站在码头上静静地等待着他的儿子回家。", ""),
+    ("مرحبا، كيف حالك اليوم؟", ""),
+    ("שלום עולם!", ""),
+    ("ཀ་ཁ", ""),
+    ("こんにちは、東京。", ""),
+    ("안녕하세요", ""),
+    ("Привет, мир", ""),
+    ("Καλημέρα κόσμε", ""),
+    ("สวัสดีครับ", ""),
+    ("He said 你好 and left.", "He said and left."),
+    ("The sign read ཀ་ཁ today", "The sign read today"),
+    ("Shalom means שלום.", "Shalom means."),
+    ("In 2026年 we sailed", "In we sailed"),
+    ("iPhone是2007年发布的", "iPhone"),
+]
+
+
+@pytest.mark.parametrize("written, said", UNREAD, ids=[w[:12] for w, _ in UNREAD])
+def test_letters_the_voice_cannot_read_are_not_spelled_out(voice, written, said):
+    """espeak spells them ("Chinese letter, Chinese letter", "Arabic...", "Tibetan letter...");
+    they are left out, and a line with nothing left says nothing."""
+    assert speakable(written) == said
+    assert phonemes(voice, speakable(written)) == phonemes(voice, said)
+    spelled = "".join(phonemes(voice, written))
+    assert len(spelled) > len("".join(phonemes(voice, said)))   # espeak alone says more
+
+
+def test_what_a_voice_reads_follows_its_language():
+    from pipeline.audio.speakable import reader, unread_scripts
+
+    text = "你好 Привет שלום こんにちは 안녕 hello"
+    assert unread_scripts(text, reader("en-us")) == ["Han", "Cyrillic", "Hebrew", "Kana", "Hangul"]
+    assert unread_scripts(text, reader("cmn")) == ["Cyrillic", "Hebrew", "Kana", "Hangul"]
+    assert unread_scripts(text, reader("ja")) == ["Cyrillic", "Hebrew", "Hangul"]
+    assert unread_scripts(text, reader("ru")) == ["Han", "Hebrew", "Kana", "Hangul"]
+    assert speakable("你好，世界。hello", "cmn") == "你好,世界。hello"    # full-width forms as plain ones
+    assert speakable("مرحبا", "ar") == speakable("مرحبا", "fa") == "مرحبا"
+    assert speakable("שלום", "he") == "שלום" and speakable("Привет", "uk") == "Привет"
+    # 1 2 3 and punctuation belong to every script; a word that is all digits stays
+    assert speakable("你好 2026", "en-us") == "2026"
+    # English words are for English voices only
+    assert speakable("$5 at 3:00", "fr") == "$5 at 3:00"
+
+
+def test_the_voice_and_each_of_its_words_leave_out_the_same_letters(tmp_path):
+    """Word times match written words by phonemising each word on its own: a word in a script
+    the voice cannot read is silent there too (a zero-length time), and the line's words keep
+    their times."""
+    from pipeline.audio.tts import Speaker, find_model
+    from pipeline.spec import Voice
+
+    speech = Speaker().synthesise("Hello 你好世界 world", Voice(), find_model("joe", tmp_path))
+    hello, chinese, world = speech.words
+    assert chinese[1] == chinese[0]                      # not spoken
+    assert hello[1] > hello[0] and world[1] > world[0]
+    assert speech.seconds < 2.0                          # not "Chinese letter" four times
+    assert len(Speaker().synthesise("ཀ་ཁ 你好", Voice(), find_model("joe", tmp_path)).samples) == 0
+
+
+def test_film_check_warns_once_per_voice_and_script(tmp_path: Path):
+    from pipeline.parse import load
+
+    path = write_project(tmp_path / "p", """
+        title: Harbour
+        cast:
+          ANNA: {look: "a sailor"}
+        scenes:
+          - heading: EXT. HARBOUR - DAWN
+            shots:
+              - prompt: "boats"
+                narration: "渔船在晨雾中归来。"
+              - prompt: "Anna waves"
+                lines:
+                  - {ANNA: "مرحبا، كيف حالك اليوم؟"}
+                  - {ANNA: "再见"}
+                  - {ANNA: "Hello, שלום and مرحبا"}
+    """)
+    warnings = [f"{w.line}: {w.message}" for w in load(path.parent).warnings if "cannot read" in w.message]
+    assert warnings == [
+        "8: the voice 'joe' (English) cannot read Chinese; these lines are shown, not spoken: give the narrator "
+        "a Piper voice for that language (voice: {model: path/to/zh_CN-….onnx})",
+        "11: the voice 'joe' (English) cannot read Arabic; these lines are shown, not spoken: give the character "
+        "a Piper voice for that language (voice: {model: path/to/ar_JO-….onnx})",
+        "13: the voice 'joe' (English) cannot read Hebrew; these lines are shown, not spoken: give the character "
+        "a Piper voice for that language (voice: {model: path/to/he_IL-….onnx})",
+    ]
+    # Without speech nothing is said: nothing to warn about.
+    quiet = path.read_text(encoding="utf-8").replace("title: Harbour", "title: Harbour\nspeech: false")
+    path.write_text(quiet, encoding="utf-8")
+    assert not [w for w in load(path.parent).warnings if "cannot read" in w.message]
+
+
+def test_a_line_the_voice_cannot_read_is_a_silent_beat_long_enough_to_read(tmp_path: Path):
+    """Nothing spoken, but the subtitle stays: as long as its characters take to read."""
+    from pipeline.parse import load
+    from pipeline.plan import CJK_WORDS_PER_CHARACTER, Spoken, make_plan
+    from pipeline.subtitles import cues_for
+
+    text = "在一个寒冷的冬天早晨，渔船在晨雾中慢慢归来，老人站在码头上静静地等待着他的儿子回家。"   # 39 characters, 3 commas
+    path = write_project(tmp_path / "p", f"""
+        title: Harbour
+        fps: 24
+        title_card: false
+        scenes:
+          - heading: EXT. HARBOUR - DAWN
+            shots:
+              - id: a
+                prompt: "boats"
+                narration: "{text}"
+    """)
+    board = load(path.parent)
+    plan = make_plan(board, speech={("", text): Spoken(tmp_path / "silent.wav", 1 / 48000, ((0.0, 0.0),))})
+    [line] = next(s for s in plan.shots if s.id == "a").speech
+    seconds = 39 * CJK_WORDS_PER_CHARACTER * 60 / board.project.pacing.words_per_minute   # 7.3 s at 160 wpm
+    assert abs(line.frames / 24 - seconds) < 0.1
+    cues = [c for c in cues_for(plan) if c.text.replace("\n", "") in text]
+    assert "".join(c.text.replace("\n", "") for c in cues) == text     # every chunk shown, in order
+    assert all(c.end - c.start >= 24 for c in cues)
+    assert cues[-1].end - cues[0].start >= line.frames - 1

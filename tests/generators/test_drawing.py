@@ -389,3 +389,59 @@ def test_a_long_cjk_card_wraps_inside_the_card():
     cols = np.nonzero((luma(img) > 150).any(axis=0))[0]
     assert rows.max() - rows.min() > 360 * 0.2          # several lines, not one shrunk line
     assert cols.min() >= 640 * 0.15 - 2 and cols.max() <= 640 * 0.85 + 2
+
+
+# --- the caption and burned subtitles ---
+
+def test_a_caption_at_the_top_keeps_the_bottom_clear_and_the_slate_below_it():
+    bottom = draw_overlay(request())
+    top = draw_overlay(request(caption_at="top"))
+    band = (np.asarray(bottom)[:, -1, 3] > 0).sum()   # the band spans the width: its rows show at the right edge
+    assert band > 5
+    assert (np.asarray(top)[:band, -1, 3] > 100).all() and np.asarray(top)[-band:, -1, 3].max() == 0
+    # The slate (its amber accent bar) starts below the band, still at the left.
+    accent = near(top.convert("RGB"), (232, 176, 64), 10)
+    assert accent.any() and np.flatnonzero(accent.any(axis=1)).min() >= band
+    assert np.flatnonzero(accent.any(axis=0)).max() < 40
+    assert np.flatnonzero(near(bottom.convert("RGB"), (232, 176, 64), 10).any(axis=1)).min() < band
+
+
+def _subtitle_frame(tmp_path, name: str, narration: str):
+    """Build a one-shot animatic with burned subtitles; the frame in the middle of the shot,
+    and the overlay layer (the panel's own caption and slate) its shot was drawn with."""
+    from conftest import frame_at, write_project
+    from pipeline.build import build
+
+    narration_line = f"narration: \"{narration}\"" if narration else ""
+    path = write_project(tmp_path / name, f"""
+        title: Burn
+        fps: 12
+        size: 320x180
+        title_card: false
+        subtitles: burn
+        speech: false
+        scenes:
+          - heading: EXT. HARBOUR - DAY
+            shots:
+              - id: boats
+                prompt: "The fishing boats come home through the morning fog, one by one."
+                duration: 3
+                {narration_line}
+    """)
+    result = build(path.parent, renders=tmp_path / f"renders-{name}")
+    [overlay] = (tmp_path / f"renders-{name}").rglob("overlay.png")
+    return frame_at(result.output, 18).astype(int), np.asarray(Image.open(overlay))
+
+
+def test_burned_subtitles_never_cover_the_animatic_caption(tmp_path):
+    """The subtitle box (where the frame differs from the same film without the narration) and
+    the caption's letters (light ink of the panel's own overlay) share no row."""
+    said, overlay = _subtitle_frame(tmp_path, "said", "Every boat is home before the tide turns, and the harbour sleeps.")
+    silent, _ = _subtitle_frame(tmp_path, "silent", "")
+    subtitle_rows = np.flatnonzero((np.abs(said - silent).max(axis=-1) > 24).any(axis=1))
+    ink = (overlay[..., 3] > 0) & (overlay[..., :3].mean(axis=-1) > 120)
+    caption_rows = np.flatnonzero(ink[:, 100:].any(axis=1))    # right of the slate
+    assert subtitle_rows.size > 5 and caption_rows.size > 3
+    assert not set(subtitle_rows) & set(caption_rows)
+    # The caption is in the frame (drawn at the top), and the subtitles are at the bottom.
+    assert caption_rows.max() < 60 < subtitle_rows.min()

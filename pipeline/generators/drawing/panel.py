@@ -31,6 +31,8 @@ class PanelRequest:
     shot_id: str
     camera: str
     seed: int
+    # "bottom", or "top" when subtitles are burned in: they sit at the bottom, and must not cover it
+    caption_at: str = "bottom"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,9 +72,10 @@ def draw_overlay(req: PanelRequest) -> Image.Image:
     """The static layer over the moving panel (RGBA, frame size): the caption band and the slate.
 
     The caption is wrapped to at most three lines (ellipsised beyond) on a semi-transparent dark
-    band at the bottom; no caption draws no band. The slate in the top-left corner reads
-    "SC 2 · marcus · DOLLY-IN", with the scene heading below it when the frame is large enough.
-    Everything else is fully transparent.
+    band at the bottom (at the top when `caption_at` is "top": burned subtitles take the bottom,
+    and the caption must not be covered); no caption draws no band. The slate in the top-left
+    corner (below a top band) reads "SC 2 · marcus · DOLLY-IN", with the scene heading below it
+    when the frame is large enough. Everything else is fully transparent.
     """
     fw, fh = max(1, req.frame_width), max(1, req.frame_height)
     img = Image.new("RGBA", (fw, fh), (0, 0, 0, 0))
@@ -80,6 +83,7 @@ def draw_overlay(req: PanelRequest) -> Image.Image:
     margin = max(2, round(fh * 0.028))
 
     caption = " ".join(req.caption.split())
+    top = 0   # where the slate may start: below a caption band at the top
     if caption:
         size = max(8, round(fh / 24))
         pad_x, pad_y = max(4, round(size * 1.2)), max(2, round(size * 0.5))
@@ -87,10 +91,13 @@ def draw_overlay(req: PanelRequest) -> Image.Image:
         lines = clamp(wrap(caption, f, fw - 2 * pad_x), f, fw - 2 * pad_x, 3)
         line_h = round(size * 1.3)
         band_h = len(lines) * line_h + 2 * pad_y
-        draw.rectangle((0, fh - band_h, fw, fh), fill=(8, 8, 12, 168))
+        band_top = 0 if req.caption_at == "top" else fh - band_h
+        if req.caption_at == "top":
+            top = band_h
+        draw.rectangle((0, band_top, fw, band_top + band_h), fill=(8, 8, 12, 168))
         ascent = f.getmetrics()[0]
         for i, line in enumerate(lines):
-            baseline = fh - band_h + pad_y + i * line_h + (line_h + ascent * 0.72) / 2
+            baseline = band_top + pad_y + i * line_h + (line_h + ascent * 0.72) / 2
             draw_text(draw, (fw / 2, baseline), line, f, (250, 248, 240, 255), "ms")
 
     slate = DOT.join(part for part in (req.scene_label.strip(), req.shot_id.strip(), req.camera.strip().upper()) if part)
@@ -111,9 +118,10 @@ def draw_overlay(req: PanelRequest) -> Image.Image:
             heights = [line_height(f) for f, _, _ in rows]
             box_w = max(text_width(t, f) for f, t, _ in rows) + 2 * pad + accent
             box_h = sum(heights) + 2 * pad
-            draw.rectangle((margin, margin, margin + box_w, margin + box_h), fill=(8, 8, 12, 176))
-            draw.rectangle((margin, margin, margin + accent - 1, margin + box_h), fill=(232, 176, 64, 255))
-            y = margin + pad
+            y0 = top + margin
+            draw.rectangle((margin, y0, margin + box_w, y0 + box_h), fill=(8, 8, 12, 176))
+            draw.rectangle((margin, y0, margin + accent - 1, y0 + box_h), fill=(232, 176, 64, 255))
+            y = y0 + pad
             for (f, text, colour), lh in zip(rows, heights):
                 draw_text(draw, (margin + accent + pad, y), text, f, colour, "la")
                 y += lh
