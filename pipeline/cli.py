@@ -78,6 +78,8 @@ def _load(args: argparse.Namespace):
 def _renders(args: argparse.Namespace) -> Path:
     """The `--out` folder, if renders can go there: not a file, nor inside one, and writable
     where it will be made. Raises FilmError (exit 1) naming the folder otherwise."""
+    if not args.out:
+        raise FilmError([Problem("--out", 0, "is empty: name the folder renders go in")])
     out = Path(args.out)
     existing = next((p for p in (out, *out.parents) if p.exists()), Path("."))
     if not existing.is_dir():
@@ -295,6 +297,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing half-written is kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`film plan | head`): stop quietly, as other commands do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except OSError as error:
+        # The place renders go cannot hold them (a file where a folder must be, a full or
+        # read-only disk): the machine's answer, not a bug in film.
+        where = error.filename or (args.out if hasattr(args, "out") else "")
+        print(f"{where}: cannot use it: {error.strerror or error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

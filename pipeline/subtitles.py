@@ -703,7 +703,8 @@ def _together_cues(group, begin: int, end_of_shot: int, fps) -> list[Cue]:
     """Cues for lines spoken at the same time (dual dialogue, `ANN AND BOB`), as subtitlers set
     two speakers: the same words said by several are shown once; different lines share each
     cue, one line per speaker, each after a dash, from the first to start until the next."""
-    texts = list(dict.fromkeys(" ".join(line.text.split()) for line in group))
+    # The same words, whatever their case or punctuation ("Together!" and "together").
+    texts = {" ".join(re.sub(r"\W+", " ", line.text).casefold().split()) for line in group}
     if len(texts) == 1:
         longest = max(group, key=lambda line: line.frames)
         speakers = " & ".join(dict.fromkeys(line.speaker for line in group))
@@ -713,9 +714,15 @@ def _together_cues(group, begin: int, end_of_shot: int, fps) -> list[Cue]:
     end = min(max(begin + line.frames for line in group), end_of_shot)
     out: list[Cue] = []
     for k in range(max(len(cues) for cues in per_line)):
-        parts = [cues[k] for cues in per_line if k < len(cues)]
-        text = parts[0].text if len(parts) == 1 else "\n".join(f"- {c.text}" for c in parts)
-        out.append(Cue(min(c.start for c in parts), end, text, " & ".join(c.speaker for c in parts)))
+        said = [cues[k] for cues in per_line if k < len(cues)]
+        # Two speakers to a cue at most (a subtitle has two lines); a third waits for the next.
+        for pair in (said[i:i + 2] for i in range(0, len(said), 2)):
+            text = pair[0].text if len(pair) == 1 else "\n".join(f"- {c.text}" for c in pair)
+            out.append(Cue(min(c.start for c in pair), end, text, " & ".join(c.speaker for c in pair)))
+    # Each cue is up for at least a second before the next replaces it (as far as the lines last).
+    least = max(round(fps), 1)
+    for k in range(1, len(out)):
+        out[k] = replace(out[k], start=min(max(out[k].start, out[k - 1].start + least), max(end - 1, out[k - 1].start + 1)))
     for k in range(len(out) - 1):
         out[k] = replace(out[k], end=max(out[k + 1].start, out[k].start + 1))
     return [c for c in out if c.end > c.start]

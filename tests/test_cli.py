@@ -134,3 +134,20 @@ def test_out_must_be_a_folder_renders_can_go_in(tmp_path):
         assert result.stderr.strip().endswith(f"--out must be a folder, but {tmp_path / 'afile'} is a file")
     result = film("build", str(PROJECTS / "lighthouse"), "--out", "/proc/film-renders", cwd=tmp_path)
     assert result.returncode == 1 and result.stderr.startswith("/proc/film-renders: --out: cannot write in /proc")
+
+
+def test_renders_blocked_by_a_file_or_a_closed_pipe_give_no_traceback(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "lighthouse").write_text("a file where the film's folder goes")
+    result = film("check", str(PROJECTS / "lighthouse"), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(str(tmp_path / "out" / "lighthouse")) and "Not a directory" in result.stderr
+    assert film("check", str(PROJECTS / "lighthouse"), "--out", "", cwd=tmp_path).returncode == 1
+    # `film plan | head -1`: the reader goes away after one line
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "plan", str(PROJECTS / "lighthouse"), "--out",
+                                str(tmp_path / "renders")], cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, bufsize=1)
+    assert process.stdout.readline().startswith("shot")
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait() in (0, 141) and "Traceback" not in stderr

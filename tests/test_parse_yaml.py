@@ -205,3 +205,14 @@ def test_mix_settings_and_music_spans_a_mix_can_honour(project):
         "1: mix true_peak in dBTP must be at most 0, got 3",
         "2: music end (5 s) must be after its start (10 s)",
     ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("scenes:\n", "1: 'scenes' is empty; add at least one scene with shots"),
+    ("scenes: ~\n", "1: 'scenes' is empty; add at least one scene with shots"),
+    ("mix: {true_peak: .nan}\nscenes: [{shots: [a]}]\n", "1: mix true_peak in dBTP must be a finite number, got nan"),
+    ("pacing: {tail: .inf}\nscenes: [{shots: [a]}]\n", "1: tail in seconds must be a finite number, got inf"),
+])
+def test_nothing_to_film_and_numbers_that_are_not_numbers(project, text, expected):
+    found = problems(project(text))
+    assert [p.split(":", 1)[1] for p in found] == [expected]

@@ -16,6 +16,7 @@ fps: 24
 cast:
   ANN: {voice: {pitch: 2}}
   BOB: {voice: {pitch: -2}}
+  CY: {voice: {pitch: 5}}
 scenes:
   - shots:
       - id: dual
@@ -28,6 +29,17 @@ scenes:
         lines:
           - ANN: "See you tonight."
           - {character: BOB, text: "See you tonight.", dual: true}
+      - id: three
+        prompt: a room
+        lines:
+          - ANN: "Left!"
+          - {character: BOB, text: "Right!", dual: true}
+          - {character: CY, text: "Straight on, I say!", dual: true}
+      - id: cased
+        prompt: a room
+        lines:
+          - ANN: "Together!"
+          - {character: BOB, text: "together", dual: true}
       - id: long
         prompt: a room
         lines:
@@ -75,3 +87,17 @@ def test_a_long_line_said_with_a_short_one_keeps_two_lines_per_cue(planned):
     said = " ".join(t.removeprefix("- ") for c in together for t in c.text.splitlines() if "Not a chance" not in t)
     assert said == "We're doing this together, partner, whatever it takes, come rain or shine."
     assert all(c.end - c.start >= 12 for c in together)      # nothing flashes
+
+
+def test_three_speakers_at_once_keep_two_lines_a_cue_and_nothing_flashes(planned):
+    plan, cues = planned
+    _, _, together = shot_cues(plan, cues, "three")
+    assert [c.text for c in together] == ["- Left!\n- Right!", "Straight on, I say!"]
+    assert all(c.end - c.start >= 24 or c is together[-1] for c in together)
+    assert together[0].end == together[1].start
+
+
+def test_the_same_words_in_another_case_are_still_shown_once(planned):
+    plan, cues = planned
+    _, _, [cue] = shot_cues(plan, cues, "cased")
+    assert cue.text.casefold().strip("!") == "together"

@@ -253,6 +253,16 @@ def unread_scripts(text: str, voice: Reader) -> list[str]:
     return list(dict.fromkeys(script for _, _, script in _unread_spans(text, voice)))
 
 
+def _mostly_unread(text: str, voice: Reader) -> bool:
+    """Whether most of the letters of `text` are in scripts `voice` cannot read: the line is in
+    another language (a Hebrew sentence with "1948" in it), so none of it is said."""
+    if text.isascii():
+        return False
+    scripts = [script_of(c) for c in text]
+    unread = sum(1 for s in scripts if s and s not in voice.scripts)
+    return unread > sum(1 for s in scripts if s and s in voice.scripts)
+
+
 def _without_unread(text: str, voice: Reader) -> str:
     out, at = [], 0
     for start, end, _ in _unread_spans(text, voice):
@@ -271,6 +281,8 @@ def speakable(text: str, voice: Reader | str = ENGLISH) -> str:
     voice = reader(voice) if isinstance(voice, str) else voice
     text = "".join(unicodedata.normalize("NFKC", c) if 0xFF01 <= ord(c) <= 0xFFEE or 0xFB00 <= ord(c) <= 0xFB06
                    else c for c in text)
+    if _mostly_unread(text, voice):
+        return ""   # its numbers and signs alone, read in this voice's language, would be nonsense
     text = _without_unread(text, voice)
     text = _URL.sub(_url, text)
     text = _KEYCAP.sub(" ", text)

@@ -201,11 +201,14 @@ def narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[st
     path = resolve_asset(board.root, voiceover.file)
     data = json.loads(recording.output.read_text(encoding="utf-8"))
     heard = [Word(*word) for word in data["words"]]
-    narrations = [shot.narration for shot in board.shots if shot.narration]
+    narrated = [shot for shot in board.shots if shot.narration]
+    narrations = [shot.narration for shot in narrated]
     try:
         slices = align(narrations, heard, data["seconds"])
     except AlignmentError as error:
-        raise StoryboardError([voiceover.loc.problem(f"voice-over '{voiceover.file}': {error}")]) from None
+        # At the narration the recording does not say, where one is to blame.
+        where = narrated[error.narration].at("narration") if error.narration is not None else voiceover.loc
+        raise StoryboardError([where.problem(f"voice-over '{voiceover.file}': {error}")]) from None
     return {("", text): Spoken(path, piece.end - piece.start, tuple((w.start, w.end) for w in piece.words),
                                offset=piece.start, recorded=True, text=piece.text)
             for text, piece in zip(narrations, slices)}

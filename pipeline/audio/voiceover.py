@@ -45,7 +45,12 @@ class Slice:
 
 
 class AlignmentError(ValueError):
-    """The recording does not say the narration."""
+    """The recording does not say the narration; `narration` is the index of the one it does
+    not say, where one is to blame (None when it is the whole recording)."""
+
+    def __init__(self, message: str, narration: int | None = None):
+        super().__init__(message)
+        self.narration = narration
 
 
 def align(narrations: list[str], heard: list[Word], duration: float) -> list[Slice]:
@@ -80,8 +85,11 @@ def align(narrations: list[str], heard: list[Word], duration: float) -> list[Sli
     for k, text in enumerate(narrations):
         written = owner.count(k)
         if first[k] is None or found[k] < HEARD * written:
+            if not written:
+                raise AlignmentError(f"narration {k + 1} ('{text[:40]}') has no words to find in the recording; "
+                                     "in a voice-over film each narration is a part of the recording", k)
             raise AlignmentError(f"narration {k + 1} ('{text[:40]}') was not heard in the recording, "
-                                 f"in the script's order ({found[k]} of {written} words)")
+                                 f"in the script's order ({found[k]} of {written} words)", k)
     # Boundaries between shots: halfway through the pause between one's last word and the next's first.
     cuts = [max(0.0, heard[first[0]].start - LEAD)]
     for k in range(len(narrations) - 1):

@@ -6,6 +6,7 @@ PyYAML's composer gives us nodes with line marks; we walk them ourselves (instea
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -130,6 +131,9 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem(node, f"{what} must be a number of seconds, got {value!r}" if "seconds" in what
                          else f"{what} must be a number, got {value!r}")
+            return default
+        if not math.isfinite(value):
+            self.problem(node, f"{what} must be a finite number, got {value}")
             return default
         if positive and value <= 0:
             self.problem(node, f"{what} must be positive, got {value}")
@@ -683,7 +687,7 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
         ))
     if "scenes" not in keys:
         r.problem(1, "the storyboard has no 'scenes:'; add at least one scene with shots")
-    elif not scenes and isinstance(keys["scenes"].value, list):
+    elif not scenes and (keys["scenes"].value is None or isinstance(keys["scenes"].value, list)):
         r.problem(keys["scenes"], "'scenes' is empty; add at least one scene with shots")
     board = Storyboard(
         name=path.stem if path.stem not in ("storyboard", "film") else path.parent.name,

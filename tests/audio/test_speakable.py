@@ -232,8 +232,10 @@ def test_what_a_voice_reads_follows_its_language():
     assert speakable("你好，世界。hello", "cmn") == "你好,世界。hello"    # full-width forms as plain ones
     assert speakable("مرحبا", "ar") == speakable("مرحبا", "fa") == "مرحبا"
     assert speakable("שלום", "he") == "שלום" and speakable("Привет", "uk") == "Привет"
-    # 1 2 3 and punctuation belong to every script; a word that is all digits stays
-    assert speakable("你好 2026", "en-us") == "2026"
+    # 1 2 3 and punctuation belong to every script; a word that is all digits stays, in a line
+    # mostly in a script the voice reads
+    assert speakable("Hello 你好 2026", "en-us") == "Hello 2026"
+    assert speakable("你好 2026", "en-us") == ""         # mostly Chinese: none of it is said
     # English words are for English voices only
     assert speakable("$5 at 3:00", "fr") == "$5 at 3:00"
 
@@ -313,3 +315,14 @@ def test_a_line_the_voice_cannot_read_is_a_silent_beat_long_enough_to_read(tmp_p
     assert "".join(c.text.replace("\n", "") for c in cues) == text     # every chunk shown, in order
     assert all(c.end - c.start >= 24 for c in cues)
     assert cues[-1].end - cues[0].start >= line.frames - 1
+
+
+@pytest.mark.parametrize("line", ["2026年11月29日，气温20°C。", "בשנת 1948 נוסדה המדינה, ו-3 מיליון איש גרו בה.",
+                                  "Москва, 1147 год.", "مرحبا، الساعة 3:30"])
+def test_a_line_mostly_in_a_script_the_voice_cannot_read_is_not_said_at_all(line):
+    """Its numbers and signs alone would come out as English fragments ("nineteen forty eight
+    minus three"): a line mostly in another language is a silent beat with its subtitle."""
+    from pipeline.audio.speakable import speakable as said
+
+    assert said(line) == ""
+    assert said("Great job today, 1948 ཀ") == "Great job today, 1948"     # mostly English: the English is said

@@ -151,3 +151,10 @@ def test_a_narration_the_recording_never_says_or_says_out_of_order_is_an_error()
                "Volcanoes erupt with molten rock and ash across the valley."], heard, 7.0)
     with pytest.raises(AlignmentError, match="narration [12] .* was not heard"):
         align(["Water rises into the air.", "The sun heats the sea."], heard, 6.0)
+
+
+def test_a_narration_with_no_words_says_so_and_which_it_is():
+    heard = words("the sun heats the sea")
+    with pytest.raises(AlignmentError, match=r"narration 2 \('🌧️🌧️'\) has no words to find in the recording") as caught:
+        align(["The sun heats the sea.", "🌧️🌧️"], heard, 3.0)
+    assert caught.value.narration == 1
