@@ -357,6 +357,11 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
             check_asset(cue.file, cue.loc, "music file")
     if project.voiceover:
         check_asset(project.voiceover.file, project.voiceover.loc, "voice-over")
+        if not project.speech:
+            # The recording is the film's speech: without it the shots would be timed by reading
+            # speed and the film would be silent.
+            problems.append(project.voiceover.loc.problem(
+                "a voice-over is the film's speech, but 'speech: false' leaves speech out; remove one of them"))
     model = project.recognizer.model
     if model and (model.endswith(".pt") or "/" in model) and not resolve_asset(root, model).exists():
         problems.append(project.recognizer.loc.problem(f"recognizer model '{model}' not found"))

@@ -17,6 +17,7 @@ from pipeline.audio.voiceover import AlignmentError, align
 from pipeline.build import build
 from pipeline.cli import main
 from pipeline.errors import StoryboardError
+from pipeline.parse import load
 from pipeline.spec import Voice
 
 
@@ -158,3 +159,15 @@ def test_a_narration_with_no_words_says_so_and_which_it_is():
     with pytest.raises(AlignmentError, match=r"narration 2 \('🌧️🌧️'\) has no words to find in the recording") as caught:
         align(["The sun heats the sea.", "🌧️🌧️"], heard, 3.0)
     assert caught.value.narration == 1
+
+
+def test_a_voice_over_with_speech_turned_off_is_an_input_error(tmp_path):
+    folder = tmp_path / "lesson"
+    solid_png(folder / "red.png", (200, 0, 0))
+    solid_png(folder / "blue.png", (0, 0, 200))
+    write_wav(folder / "narration.wav", np.zeros((4800, 2), np.float32))
+    path = write_project(folder, BOARD.replace("voiceover: narration.wav", "voiceover: narration.wav\nspeech: false"))
+    with pytest.raises(StoryboardError) as caught:
+        load(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:4: a voice-over is the film's speech, but 'speech: false' leaves speech out; remove one of them"]
