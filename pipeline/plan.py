@@ -280,6 +280,7 @@ def make_plan(board: Storyboard, preview: bool = False,
     all_shots = [(n, scene, shot) for n, scene in enumerate(board.scenes, 1) for shot in scene.shots]
     patterns = _cast_patterns(board)
     reads = _readers(board)
+    said: dict[tuple[str, str], int] = {}   # how many times each (speaker, text) has been said so far
     for index, (scene_number, scene, shot) in enumerate(all_shots):
         is_last_of_scene = shot is scene.shots[-1]
         transition = shot.transition or (scene.transition if is_last_of_scene else None) or project.transition
@@ -314,7 +315,7 @@ def make_plan(board: Storyboard, preview: bool = False,
             seed_of.setdefault(group, seed)
         else:
             seed = seed_of.setdefault(group, derive_seed(project.seed, group))
-        placed = _place_speech(shot, speech, pacing, fps, reads) if speech is not None else ()
+        placed = _place_speech(shot, speech, pacing, fps, reads, said) if speech is not None else ()
         tail = round(Fraction(str(pacing.tail)) * fps)
         needed = max((p.start + p.frames + (0 if p.recorded else tail) for p in placed), default=0)
         footage_frames = _footage_frames(shot, board, fps, problems) if shot.footage is not None else 0
@@ -401,8 +402,8 @@ def _readers(board: Storyboard):
     return reads
 
 
-def _place_speech(shot: Shot, speech: Mapping[tuple[str, str], Spoken], pacing, fps: Fraction,
-                  reads=lambda speaker: None) -> tuple[SpeechPlan, ...]:
+def _place_speech(shot: Shot, speech: Mapping[tuple, Spoken], pacing, fps: Fraction,
+                  reads=lambda speaker: None, said: dict | None = None) -> tuple[SpeechPlan, ...]:
     """Lines one after another after the lead-in, a gap apart; a dual line starts with the one before.
 
     A line whose voice says nothing of it (emoji only, or written in a script the voice cannot
@@ -411,8 +412,12 @@ def _place_speech(shot: Shot, speech: Mapping[tuple[str, str], Spoken], pacing, 
     at = round(Fraction(str(pacing.lead_in)) * fps)
     gap = round(Fraction(str(pacing.line_gap)) * fps)
     placed: list[SpeechPlan] = []
+    said = {} if said is None else said
     for speaker, text, dual in spoken_lines(shot):
-        audio = speech[(speaker, text)]
+        # The n-th time a text is said in the film: a recording says it again, at another
+        # place (`speech` holds ("", text, n) for each repeat); a synthesised line is the same.
+        said[(speaker, text)] = n = said.get((speaker, text), 0) + 1
+        audio = speech.get((speaker, text, n)) or speech[(speaker, text)]
         length = math.ceil(Fraction(str(audio.seconds)) * fps)
         if not audio.recorded:
             voice = reads(speaker) or ENGLISH

@@ -89,7 +89,7 @@ def _narration_estimated(board: Storyboard, cache: Cache) -> dict[tuple[str, str
     out, at = {}, 0.0
     for text in narrations:
         share = seconds * count_words(text) / total
-        out[("", text)] = Spoken(path, share, (), offset=at, recorded=True, text=text, estimated=True)
+        out[_next_key(out, text)] = Spoken(path, share, (), offset=at, recorded=True, text=text, estimated=True)
         at += share
     return out
 
@@ -197,6 +197,13 @@ def transcript_job(board: Storyboard, cache: Cache, recognizer: ProjectRecognize
                     {"recording": cache.digest(path), **recognizer.key}, run, suffix=".json")
 
 
+def _next_key(spoken: dict, text: str) -> tuple:
+    """The key of the next time a narration is said: ("", text), then ("", text, n) for its n-th
+    time, since a narration said twice is two places in the recording (see `plan._place_speech`)."""
+    times = sum(key[:2] == ("", text) for key in spoken)
+    return ("", text) if not times else ("", text, times + 1)
+
+
 def narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[str, str], Spoken]:
     """Each shot's narration as its slice of the voice-over."""
     from .asr import Word
@@ -214,6 +221,8 @@ def narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[st
         # At the narration the recording does not say, where one is to blame.
         where = narrated[error.narration].at("narration") if error.narration is not None else voiceover.loc
         raise StoryboardError([where.problem(f"voice-over '{voiceover.file}': {error}")]) from None
-    return {("", text): Spoken(path, piece.end - piece.start, tuple((w.start, w.end) for w in piece.words),
-                               offset=piece.start, recorded=True, text=piece.text)
-            for text, piece in zip(narrations, slices)}
+    spoken: dict[tuple, Spoken] = {}
+    for text, piece in zip(narrations, slices):
+        spoken[_next_key(spoken, text)] = Spoken(path, piece.end - piece.start, tuple((w.start, w.end) for w in piece.words),
+                             offset=piece.start, recorded=True, text=piece.text)
+    return spoken

@@ -171,3 +171,18 @@ def test_a_voice_over_with_speech_turned_off_is_an_input_error(tmp_path):
         load(path)
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:4: a voice-over is the film's speech, but 'speech: false' leaves speech out; remove one of them"]
+
+
+def test_a_narration_said_twice_is_each_its_own_place_in_the_recording(tmp_path):
+    """Two shots with the same narration get the two places the recording says it, in order."""
+    folder = tmp_path / "twice"
+    solid_png(folder / "red.png", (200, 0, 0))
+    solid_png(folder / "blue.png", (0, 0, 200))
+    record(folder / "narration.wav", ["The sun heats the sea.", "Water rises into the air as vapour.",
+                                      "The sun heats the sea."])
+    write_project(folder, BOARD + '      - {id: three, image: red.png, narration: "The sun heats the sea."}\n')
+    result = build(folder, renders=tmp_path / "renders")
+    one, _, three = result.plan.shots
+    assert one.speech[0].offset < 2.0 < three.speech[0].offset     # the first saying, then the last
+    cues = pysubs2.load(str(result.folder / "subtitles.srt"))
+    assert [e.plaintext for e in cues].count("The sun heats the sea.") == 2
