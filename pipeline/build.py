@@ -253,9 +253,14 @@ def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool 
         return make_plan(board, preview=preview, speech=speech.spoken_without_synthesis(board, cache)), []
     jobs, collect = speech.jobs(board, cache)
     if stage:
-        stage("speech", len(jobs), len(jobs) if force else sum(not job.output.exists() for job in jobs))
+        stage("speech", len(jobs), _to_run(jobs, force))
     results = execute(jobs, cache, force=force, workers=workers, progress=progress)
     return make_plan(board, preview=preview, speech=collect()), results
+
+
+def _to_run(jobs: list[Job], force: bool) -> int:
+    """How many of `jobs` will run: all when forced, else those whose output is not cached."""
+    return len(jobs) if force else sum(not job.output.exists() for job in jobs)
 
 
 def _ambient_job(cache: Cache, n: int, seconds: float, seed: int) -> Job:
@@ -398,7 +403,7 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
         if locked:
             check_lock(lock_file, entries)
     if stage:
-        stage("pictures and sound", len(jobs), len(jobs) if force else sum(not job.output.exists() for job in jobs))
+        stage("pictures and sound", len(jobs), _to_run(jobs, force))
     results = voiced + execute(jobs, cache, force=force, workers=workers, progress=progress)
     if entries and not locked:
         previous = _read_lock(lock_file) if only else {}

@@ -97,22 +97,29 @@ def _warn(source) -> None:
 
 
 def _print_warnings(warnings) -> None:
+    """Print warnings (Problems), one a line, as `file:line: warning: ...`."""
     for warning in warnings:
         print(f"{warning.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
 
 
-def _check(args: argparse.Namespace) -> int:
+def _read_and_plan(args: argparse.Namespace, preview: bool = False):
+    """What `check` and `plan` share: the project read, its media probed and its cut planned,
+    warnings printed; returns the plan and the cache. Reads the cache (files a build probed,
+    speech it made) and writes nothing: lines not synthesised yet are estimated."""
     from . import measure
     from .build import prepare
     from .cache import Cache
 
     board = _load(args)
-    # Reads the cache (files probed by a build, speech already made), writes nothing.
     cache = Cache(_renders(args) / board.name / "cache")
     measure.check_media(board, cache=cache)
-    # No speech is made: lines already synthesised count as they are, the rest are estimated.
-    plan, _ = prepare(board, cache, synthesise=False)
+    plan, _ = prepare(board, cache, preview=preview, synthesise=False)
     _warn(plan)
+    return plan, cache
+
+
+def _check(args: argparse.Namespace) -> int:
+    plan, _ = _read_and_plan(args)
     about = "about " if plan.estimated else ""
     print(f"{plan.board.source}: ok — {len(plan.shots)} clips, {about}{plan.seconds(plan.total):.2f} s "
           f"({plan.total} frames at {float(plan.fmt.fps):g} fps)")
@@ -120,15 +127,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from . import measure
-    from .build import output_folder, plan_jobs, prepare
-    from .cache import Cache
+    from .build import output_folder, plan_jobs
 
-    board = _load(args)
-    cache = Cache(_renders(args) / board.name / "cache")
-    measure.check_media(board, cache=cache)
-    plan, _ = prepare(board, cache, preview=args.preview, synthesise=False)
-    _warn(plan)
+    plan, cache = _read_and_plan(args, preview=args.preview)
     jobs, _ = plan_jobs(plan, cache)
     missing = {job.id for job in jobs if not job.output.exists()}
     width = shutil.get_terminal_size((120, 20)).columns

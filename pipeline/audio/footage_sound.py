@@ -13,27 +13,15 @@ handle before the file starts, a shot longer than what is left of it) there is n
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 
-from ..edit.ffmpeg import MediaInfo, probe
+from ..edit.ffmpeg import probe
 from ..edit.transitions import split
 from ..plan import Plan, ShotPlan
 from .mix import FootageSound
 
 # The renderer shows a fade-black's shots only on their own side of the cut (edit/render.py).
 THROUGH_BLACK = "fade-black"
-
-
-@lru_cache(maxsize=256)
-def _probe(path: Path, mtime_ns: int) -> MediaInfo:
-    return probe(path)
-
-
-def media(path: Path) -> MediaInfo:
-    """`probe(path)`, remembered while the file is unchanged (one footage file often serves many
-    shots). Raises FFmpegError if the file is not readable media."""
-    return _probe(path, path.stat().st_mtime_ns)
 
 
 def footage_sounds(plan: Plan, starts: list[int]) -> list[FootageSound]:
@@ -48,7 +36,7 @@ def footage_sounds(plan: Plan, starts: list[int]) -> list[FootageSound]:
     for i, (shot, cut_in) in enumerate(zip(plan.shots, starts)):
         if shot.footage is None or shot.footage_path is None or shot.sound.mute:
             continue
-        info = media(shot.footage_path)
+        info = probe(shot.footage_path)   # read once per file per process (ffmpeg.header)
         if info.audio_codec is None or not info.duration:
             continue
         previous = plan.shots[i - 1] if i else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import wave
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -53,8 +54,6 @@ def spoken_without_synthesis(board: Storyboard, cache: Cache) -> dict[tuple[str,
     lines already synthesised as they are (from the cache), the rest estimated from their
     words at their voice's rate (`Spoken.estimated`). A voice-over not yet transcribed shares
     its recording's length out between the narrations by their words. Reads only."""
-    from . import tts
-
     spoken: dict[tuple[str, str], Spoken] = {}
     for key, job in speech_jobs(board, cache).items():
         if job.output.is_dir():
@@ -63,10 +62,7 @@ def spoken_without_synthesis(board: Storyboard, cache: Cache) -> dict[tuple[str,
                 continue
             except (OSError, ValueError, KeyError, wave.Error):
                 pass   # a damaged cache entry: the build will redo it
-        who, text = key
-        voice = tts.voice_for(board, who)
-        rate = voice.rate or 1.0
-        said = tts.speakable(text, tts.reader(tts.find_model(voice.model, board.root)))   # what the voice says
+        said, rate = job.inputs["text"], job.inputs["rate"] or 1.0   # what the voice says, and how fast
         sentences = max(len(re.findall(r"[.!?]+(?:\s|$)", said)), 1)
         seconds = (ESTIMATED_LINE_SECONDS + count_words(said) * ESTIMATED_WORD_SECONDS
                    + (sentences - 1) * ESTIMATED_SENTENCE_SECONDS) / rate
@@ -86,12 +82,12 @@ def _narration_estimated(board: Storyboard, cache: Cache) -> dict[tuple[str, str
     seconds = probe(path).duration or 0.0
     narrations = [shot.narration for shot in board.shots if shot.narration]
     total = sum(count_words(text) for text in narrations) or 1
-    out, at = {}, 0.0
+    shares, at = [], 0.0
     for text in narrations:
         share = seconds * count_words(text) / total
-        out[_next_key(out, text)] = Spoken(path, share, (), offset=at, recorded=True, text=text, estimated=True)
+        shares.append((text, Spoken(path, share, (), offset=at, recorded=True, text=text, estimated=True)))
         at += share
-    return out
+    return _by_saying(shares)
 
 
 def read_voice(folder: Path) -> Spoken:
@@ -197,11 +193,15 @@ def transcript_job(board: Storyboard, cache: Cache, recognizer: ProjectRecognize
                     {"recording": cache.digest(path), **recognizer.key}, run, suffix=".json")
 
 
-def _next_key(spoken: dict, text: str) -> tuple:
-    """The key of the next time a narration is said: ("", text), then ("", text, n) for its n-th
-    time, since a narration said twice is two places in the recording (see `plan._place_speech`)."""
-    times = sum(key[:2] == ("", text) for key in spoken)
-    return ("", text) if not times else ("", text, times + 1)
+def _by_saying(narrations: list[tuple[str, Spoken]]) -> dict[tuple, Spoken]:
+    """The narrations of a recording keyed as `plan._place_speech` looks them up: ("", text),
+    and ("", text, n) for the n-th time the same text is said (another place in the recording)."""
+    said: Counter[str] = Counter()
+    out: dict[tuple, Spoken] = {}
+    for text, spoken in narrations:
+        said[text] += 1
+        out[("", text) if said[text] == 1 else ("", text, said[text])] = spoken
+    return out
 
 
 def narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[str, str], Spoken]:
@@ -221,8 +221,6 @@ def narration_from_recording(board: Storyboard, recording: Job) -> dict[tuple[st
         # At the narration the recording does not say, where one is to blame.
         where = narrated[error.narration].at("narration") if error.narration is not None else voiceover.loc
         raise StoryboardError([where.problem(f"voice-over '{voiceover.file}': {error}")]) from None
-    spoken: dict[tuple, Spoken] = {}
-    for text, piece in zip(narrations, slices):
-        spoken[_next_key(spoken, text)] = Spoken(path, piece.end - piece.start, tuple((w.start, w.end) for w in piece.words),
-                             offset=piece.start, recorded=True, text=piece.text)
-    return spoken
+    return _by_saying([(text, Spoken(path, piece.end - piece.start, tuple((w.start, w.end) for w in piece.words),
+                                     offset=piece.start, recorded=True, text=piece.text))
+                       for text, piece in zip(narrations, slices)])

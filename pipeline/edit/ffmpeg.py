@@ -3,6 +3,7 @@ and errors that say what failed."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -62,10 +63,27 @@ class MediaInfo:
 
 
 def probe(path: str | Path) -> MediaInfo:
-    """Read a media file's header (imageio-ffmpeg ships no ffprobe, so parse `ffmpeg -i`)."""
-    result = subprocess.run([exe(), "-hide_banner", "-nostdin", "-i", str(path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
-    return read_info(result.stderr, path)
+    """Read a media file's header (imageio-ffmpeg ships no ffprobe, so parse `ffmpeg -i`).
+    Raises FFmpegError when it is not readable media."""
+    return read_info(header(path), path)
+
+
+def header(path: str | Path) -> str:
+    """What `ffmpeg -i` prints about a file: run once per version of the file (its size and
+    modification time) per process, since planning, the footage sound and every segment of a
+    footage shot all ask about the same file."""
+    try:
+        stat = os.stat(path)
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (0, -1)   # missing: ffmpeg says so, and a file that appears later is asked anew
+    return _header(str(path), *stamp)
+
+
+@lru_cache(maxsize=1024)
+def _header(path: str, mtime_ns: int, size: int) -> str:
+    return subprocess.run([exe(), "-hide_banner", "-nostdin", "-i", path],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace").stderr
 
 
 def read_info(text: str, path: str | Path) -> MediaInfo:

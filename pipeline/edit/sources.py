@@ -16,10 +16,8 @@ meet in `xfade` or `concat`, which refuse inputs that differ in any of these.
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 
 from . import ffmpeg
@@ -156,17 +154,10 @@ class StreamLook:
 
 
 def stream_look(path: Path) -> StreamLook | None:
-    """`path`'s first video stream (None if ffmpeg finds none); one `ffmpeg -i` per version of a
-    file per process (segments of one shot share it)."""
-    stat = path.stat()
-    return _stream_look(path, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=256)
-def _stream_look(path: Path, mtime_ns: int, size: int) -> StreamLook | None:
-    text = subprocess.run([ffmpeg.exe(), "-hide_banner", "-nostdin", "-i", str(path)],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace").stderr
-    stream = re.search(r"Stream #[^\n]*?Video: [^,\n]*, (\w+)(?:\(([^)]*)\))?[^\n]*?, (\d+)x(\d+)", text)
+    """`path`'s first video stream (None if ffmpeg finds none), from the header `ffmpeg.header`
+    reads once per version of a file per process (segments of one shot share it)."""
+    stream = re.search(r"Stream #[^\n]*?Video: [^,\n]*, (\w+)(?:\(([^)]*)\))?[^\n]*?, (\d+)x(\d+)",
+                       ffmpeg.header(path))
     if not stream:
         return None
     described = [item.strip() for item in (stream[2] or "").split(",")]
