@@ -26,7 +26,7 @@ from . import __version__
 from . import generators as generator_registry
 from .audio import speech
 from .audio.mix import MIX_VERSION, Bed, Effect, Line, mix
-from .audio.footage_sound import footage_sounds
+from .audio.footage_sound import ambience_on_cut, footage_sounds
 from .cache import Cache, Job, atomic, key_fields, make_job, remove_stale_temps, why, write_text
 from .edit.ffmpeg import FFmpegError
 from .edit.render import ENCODER_VERSION, concat, render_segment
@@ -83,7 +83,7 @@ def prepare_shots(plan: Plan, cache: Cache) -> Context:
     """Each shot prepared by its generator, in story order (a shot that continues another sees
     what was prepared for it), in the returned context's `prepared`."""
     ctx = Context(cache=cache, fmt=plan.fmt, root=plan.board.root, project_seed=plan.board.project.seed,
-                  subtitles=plan.subtitles)
+                  subtitles=plan.subtitles, shots=plan.shots)
     for shot in plan.shots:
         ctx.prepared[shot.id] = generator_registry.get(shot.generator.name).prepare(shot, ctx)
     return ctx
@@ -139,16 +139,18 @@ def plan_jobs(plan: Plan, cache: Cache) -> tuple[list[Job], Job]:
                 lines.append(Line(line.path, float(begin / fmt.fps), float(length / fmt.fps), line.offset))
     effects = effects_on_cut(plan, starts)
     production = footage_sounds(plan, starts)
+    rooms = ambience_on_cut(plan, starts)
     settings = plan.board.project.mix
     # Every field of every bed, line, effect and footage sound, with each file known by its content.
     mix_inputs = {"version": MIX_VERSION, "seconds": total_seconds, "settings": settings,
                   "beds": [key_fields(b, path=ident) for b, ident in beds],
                   "lines": [key_fields(line, path=cache.digest(line.path)) for line in lines],
                   "effects": [key_fields(e, path=cache.digest(e.path)) for e in effects],
-                  "footage": [key_fields(f, path=cache.digest(f.path)) for f in production]}
+                  "footage": [key_fields(f, path=cache.digest(f.path)) for f in production],
+                  "rooms": [key_fields(r) for r in rooms]}
     mix_job = make_job(cache, "mix", "soundtrack", mix_inputs,
                        lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings, effects,
-                                       production),
+                                       production, rooms),
                        suffix=".m4a", deps=tuple(music_deps))
     jobs.append(mix_job)
 
@@ -219,7 +221,7 @@ def _segment_job(segment: Segment, fmt, cache: Cache, shot_job: dict[str, str], 
         "encoder": ENCODER_VERSION, "width": fmt.width, "height": fmt.height, "fps": fmt.fps,
         "frames": segment.frames, "transition": segment.transition,
         "parts": [{"source": source_identity(p.clip.source), "start": p.start} for p in segment.parts],
-        "burn": [[c.start - segment.start, c.end - segment.start, c.text] for c in burn],
+        "burn": [[c.start - segment.start, c.end - segment.start, c.text, c.align, c.margin] for c in burn],
         "burn_style": subs.ASS_STYLE_VERSION if burn else "",
     }
 

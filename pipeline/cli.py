@@ -55,7 +55,7 @@ def _new_from_screenplay(folder: Path, script: Path, env, templates) -> int:
         written = yaml.safe_dump(name, allow_unicode=True, width=1 << 30)
         return written.removesuffix("\n...\n").rstrip("\n")
 
-    cast = [{"name": as_key(c.name), "pitch": f"{c.voice.pitch:g}"} for c in board.cast]
+    cast = [{"name": as_key(c.name), "voice": _voice_setting(c.voice)} for c in board.cast]
     text = env.from_string(templates.joinpath("film.yaml.j2").read_text(encoding="utf-8")).render(
         script=script.name, cast=cast)
     (folder / "assets").mkdir(parents=True)
@@ -64,6 +64,14 @@ def _new_from_screenplay(folder: Path, script: Path, env, templates) -> int:
     print(f"created {folder}/{script.name} and {folder}/{SIDECAR} ({len(cast)} speaking parts, "
           f"{len(board.scenes)} scenes, {len(board.shots)} shots) — build it with: film build {folder}")
     return 0
+
+
+def _voice_setting(voice) -> str:
+    """A voice as a sidecar writes it: `{preset: woman}`, `{preset: man, pitch: -2, formant: 0.95}`."""
+    keys = [f"preset: {voice.preset}"] if voice.preset else [f"model: {voice.model or 'joe'}"]
+    keys += [f"pitch: {voice.pitch:g}"] if voice.pitch else []
+    keys += [f"formant: {voice.formant:g}"] if voice.formant != 1 else []
+    return "{" + ", ".join(keys) + "}"
 
 
 def _load(args: argparse.Namespace):

@@ -37,7 +37,10 @@ CAMERA_WORDS = {
     "dolly-in": "dolly in", "dolly-out": "dolly out",
 }
 SETTING_WORDS = {"INT": "interior", "EXT": "exterior", "INT/EXT": "interior and exterior", "EST": "establishing shot"}
-CREDIT_SECONDS_PER_LINE = 0.9
+CREDIT_SECONDS_PER_LINE = 0.9   # the credits' unhurried length: 4 s and this per line...
+CREDITS_SHARE = 0.14            # ...but no more than this share of the film (a short film's credits stay short)...
+CREDIT_READING_CPS = 15.0       # ...and never faster than a reader can follow: each line on screen long enough
+CREDIT_MIN_ON_SCREEN = 2.5      # to read it at 15 characters a second, and at least 2.5 s
 TITLE_TRANSITION = ("fade-black", 1.0)
 SILENT_LINE_SECONDS = 1.0   # a line with nothing to say (emoji only): its subtitle's time, as place_cues' minimum
 
@@ -363,14 +366,14 @@ def make_plan(board: Storyboard, preview: bool = False,
     if board.cast:
         credits += (("Cast", tuple(display_name(c.name) for c in board.cast)),)
     if credits and shots:
-        lines = sum(1 + len(names) for _, names in credits)
+        rest = sum(shot.frames for shot in shots)
         last = shots[-1]
         if last.transition == "cut" and last.transition_frames == 0:
             shots[-1] = replace(last, transition=TITLE_TRANSITION[0], transition_frames=_frames(TITLE_TRANSITION[1], fps))
         shots.append(ShotPlan(
             id="credits", kind="credits", scene=0, heading=Heading(), generator=GeneratorSpec("card"),
             prompt="", negative="", action="", seed=derive_seed(project.seed, "credits"),
-            frames=_frames(4.0 + CREDIT_SECONDS_PER_LINE * lines, fps), head=0, tail=0, camera="static",
+            frames=credits_frames(credits, project.width, project.height, rest, fps), head=0, tail=0, camera="static",
             transition="cut", transition_frames=0, cast=(), texts=(), credits=credits, loc=project.loc,
         ))
     if shots:
@@ -383,6 +386,25 @@ def make_plan(board: Storyboard, preview: bool = False,
     plan = Plan(board=board, fmt=Format(width, height, fps), shots=(), music=music,
                 subtitles=project.subtitles, preview=preview, warnings=tuple(warnings))
     return _with_handles(plan, shots)
+
+
+def credits_frames(credits: tuple[tuple[str, tuple[str, ...]], ...], width: int, height: int, rest: int,
+                   fps: Fraction) -> int:
+    """How long the credits roll, in frames, after `rest` frames of film: 4 s and
+    `CREDIT_SECONDS_PER_LINE` a line, but at most `CREDITS_SHARE` of the whole film, unless that
+    would scroll a line off the screen before it can be read (at `CREDIT_READING_CPS`, and
+    `CREDIT_MIN_ON_SCREEN` at least): readable wins. The roll is laid out at the film's full size
+    (a preview rolls for as long as the film does); it moves `height` + its content, and a line
+    is wholly on screen while it moves `height` less the line's own height."""
+    from .generators.drawing.cards import credits_lines   # here: the generators import the plan
+
+    content, lines = credits_lines(width, height, credits)
+    travel = content + height
+    readable = max((max(CREDIT_MIN_ON_SCREEN, len(text) / CREDIT_READING_CPS) * travel / max(height - tall, 1)
+                    for tall, text in lines), default=CREDIT_MIN_ON_SCREEN)
+    unhurried = 4.0 + CREDIT_SECONDS_PER_LINE * len(lines)
+    share = math.floor(CREDITS_SHARE / (1 - CREDITS_SHARE) * rest)   # credits / (rest + credits) <= share
+    return max(math.ceil(Fraction(str(round(readable, 6))) * fps), min(_frames(unhurried, fps), share), 1)
 
 
 def _readers(board: Storyboard):

@@ -27,6 +27,7 @@ TRANSITION_DEFAULT_SECONDS = {
 }
 TRANSITIONS = tuple(TRANSITION_DEFAULT_SECONDS)
 SUBTITLE_MODES = ("sidecar", "burn", "off")
+SUBTITLE_POSITIONS = ("auto", "bottom", "top")
 MUSIC_GENERATORS = ("ambient",)
 TIMES_OF_DAY = ("DAY", "NIGHT", "DUSK", "SUNSET", "DAWN", "MORNING", "EVENING", "CONTINUOUS", "LATER")
 EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -45,7 +46,9 @@ class Loc:
 
 @dataclass(frozen=True)
 class Voice:
-    """How a character or the narrator sounds (used by text-to-speech)."""
+    """How a character or the narrator sounds (used by text-to-speech): a `preset` (`man`,
+    `woman`, `girl`, ...: `audio/voices.py`) or a Piper `model`, and `pitch` (semitones) and
+    `formant` (a ratio) on top of it."""
 
     model: str = ""
     speaker: int | None = None
@@ -53,6 +56,8 @@ class Voice:
     pitch: float = 0.0
     gain: float = 0.0
     loc: Loc = Loc("", 0)
+    preset: str = ""
+    formant: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,57 @@ class Recognition:
     loc: Loc = Loc("", 0)
 
 
+class Subtitles(str):
+    """The film's subtitles: the mode ("sidecar", "burn" or "off") as the string itself, so that
+    `project.subtitles == "burn"` reads as it always has, with how they are set as attributes.
+
+    `position`: "auto" (at the bottom, unless a still has its own lettering or detail there and
+    the picture leaves room elsewhere: then at the top, or raised), "bottom" or "top".
+    `margin`: from the frame's edge to the subtitles' text, a fraction of the frame's height
+    (None: the title-safe 5%). `max_cps`: the most characters a second a cue may ask of a
+    reader (None: 17 for a film that is only narrated, a lesson; 20 for one with dialogue).
+    """
+
+    position: str
+    margin: float | None
+    max_cps: float | None
+
+    def __new__(cls, mode: str = "sidecar", position: str = "auto", margin: float | None = None,
+                max_cps: float | None = None) -> "Subtitles":
+        self = super().__new__(cls, mode)
+        object.__setattr__(self, "position", position)
+        object.__setattr__(self, "margin", margin)
+        object.__setattr__(self, "max_cps", max_cps)
+        return self
+
+    @property
+    def mode(self) -> str:
+        return str.__str__(self)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Subtitles settings are read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Subtitles):
+            return self.mode == other.mode and self.settings == other.settings
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
+    @property
+    def settings(self) -> tuple[str, float | None, float | None]:
+        return self.position, self.margin, self.max_cps
+
+    def __repr__(self) -> str:
+        return f"Subtitles({self.mode!r}, position={self.position!r}, margin={self.margin!r}, max_cps={self.max_cps!r})"
+
+    def __reduce__(self):
+        return Subtitles, (self.mode, *self.settings)
+
+
 @dataclass(frozen=True)
 class Pacing:
     """How long shots last when the writer gives no duration."""
@@ -244,7 +300,7 @@ class Project:
     generator: GeneratorSpec = GeneratorSpec()
     camera: str = "static"
     transition: Transition = Transition()
-    subtitles: str = "sidecar"
+    subtitles: Subtitles = Subtitles("sidecar")   # a str: the mode, with the settings as attributes
     title_card: bool = True
     title_seconds: float = 4.0
     credits: tuple[tuple[str, tuple[str, ...]], ...] = ()

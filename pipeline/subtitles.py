@@ -5,7 +5,16 @@ serialise it ("srt", "vtt", "ass"). What this module owns is the part no library
 text into subtitle chunks by the usual broadcast rule (at most 2 lines of at most 42 columns,
 a Chinese, Japanese or Korean character taking two; breaking at sentence ends, then at clause
 boundaries, then between words, or between Chinese and Japanese characters, with balanced
-lines) and laying those chunks out in time over a shot.
+lines, no line left hanging on a function word) and laying those chunks out in time over a shot.
+
+A film's cues follow the Netflix Timed Text Style Guide and the BBC Subtitle Guidelines
+(`cues_for`): a line's first cue comes up when the line is heard; a cue stays up while its shot
+runs on (to the next cue, 2 frames before it, or the cut, at most 7 s) and long enough to be
+read (at most 17 characters a second in a lesson, 20 otherwise: `reading_speed`); lines said
+together share a cue, a dash before each speaker's. Each cue has a place on the frame: the
+bottom title-safe band, or the top, or raised, where a still has lettering of its own under
+the bottom band (`place_cues_on_shots`, measured by `edit.safe_areas`); SRT says "top" with
+`{\an8}`, WebVTT with its `line:` setting, ASS with its alignment and margin.
 
 Times are integer frames at a frame rate given as a `fractions.Fraction`; they become
 milliseconds only when a file is written (`frames_to_ms`: ``round(frame * 1000 / fps)``). ASS
@@ -17,24 +26,28 @@ frame. Files are written under a temporary name in the same folder and moved int
 
 from __future__ import annotations
 
+import bisect
+import math
 import os
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Collection, Sequence
 
 import pysubs2
 
 from .cache import write_text
+from .edit.safe_areas import TITLE_SAFE, Place, SubtitleLook
 
 if TYPE_CHECKING:
     from .plan import Plan
 
 __all__ = [
     "Cue", "split_text", "place_cues", "frames_to_ms", "display_width",
-    "write_srt", "write_vtt", "write_ass",
+    "write_srt", "write_vtt", "write_ass", "cues_for", "time_for_reading", "place_cues_on_shots",
+    "reading_speed",
 ]
 
 PathLike = str | os.PathLike[str]
@@ -48,6 +61,8 @@ class Cue:
     end: int            # first frame after (exclusive)
     text: str           # may contain "\n" between its (at most 2) lines
     speaker: str = ""   # character name, "" for narration
+    align: str = "bottom"          # the edge of the frame it sits at: "bottom" or "top"
+    margin: float | None = None    # from that edge to its text, a fraction of the height (None: title-safe 5%)
 
 
 # --------------------------------------------------------------------------- splitting
@@ -63,12 +78,22 @@ _NO_LINE_END = frozenset("([{「『（【〔〈《〘〖〚“‘")
 _ABBREVIATIONS = frozenset(
     "mr. mrs. ms. dr. st. jr. sr. prof. vs. e.g. i.e. mt. capt. lt. col. gen. sgt. rev. fr.".split()
 )
-#: Words a line (or a chunk) should not end on: articles, short prepositions, conjunctions.
-_WEAK_ENDINGS = frozenset(
-    "a an the to of in on at by for with from into onto about after before over under through without "
-    "between against and or but nor so as if than that when while because which who whom whose where "
-    "until unless since my your his her its our their".split()
-)
+# Function words a line (or a cue) must not end on, leaving them hanging from the words they
+# lead into (BBC Subtitle Guidelines: keep an article with its noun, a preposition with its
+# phrase, a conjunction with its clause, a pronoun with its verb): articles and determiners,
+# prepositions, conjunctions, subject pronouns (with their contractions; not "you" and "it",
+# which end a clause as objects as often: "we will follow it / around the water cycle").
+_ARTICLES = "a an the my your his her its our their every each"
+_PREPOSITIONS = ("to of in on at by for with from into onto about after before over under through without between "
+                 "against across along among around behind below beneath beside beyond during inside toward towards "
+                 "upon within")
+_CONJUNCTIONS = ("and or but nor so as if than that when while because which who whom whose where until unless since "
+                 "though although whether")
+_PRONOUNS = ("i he she we they i'm i've i'll i'd you're you've you'll you'd he's he'll he'd she's she'll she'd "
+             "it's it'll we're we've we'll we'd they're they've they'll they'd")
+FUNCTION_WORDS = frozenset(f"{_ARTICLES} {_PREPOSITIONS} {_CONJUNCTIONS} {_PRONOUNS}".split())
+#: Words a line reads well starting with (BBC: break before a conjunction or a preposition).
+_OPENERS = frozenset(f"{_PREPOSITIONS} {_CONJUNCTIONS}".split())
 
 # Costs for breaking between chunks inside one sentence (a sentence that does not fit).
 _CHUNK_COST = 300.0
@@ -79,7 +104,8 @@ _SLACK_WEIGHT = 0.05
 # Bonuses and penalties for where the line break inside a chunk goes (vs. squared imbalance).
 _LINE_SENTENCE_BONUS = 300.0   # two lines differing by d cost d**2 / 2: a single short word
 _LINE_CLAUSE_BONUS = 200.0     # on a line (d >= ~28 when lines are <= 42) still loses
-_LINE_WEAK_PENALTY = 50.0
+_LINE_OPENER_BONUS = 30.0      # a line starting with a conjunction or a preposition
+_LINE_WEAK_PENALTY = 50.0      # (only where no layout avoids it) a line ending on a function word
 
 
 def display_width(text: str) -> int:
@@ -105,9 +131,16 @@ class _Token:
     word: str
     sentence_end: bool = False   # a sentence ends after this word
     clause_end: bool = False     # a clause ends after this word (comma, semicolon, dash, ...)
-    weak: bool = False           # an article, preposition or conjunction
+    weak: bool = False           # a function word (`FUNCTION_WORDS`)
     space: bool = True           # a space before it when it follows another token on a line
     width: int = -1              # display columns (`display_width`)
+    opens: bool = False          # a conjunction or preposition: a line reads well starting with it
+
+    @property
+    def dangles(self) -> bool:
+        """Whether a line (or a cue) ending on this token would leave a function word hanging:
+        one not closed by punctuation."""
+        return self.weak and not (self.sentence_end or self.clause_end)
 
 
 def _pieces(word: str, max_chars: int) -> list[str]:
@@ -144,6 +177,12 @@ def _pieces(word: str, max_chars: int) -> list[str]:
     return out
 
 
+def _plain_word(word: str) -> str:
+    """A word as `FUNCTION_WORDS` lists it: lower case, without the quotes, brackets and
+    punctuation round it, with a straight apostrophe."""
+    return word.lower().replace("’", "'").rstrip(_CLOSERS).lstrip("\"'“‘«([「『（").strip(".,;:!?…—–-")
+
+
 def _tokens(text: str, max_chars: int) -> list[_Token]:
     words: list[tuple[str, bool]] = []
     for word in text.split():
@@ -158,8 +197,9 @@ def _tokens(text: str, max_chars: int) -> list[_Token]:
         # "Wait... and then" is a pause, not a sentence end: the next word is lower case.
         sentence_end = not following or (stop and not abbreviation and not following[:1].islower())
         clause_end = not sentence_end and (bool(_CLAUSE_END.search(word)) or (stop and not abbreviation))
-        tokens.append(_Token(word, sentence_end, clause_end, bare.strip(".,;:!?…") in _WEAK_ENDINGS,
-                             space, display_width(word)))
+        function = _plain_word(word)
+        tokens.append(_Token(word, sentence_end, clause_end, function in FUNCTION_WORDS, space,
+                             display_width(word), function in _OPENERS))
     return tokens
 
 
@@ -189,54 +229,75 @@ def _lines_needed(tokens: Sequence[_Token], max_chars: int) -> int:
 
 
 def _fits(tokens: Sequence[_Token], max_chars: int, max_lines: int) -> bool:
+    """Whether the tokens fit `max_lines` lines at all (with breaks anywhere): once a run of
+    tokens does not, no longer run does."""
     return _lines_needed(tokens, max_chars) <= max_lines
 
 
-def _layout(tokens: Sequence[_Token], max_chars: int) -> tuple[list[str], float]:
-    """Break one chunk into the fewest lines, balanced, preferring breaks at punctuation.
+def _layout(tokens: Sequence[_Token], max_chars: int, max_lines: int = 2,
+            strict: bool = True) -> tuple[list[str], float] | None:
+    """Break one chunk into the fewest lines (at most `max_lines`), balanced, preferring breaks
+    at punctuation and before conjunctions and prepositions.
+
+    Strict: no line ends on a function word left hanging (`_Token.dangles`); None when no
+    layout avoids it. Not strict: such a break only costs more (None only when the tokens do
+    not fit `max_lines` lines at all).
 
     Returns the lines and the layout's cost (squared deviations of the line widths from their
-    mean, plus penalties for breaking after a weak word, minus bonuses for breaking after
-    punctuation); 0 for a single line.
+    mean, plus penalties and bonuses for where the breaks are); 0 for a single line.
     """
     if _length(tokens) <= max_chars:
         return [_join(tokens)], 0.0
-    k = _lines_needed(tokens, max_chars)
+    for k in range(_lines_needed(tokens, max_chars), max_lines + 1):
+        found = _balanced(tokens, max_chars, k, strict)
+        if found is not None:
+            return found
+    return None
+
+
+def _balanced(tokens: Sequence[_Token], max_chars: int, k: int, strict: bool) -> tuple[list[str], float] | None:
+    """The best layout of the tokens on exactly `k` lines (see `_layout`), or None."""
     n = len(tokens)
     mean = _length(tokens) / k
     prefix, gaps = [0], [0]
     for t in tokens:
         prefix.append(prefix[-1] + t.width)
         gaps.append(gaps[-1] + _gap(t))
+    inf = float("inf")
 
     def break_cost(j: int) -> float:          # cost of a line break after tokens[j - 1]
         t = tokens[j - 1]
+        if t.dangles:
+            return inf if strict else _LINE_WEAK_PENALTY
+        bonus = _LINE_OPENER_BONUS if tokens[j].opens else 0.0
         if t.sentence_end:
-            return -_LINE_SENTENCE_BONUS
+            return -_LINE_SENTENCE_BONUS - bonus
         if t.clause_end:
-            return -_LINE_CLAUSE_BONUS
-        return _LINE_WEAK_PENALTY if t.weak else 0.0
+            return -_LINE_CLAUSE_BONUS - bonus
+        return -bonus
 
-    inf = float("inf")
     # best[l][j]: cost of laying tokens[:j] on l lines; back[l][j]: where line l starts.
     best = [[inf] * (n + 1) for _ in range(k + 1)]
     back = [[0] * (n + 1) for _ in range(k + 1)]
     best[0][0] = 0.0
     for lines in range(1, k + 1):
         for j in range(1, n + 1):
+            after = break_cost(j) if j < n else 0.0
+            if after == inf:
+                continue
             for i in range(j - 1, -1, -1):
                 width = prefix[j] - prefix[i] + gaps[j] - gaps[i + 1]
                 if width > max_chars:
                     break
                 if best[lines - 1][i] == inf:
                     continue
-                cost = best[lines - 1][i] + (width - mean) ** 2
-                if j < n:
-                    cost += break_cost(j)
+                cost = best[lines - 1][i] + (width - mean) ** 2 + after
                 if lines == 1 and width > mean:
                     cost += 0.5                  # tie-break: a pyramid (short top line) reads best
                 if cost < best[lines][j]:
                     best[lines][j], back[lines][j] = cost, i
+    if best[k][n] == inf:
+        return None
     out: list[str] = []
     j = n
     for lines in range(k, 0, -1):
@@ -246,8 +307,11 @@ def _layout(tokens: Sequence[_Token], max_chars: int) -> tuple[list[str], float]
     return out[::-1], best[k][n]
 
 
-def _split_sentence(tokens: Sequence[_Token], max_chars: int, max_lines: int) -> list[list[_Token]]:
-    """Split one sentence that does not fit a chunk: fewest chunks, at clauses where possible, even sizes."""
+def _split_sentence(tokens: Sequence[_Token], max_chars: int, max_lines: int,
+                    strict: bool = True) -> list[list[_Token]]:
+    """Split one sentence that does not fit a chunk: fewest chunks, at clauses where possible,
+    even sizes; strict, no chunk ends (nor has a line end) on a function word left hanging,
+    unless the sentence cannot be split so."""
     n = len(tokens)
     capacity = max_chars * max_lines
     inf = float("inf")
@@ -262,16 +326,22 @@ def _split_sentence(tokens: Sequence[_Token], max_chars: int, max_lines: int) ->
             if not _fits(chunk, max_chars, max_lines):
                 break
             last = tokens[j - 1]
+            if j < n and strict and last.dangles:
+                continue
+            layout = _layout(chunk, max_chars, max_lines, strict)
+            if layout is None:
+                continue
             if j == n:
                 cut = 0.0
             elif last.clause_end or last.sentence_end:
                 cut = _CLAUSE_BREAK_COST
             else:
-                cut = _WORD_BREAK_COST + (_WEAK_BREAK_COST if last.weak else 0.0)
-            cost = (best[i] + _CHUNK_COST + cut + _SLACK_WEIGHT * (capacity - _length(chunk)) ** 2
-                    + _layout(chunk, max_chars)[1])
+                cut = _WORD_BREAK_COST + (_WEAK_BREAK_COST if last.dangles else 0.0)
+            cost = best[i] + _CHUNK_COST + cut + _SLACK_WEIGHT * (capacity - _length(chunk)) ** 2 + layout[1]
             if cost < best[j]:
                 best[j], back[j] = cost, i
+    if best[n] == inf:
+        return _split_sentence(tokens, max_chars, max_lines, strict=False)
     chunks = []
     j = n
     while j > 0:
@@ -295,8 +365,10 @@ def _pack_sentences(sentences: Sequence[Sequence[_Token]], max_chars: int,
             merged = merged + list(sentences[j - 1])
             if not _fits(merged, max_chars, max_lines):
                 break
-            cost = (best[i] + _CHUNK_COST + _SLACK_WEIGHT * (capacity - _length(merged)) ** 2
-                    + _layout(merged, max_chars)[1])
+            layout = _layout(merged, max_chars, max_lines)
+            if layout is None:
+                continue
+            cost = best[i] + _CHUNK_COST + _SLACK_WEIGHT * (capacity - _length(merged)) ** 2 + layout[1]
             if cost < best[j]:
                 best[j], back[j] = cost, i
     chunks = []
@@ -319,8 +391,11 @@ def split_text(text: str, max_chars: int = 42, max_lines: int = 2) -> list[str]:
     that fit together share a chunk. A sentence too long for one chunk is split into the fewest
     chunks, preferably at clause boundaries (, ; : — –), else between words, with sizes kept even.
     Inside a chunk, the fewest lines are used and balanced, preferring a line break after
-    punctuation and avoiding one after an article or preposition. A single word longer than
-    `max_chars` is hard-split.
+    punctuation or before a conjunction or preposition. No line and no chunk ends on a function
+    word (an article, preposition, conjunction or subject pronoun: `FUNCTION_WORDS`) unless
+    punctuation closes it: a sentence that fits a chunk only with such a break is split into
+    more chunks (where even that cannot avoid one, it is the least of the breaks). A single word
+    longer than `max_chars` is hard-split.
     """
     if max_chars < 1 or max_lines < 1:
         raise ValueError(f"max_chars and max_lines must be >= 1, not {max_chars} and {max_lines}")
@@ -337,14 +412,16 @@ def split_text(text: str, max_chars: int = 42, max_lines: int = 2) -> list[str]:
     chunks: list[list[_Token]] = []
     run: list[list[_Token]] = []            # consecutive sentences that each fit a chunk
     for sentence in sentences:
-        if _fits(sentence, max_chars, max_lines):
+        if _layout(sentence, max_chars, max_lines) is not None:
             run.append(sentence)
             continue
         chunks += _pack_sentences(run, max_chars, max_lines)
         run = []
         chunks += _split_sentence(sentence, max_chars, max_lines)
     chunks += _pack_sentences(run, max_chars, max_lines)
-    return ["\n".join(_layout(chunk, max_chars)[0]) for chunk in chunks]
+    laid = [_layout(chunk, max_chars, max_lines) or _layout(chunk, max_chars, max_lines, strict=False)
+            for chunk in chunks]
+    return ["\n".join(layout[0]) for layout in laid if layout is not None]
 
 
 # --------------------------------------------------------------------------- timing
@@ -534,33 +611,72 @@ def _protect_backslashes(text: str) -> str:
     return re.sub(r"\\(?=[nNh])", "\\\\\u2060", text)
 
 
-def _plain_events(cues: Sequence[Cue], fps: Fraction, escape_html: bool) -> pysubs2.SSAFile:
+def _shown(cues: Sequence[Cue]) -> list[Cue]:
+    return [c for c in sorted(cues, key=lambda c: (c.start, c.end)) if c.end > c.start]
+
+
+def _plain_events(cues: Sequence[Cue], fps: Fraction, escape_html: bool, top_tag: bool = False) -> pysubs2.SSAFile:
     subs = pysubs2.SSAFile()
-    for cue in sorted(cues, key=lambda c: (c.start, c.end)):
-        if cue.end <= cue.start:
-            continue
+    for cue in _shown(cues):
         text = _protect_backslashes(cue.text)
         if escape_html:
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if top_tag and cue.align == "top":
+            text = TOP_TAG + text
         subs.append(pysubs2.SSAEvent(start=frames_to_ms(cue.start, fps), end=frames_to_ms(cue.end, fps),
                                      text=text.replace("\n", r"\N"), name=cue.speaker))
     return subs
 
 
+#: How a SubRip cue asks to be shown at the top centre (the ASS alignment 8 tag, which players
+#: that read SRT honour: VLC, mpv, ffmpeg/libass, most TVs).
+TOP_TAG = r"{\an8}"
+
+
 def write_srt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
-    """Write the cues as a SubRip (.srt) file, UTF-8, numbered in time order, times round(frame * 1000 / fps) ms."""
+    """Write the cues as a SubRip (.srt) file, UTF-8, numbered in time order, times round(frame * 1000 / fps) ms.
+
+    A cue at the top starts with `TOP_TAG`; SubRip has no way to say how far from the edge."""
     # keep_ssa_tags: pass the text through verbatim (only \N becomes a line break); there is no styling.
-    write_text(Path(path), _plain_events(cues, fps, escape_html=False).to_string("srt", keep_ssa_tags=True))
+    write_text(Path(path), _plain_events(cues, fps, escape_html=False, top_tag=True).to_string("srt", keep_ssa_tags=True))
+
+
+def vtt_settings(cue: Cue) -> str:
+    """The WebVTT cue settings that place `cue`: none for the player's own bottom line; at the
+    top, its box's top `line:` its margin down (`line:5%`); raised from the bottom, its box's
+    bottom edge there (`line:85%,end`)."""
+    if cue.align == "top":
+        return f"line:{_percent(TITLE_SAFE if cue.margin is None else cue.margin)}"
+    if cue.margin is not None:
+        return f"line:{_percent(1 - cue.margin)},end"
+    return ""
+
+
+_VTT_TIMING = re.compile(r"\d+:\d\d:\d\d\.\d{3} --> \d+:\d\d:\d\d\.\d{3}")
+
+
+def _percent(fraction: float) -> str:
+    return f"{round(100 * fraction, 2):g}%"
 
 
 def write_vtt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
-    """Write the cues as a WebVTT (.vtt) file, UTF-8, with &, < and > escaped as the format requires."""
-    write_text(Path(path), _plain_events(cues, fps, escape_html=True).to_string("vtt", keep_ssa_tags=True))
+    """Write the cues as a WebVTT (.vtt) file, UTF-8, with &, < and > escaped as the format
+    requires, and each cue's place in its settings (`vtt_settings`)."""
+    text = _plain_events(cues, fps, escape_html=True).to_string("vtt", keep_ssa_tags=True)
+    # pysubs2 writes the cues in time order, one "start --> end" line each, as `_shown` lists them.
+    settings = iter([vtt_settings(c) for c in _shown(cues)])
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if _VTT_TIMING.fullmatch(line):
+            extra = next(settings, "")
+            if extra:
+                lines[n] = f"{line} {extra}"
+    write_text(Path(path), "\n".join(lines))
 
 
 # Bump when the look of burned-in subtitles changes, so cached segments are redrawn.
-ASS_STYLE_VERSION = "4"  # 3: every script in a bundled font, one box per cue; 4: right-to-left cues, every
-#                          face at the same em
+ASS_STYLE_VERSION = "5"  # 3: every script in a bundled font, one box per cue; 4: right-to-left cues, every
+#                          face at the same em; 5: title-safe margins, cues at the top or raised
 
 
 def _with_fonts(text: str, font_name: str, bold: bool) -> str:
@@ -609,19 +725,22 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
     """Write the cues as an ASS file for burning in (ffmpeg's `subtitles` filter) on a `width` x `height` video.
 
     PlayResX/PlayResY match the video; one "Default" style: white text on a translucent dark
-    box (readable on bright diagrams as on night scenes), bottom centre, font size about height/18 (smaller on portrait video, so 42
-    characters fit the width), vertical margin about height/20. Times are shifted by -`offset`
+    box (readable on bright diagrams as on night scenes), bottom centre in the title-safe area
+    (5% margins), font size about height/18 (smaller on portrait video, so 42 characters fit the
+    width): `safe_areas.SubtitleLook`. A cue at the top is aligned top centre (`\an8`); a cue
+    with its own `margin` has it as its vertical margin. Times are shifted by -`offset`
     frames, for a video segment that starts at frame `offset`: cues entirely before it are dropped,
     a cue straddling it starts at 0. Braces (ASS override blocks) in the text become parentheses.
     Characters `font_name` lacks are set in the bundled face that has them (`\\fn` overrides); the
     `subtitles` filter must be given `fontsdir=fonts.FONT_DIR`.
     """
+    look = SubtitleLook(int(width), int(height))
     subs = pysubs2.SSAFile()
     subs.info.update({"PlayResX": str(int(width)), "PlayResY": str(int(height)),
                       "WrapStyle": "0", "ScaledBorderAndShadow": "yes"})
     subs.styles["Default"] = pysubs2.SSAStyle(
         fontname=font_name,
-        fontsize=float(round(min(height / 18, width / 26))),
+        fontsize=float(look.font_size),
         primarycolor=pysubs2.Color(255, 255, 255, 0),
         secondarycolor=pysubs2.Color(255, 255, 255, 0),
         # `outline` is the box's padding; the outline itself is transparent (no halo round letters).
@@ -631,12 +750,12 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
         # BorderStyle 4 (libass): one box in the back colour behind the whole cue; 3 draws a box
         # per run, and a cue in several fonts showed seams where the boxes overlapped.
         borderstyle=4,
-        outline=max(1.0, round(height / 110, 1)),
+        outline=look.padding,
         shadow=0.0,
         alignment=pysubs2.Alignment.BOTTOM_CENTER,
-        marginl=round(width / 40),
-        marginr=round(width / 40),
-        marginv=round(height / 20),
+        marginl=look.margin_h,
+        marginr=look.margin_h,
+        marginv=look.margin_v(),
     )
     # libass lays a cue out left to right unless its style's Encoding is -1 (libass's own value:
     # the base direction found from the text, as the Unicode bidi algorithm does): without it a
@@ -649,8 +768,11 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
         if stop <= first:
             continue
         text = _with_fonts(_protect_backslashes(cue.text).replace("{", "(").replace("}", ")"), font_name, False)
+        if cue.align == "top":
+            text = TOP_TAG + text
         subs.append(pysubs2.SSAEvent(start=_ass_ms(first, fps), end=_ass_ms(stop, fps),
                                      text=text.replace("\n", r"\N"), name=cue.speaker,
+                                     marginv=0 if cue.margin is None else max(1, look.margin_v(cue.margin)),
                                      style=_RTL_STYLE if _right_to_left(cue.text) else "Default"))
     write_text(Path(path), subs.to_string("ass"))
 
@@ -659,27 +781,176 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
 # Cues for a planned film
 
 
+# Subtitling by the book (Netflix Timed Text Style Guide; BBC Subtitle Guidelines).
+MAX_CPS = 20.0            # characters a second a cue may ask of an adult (Netflix, English)
+MAX_CPS_NARRATED = 17.0   # ... of a film only narrated, a lesson (Netflix: children's programmes)
+MAX_SECONDS = 7.0         # the longest a cue stays up
+MIN_SECONDS = Fraction(5, 6)   # the shortest (Netflix: five-sixths of a second, 20 frames at 24 fps)
+GAP_FRAMES = 2            # frames between one cue and the next, so that a change of cue is seen
+LAG_SECONDS = 0.125       # how late a later part of a line may come, for the part before to be read
+HOLD_PAST_CUT_SECONDS = 0.5   # a cue that must run over a cut stays this long past it (12 frames at 24)
+
+
+def reading_speed(plan: "Plan") -> float:
+    """The most characters a second the film's cues may ask of a reader: `subtitles: {max_cps}`,
+    else `MAX_CPS_NARRATED` for a film that is only narrated (no character speaks: a lesson, an
+    explainer), else `MAX_CPS`."""
+    chosen = getattr(plan.board.project.subtitles, "max_cps", None)
+    if chosen:
+        return float(chosen)
+    narrated = all(speaker == "" for shot in plan.shots for speaker, _ in shot.texts)
+    return MAX_CPS_NARRATED if narrated else MAX_CPS
+
+
+def characters(cue: Cue) -> int:
+    """What a reader reads of a cue: its characters, spaces and punctuation, not its line breaks."""
+    return len(cue.text.replace("\n", ""))
+
+
 def cues_for(plan: "Plan") -> list[Cue]:
-    """Subtitle cues for narration and dialogue, timed within their shots (frames)."""
+    """Subtitle cues for narration and dialogue (frames): each line's first cue on screen when
+    the line is first heard, timed and placed by `time_for_reading` and `place_cues_on_shots`."""
     fps = plan.fmt.fps
     pacing = plan.board.project.pacing
     cues: list[Cue] = []
+    heard: set[int] = set()       # where a line's first cue starts: when it is first heard
     for shot, start in zip(plan.shots, plan.starts()):
         if shot.speech:
-            # Each line's subtitles stay on screen while it is spoken (cut off where the shot is).
             end_of_shot = start + shot.frames
             for group in _spoken_together(shot.speech):
                 begin = start + group[0].start
                 if begin >= end_of_shot:
                     continue
-                if len(group) == 1:
-                    cues += _line_cues(group[0], begin, end_of_shot, fps)
-                else:
-                    cues += _together_cues(group, begin, end_of_shot, fps)
+                said = _line_cues(group[0], begin, end_of_shot, fps) if len(group) == 1 else \
+                    _together_cues(group, begin, end_of_shot, fps)
+                heard.update(c.start for c in said[:1])
+                cues += said
         elif shot.texts:
             cues += place_cues(list(shot.texts), start, start + shot.frames, fps,
-                                    lead_in=round(pacing.lead_in * fps), tail=round(pacing.tail * fps))
-    return _no_overlap(cues)
+                               lead_in=round(pacing.lead_in * fps), tail=round(pacing.tail * fps))
+    bounds = [(start, start + shot.frames) for shot, start in zip(plan.shots, plan.starts())]
+    cues = time_for_reading(_no_overlap(cues), bounds, fps, reading_speed(plan), heard)
+    return place_cues_on_shots(cues, plan)
+
+
+def time_for_reading(cues: Sequence[Cue], shots: Sequence[tuple[int, int]], fps: Fraction, max_cps: float,
+                     heard: Collection[int] = ()) -> list[Cue]:
+    """The cues (in time order, not overlapping) timed to be read: `shots` are the cut's shots
+    as [start, end) frames, `heard` the frames where a cue must start (a line's first words).
+
+    1. A cue stays up while its shot runs on: until the next cue starts (`GAP_FRAMES` before
+       it), or the cut, or `MAX_SECONDS` after it came, whichever is first (never shorter than
+       its words are heard, but always the gap before the next).
+    2. A cue that asks more than `max_cps` characters a second (`characters`) is helped:
+       first by the next cue, a later part of the same line (not in `heard`), coming up to
+       `LAG_SECONDS` late, as far as that cue stays readable itself; then, if the cut ended
+       it, by running over the cut (at least `HOLD_PAST_CUT_SECONDS` past it, so it does not
+       flash over the new shot), until the gap before the next cue or `MAX_SECONDS`.
+    3. A cue shorter than `MIN_SECONDS` stays that long where the next cue leaves room.
+    """
+    fps = Fraction(fps)
+    ordered = sorted(cues, key=lambda c: (c.start, c.end))
+    n = len(ordered)
+    starts = [c.start for c in ordered]
+    ends = [c.end for c in ordered]
+    was = list(starts)
+    cut_at = sorted(end for _, end in shots)
+    film_end = max(cut_at, default=max(ends, default=0))
+    longest = round(fps * Fraction(str(MAX_SECONDS)))
+    shortest = max(1, round(fps * Fraction(MIN_SECONDS)))
+    lag = round(fps * Fraction(str(LAG_SECONDS)))
+    hold = round(fps * Fraction(str(HOLD_PAST_CUT_SECONDS)))
+
+    def cut_after(frame: int) -> int:
+        k = bisect.bisect_right(cut_at, frame)
+        return cut_at[k] if k < len(cut_at) else film_end
+
+    def limit(i: int) -> int:
+        return starts[i + 1] - GAP_FRAMES if i + 1 < n else film_end
+
+    def needed(i: int) -> int:
+        # a millisecond more, so that the times written (whole ms) keep the rate too
+        return math.ceil((characters(ordered[i]) / Fraction(str(max_cps)) + Fraction(1, 1000)) * fps)
+
+    for i in range(n):
+        ends[i] = max(starts[i] + 1, min(max(ends[i], min(limit(i), cut_after(starts[i]), starts[i] + longest)), limit(i)))
+
+    def push(j: int, amount: int) -> bool:
+        """Start cue j `amount` frames later (within the lag), keeping it readable, if need be
+        by pushing the cues after it too; all or nothing. A cue heard, or too fast already,
+        does not move."""
+        if j >= n or was[j] in heard or starts[j] + amount - was[j] > lag or ends[j] - starts[j] < needed(j):
+            return False
+        deficit = needed(j) - (ends[j] - starts[j] - amount)
+        if deficit > 0:
+            if ends[j] < limit(j) or not push(j + 1, deficit):
+                return False
+            ends[j] = limit(j)
+        starts[j] += amount
+        return True
+
+    for i in range(n):
+        short = needed(i) - (ends[i] - starts[i])
+        if short > 0 and ends[i] >= limit(i):
+            for amount in range(min(short, lag), 0, -1):
+                if push(i + 1, amount):
+                    ends[i] = limit(i)
+                    short -= amount
+                    break
+        cut = cut_after(starts[i])
+        if short > 0 and ends[i] >= cut and limit(i) > ends[i]:
+            ends[i] = min(limit(i), starts[i] + longest, max(starts[i] + needed(i), cut + hold))
+        if ends[i] - starts[i] < shortest:
+            ends[i] = max(ends[i], min(limit(i), starts[i] + shortest))
+    return [replace(c, start=starts[i], end=ends[i]) for i, c in enumerate(ordered)]
+
+
+def place_cues_on_shots(cues: Sequence[Cue], plan: "Plan") -> list[Cue]:
+    """Each cue placed as `subtitles: {position, margin}` asks: at the bottom or the top, its
+    margin from the edge. With `position: auto` (the default) a cue starting over a still is
+    put where the still has no lettering of its own (`safe_areas.choose_place`, measured on the
+    still as the shot's camera frames it while the cues are up): all the cues over one still
+    go to the same place. Other shots keep the bottom (an animatic panel has its caption and
+    slate at the top, out of the subtitles' way)."""
+    settings = plan.board.project.subtitles
+    position = getattr(settings, "position", "auto")
+    margin = getattr(settings, "margin", None)
+    band = Place("top" if position == "top" else "bottom", TITLE_SAFE if margin is None else margin)
+    placed = [replace(c, align=band.align, margin=margin) for c in cues]
+    if position != "auto":
+        return placed
+    from .edit.camera import canvas_size
+    from .edit.safe_areas import choose_place, still_view
+
+    fmt = plan.fmt
+    look = SubtitleLook(fmt.width, fmt.height)
+    for shot, start in zip(plan.shots, plan.starts()):
+        if shot.image is None or shot.kind != "shot":
+            continue
+        mine = [k for k, c in enumerate(placed) if start <= c.start < start + shot.frames]
+        if not mine:
+            continue
+        total = shot.head + shot.frames + shot.tail
+        view = still_view(shot.image, canvas_size(fmt.width, fmt.height), shot.camera, total, shot.background)
+        if view is None:
+            continue
+        over = []
+        for k in mine:
+            cue = placed[k]
+            last = min(cue.end, start + shot.frames) - 1
+            frames = sorted({shot.head + f - start for f in range(cue.start, last, max(1, round(fmt.fps / 4)))}
+                            | {shot.head + last - start})
+            over.append((cue.text.split("\n"), frames))
+        place = choose_place(view, look, band, over)
+        for k in mine:
+            placed[k] = replace(placed[k], align=place.align,
+                                margin=None if place.margin == TITLE_SAFE and margin is None else place.margin)
+    return placed
+
+
+#: Before each speaker's line in a cue that two speakers share (Netflix: a hyphen before each
+#: line; here with a space after it, the same in every cue).
+DASH = "- "
 
 
 def _spoken_together(lines) -> list[list]:
@@ -717,10 +988,11 @@ def _together_cues(group, begin: int, end_of_shot: int, fps) -> list[Cue]:
         said = [cues[k] for cues in per_line if k < len(cues)]
         # Two speakers to a cue at most (a subtitle has two lines); a third waits for the next.
         for pair in (said[i:i + 2] for i in range(0, len(said), 2)):
-            text = pair[0].text if len(pair) == 1 else "\n".join(f"- {c.text}" for c in pair)
+            text = pair[0].text if len(pair) == 1 else "\n".join(DASH + c.text for c in pair)
             out.append(Cue(min(c.start for c in pair), end, text, " & ".join(c.speaker for c in pair)))
-    # Each cue is up for at least a second before the next replaces it (as far as the lines last).
-    least = max(round(fps), 1)
+    # Each cue is up for at least a second before the next replaces it (as far as the lines last),
+    # the gap between them (`GAP_FRAMES`) apart.
+    least = max(round(fps), 1) + GAP_FRAMES
     for k in range(1, len(out)):
         out[k] = replace(out[k], start=min(max(out[k].start, out[k - 1].start + least), max(end - 1, out[k - 1].start + 1)))
     for k in range(len(out) - 1):
@@ -753,7 +1025,9 @@ def _cues_on_words(line, begin: int, end_of_shot: int, fps, max_lines: int = 2, 
 
 
 def _no_overlap(cues: list[Cue]) -> list[Cue]:
-    """On screen a cue ends where the next one starts (lines said together are already one cue)."""
+    """On screen a cue ends where the next one starts (lines said together are already one cue);
+    two cues starting together become one, each speaker's line after a dash (`DASH`) when
+    they are one line each."""
     cues = sorted(cues, key=lambda c: (c.start, c.end))
     out: list[Cue] = []
     for cue in cues:
@@ -762,6 +1036,10 @@ def _no_overlap(cues: list[Cue]) -> list[Cue]:
             if cue.start > previous.start:
                 out.append(replace(previous, end=cue.start))
             else:  # starting together: one cue with both
-                cue = replace(cue, end=max(previous.end, cue.end), text=f"{previous.text}\n{cue.text}")
+                both = [previous.text, cue.text]
+                if previous.speaker != cue.speaker and all("\n" not in t for t in both):
+                    both = [t if t.startswith(DASH) else DASH + t for t in both]
+                cue = replace(cue, end=max(previous.end, cue.end), text="\n".join(both),
+                              speaker=" & ".join(dict.fromkeys((previous.speaker, cue.speaker))))
         out.append(cue)
     return out

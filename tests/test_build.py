@@ -98,7 +98,8 @@ def test_a_tiny_film_end_to_end(film, tmp_path):
     shots = {s.id: s for s in plan.shots}
     for cue, name in zip(subs, ("beach", "house")):
         shot_start, shot_end = starts[name] / 12, (starts[name] + shots[name].frames) / 12
-        assert shot_start * 1000 <= cue.start and cue.end <= shot_end * 1000
+        # (a cue stays up until its shot's last frame: times are whole milliseconds)
+        assert shot_start * 1000 <= cue.start and cue.end <= round(shot_end * 1000)
     assert (renders / "tiny" / "subtitles.vtt").read_text().startswith("WEBVTT")
     report = json.loads((renders / "tiny" / "build.json").read_text())
     assert report["frames"] == plan.total

@@ -223,7 +223,9 @@ def test_film_new_from_a_screenplay(tmp_path, capsys):
     assert main(["new", str(folder), "--from", str(script)]) == 0
     assert (folder / "keeper.fountain").read_text(encoding="utf-8") == script.read_text(encoding="utf-8")
     sidecar = (folder / "film.yaml").read_text(encoding="utf-8")
-    assert '\n  TOM: {look: "", voice: {model: joe, pitch: 0}}\n' in sidecar and "\n  ELSIE: {" in sidecar
+    # a voice for each by their name, and none like another's or the narrator's
+    assert '\n  TOM: {look: "", voice: {preset: man, pitch: -2, formant: 0.95}}\n' in sidecar
+    assert '\n  ELSIE: {look: "", voice: {preset: woman}}\n' in sidecar
     board = load(folder)
     assert board.name == "keeper" and [c.name for c in board.cast] == ["TOM", "ELSIE"]
     assert main(["new", str(tmp_path / "x"), "--from", str(tmp_path / "nope.fountain")]) == 1

@@ -94,7 +94,7 @@ def test_three_speakers_at_once_keep_two_lines_a_cue_and_nothing_flashes(planned
     _, _, together = shot_cues(plan, cues, "three")
     assert [c.text for c in together] == ["- Left!\n- Right!", "Straight on, I say!"]
     assert all(c.end - c.start >= 24 or c is together[-1] for c in together)
-    assert together[0].end == together[1].start
+    assert together[1].start - together[0].end == 2      # chained, the 2 frames apart every cue change is
 
 
 def test_the_same_words_in_another_case_are_still_shown_once(planned):

@@ -1,4 +1,5 @@
-"""A generated ambient music bed: a soft, warm synth-pad chord progression.
+"""Generated beds: ambient music (a soft, warm synth-pad chord progression), and the ambience
+under a scene (room tone, wind, the sea, a distant town: `ambience`, at the end of this module).
 
 Example films need music that nobody has to license, so this module synthesises one: a four-chord
 progression in a chosen key (I-vi-IV-V for "calm", I-V-vi-IV for "bright", i-VI-III-VII for
@@ -38,7 +39,7 @@ import numpy as np
 
 from ..cache import atomic
 
-__all__ = ["KEYS", "MOODS", "ambient_pad", "write_wav"]
+__all__ = ["AMBIENCES", "KEYS", "MOODS", "ambience", "ambience_for", "ambient_pad", "write_wav"]
 
 #: Valid key names, in order, each mapped to its pitch class (C = 0).
 KEYS: dict[str, int] = {
@@ -320,3 +321,136 @@ def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int = 48000) -
         wav.setsampwidth(2)
         wav.setframerate(int(sample_rate))
         wav.writeframes(pcm.tobytes())
+
+
+# --- Ambience beds: room tone and exterior air under a scene -------------------------------------
+
+#: The ambience beds: interior room tone, exterior wind, the sea, a distant town.
+AMBIENCES: tuple[str, ...] = ("room", "wind", "sea", "town")
+AMBIENCE_LOOP_SECONDS = 30
+AMBIENCE_VERSION = "1"
+"""Changes whenever a bed would sound different (it is part of the mix's cache key)."""
+AMBIENCE_RATE = 24000
+"""The beds hold nothing above 12 kHz (a room's air, wind, the foam of a wave are duller than
+that far off), so they are made at half the mix's rate, in half the time; the mix resamples them."""
+"""Length of one seamless ambience loop; the mix loops it, starting each scene somewhere else in it."""
+
+# Location words that put an exterior by the water or in a town (whole words of the heading's location).
+_SEA_WORDS = frozenset("""sea seas ocean beach beaches shore shoreline coast coastline cove bay harbour harbor
+    port pier jetty quay dock docks wharf marina lighthouse headland cliff cliffs point boat ferry ship deck
+    island lagoon surf waterfront promenade seafront breakwater""".split())
+_TOWN_WORDS = frozenset("""street streets road avenue boulevard lane alley city town downtown square plaza
+    market station parking car carpark highway freeway motorway bridge sidewalk pavement corner rooftop""".split())
+
+
+def ambience_for(setting: str, location: str) -> str | None:
+    """The ambience bed for a scene heading: "room" (room tone) inside, "sea" for an exterior by
+    the water (a pier, a headland, a deck), "town" for one in the streets, "wind" for any other
+    exterior; None for a heading that says neither (a slug line alone, a lesson's section), which
+    keeps whatever was heard before it. INT/EXT counts as outside (the outside is heard)."""
+    setting = setting.upper()
+    if setting == "INT":
+        return "room"
+    if setting not in ("EXT", "INT/EXT", "EST"):
+        return None
+    words = set("".join(c if c.isalnum() else " " for c in location.lower()).split())
+    if words & _SEA_WORDS:
+        return "sea"
+    if words & _TOWN_WORDS:
+        return "town"
+    return "wind"
+
+
+def _noise(rng: np.random.Generator, n: int, shape, sample_rate: int, channels: int = 2,
+           correlation: float = 0.35) -> np.ndarray:
+    """Gaussian noise coloured by `shape(hz)` (amplitude per frequency), filtered circularly so it
+    tiles seamlessly: (channels, n) float64, unit RMS per channel. The channels share
+    `correlation` of their power, so the bed is wide without a hole in the middle (or in mono)."""
+    white = rng.standard_normal((channels + 1, n))
+    common = np.sqrt(correlation)
+    white = common * white[:1] + np.sqrt(1.0 - correlation) * white[1:]
+    hz = np.fft.rfftfreq(n, 1.0 / sample_rate)
+    coloured = np.fft.irfft(np.fft.rfft(white, axis=1) * shape(hz), n=n, axis=1)
+    return coloured / np.sqrt(np.mean(coloured ** 2, axis=1, keepdims=True))
+
+
+def _band(low: float, high: float, order: float = 2.0, tilt: float = 0.0):
+    """An amplitude response: a high-pass at `low` and a low-pass at `high` (each `order`-th
+    order), tilted by `tilt` dB per octave (-3: pink, -6: brown)."""
+    def shape(hz: np.ndarray) -> np.ndarray:
+        f = np.maximum(hz, 1.0)
+        hp = (f / low) ** order / np.sqrt(1.0 + (f / low) ** (2 * order))
+        lp = 1.0 / np.sqrt(1.0 + (f / high) ** (2 * order))
+        return hp * lp * (f / 1000.0) ** (tilt / 6.02)
+    return shape
+
+
+def _swell(rng: np.random.Generator, n: int, depth: float, cycles: tuple[int, int]) -> np.ndarray:
+    """A slow random level in [1 - depth, 1]: a few sinusoids with whole cycles per loop (so it
+    tiles), between `cycles` per loop."""
+    t = np.arange(n) / n
+    wave = np.zeros(n)
+    for c in rng.integers(cycles[0], cycles[1] + 1, size=4):
+        wave += rng.uniform(0.5, 1.0) * np.sin(2.0 * np.pi * (c * t + rng.uniform()))
+    wave = (wave - wave.min()) / max(float(np.ptp(wave)), 1e-9)
+    return 1.0 - depth + depth * wave
+
+
+def _waves(rng: np.random.Generator, n: int, sample_rate: int) -> np.ndarray:
+    """The wash of waves on a shore, circular over the loop: each wave rises over 1.5-2.5 s and
+    draws back over 3-5 s, one every 5-9 s, over a floor of 0.3."""
+    seconds = n / sample_rate
+    t = np.arange(n) / sample_rate
+    envelope = np.zeros(n)
+    at = rng.uniform(0.0, 2.0)
+    while at < seconds - 4.0:
+        rise, fall, height = rng.uniform(1.5, 2.5), rng.uniform(3.0, 5.0), rng.uniform(0.7, 1.0)
+        since = (t - at) % seconds                      # wraps round the loop's end
+        shape = np.where(since < rise, np.sin(0.5 * np.pi * since / rise) ** 2,
+                         np.exp(-np.maximum(since - rise, 0.0) / (fall / 3.0)))
+        envelope = np.maximum(envelope, height * shape)
+        at += rng.uniform(5.0, 9.0)
+    return 0.3 + 0.7 * envelope
+
+
+@functools.lru_cache(maxsize=8)
+def _ambience_loop(kind: str, seed: int, sample_rate: int) -> np.ndarray:
+    rng = np.random.default_rng([seed % 2**64, AMBIENCES.index(kind), 7])
+    n = AMBIENCE_LOOP_SECONDS * sample_rate
+    if kind == "room":
+        # Room tone: soft pink-ish air of a quiet room, rolled off above 2 kHz, barely moving.
+        out = _noise(rng, n, _band(50.0, 2000.0, tilt=-4.0), sample_rate) * _swell(rng, n, 0.12, (1, 4))
+    elif kind == "wind":
+        # Wind: a low rumble, and a whoosh that rises in gusts and brightens as it does.
+        gust = _swell(rng, n, 0.75, (2, 6))
+        out = (0.6 * _noise(rng, n, _band(40.0, 250.0, tilt=-6.0), sample_rate) * np.sqrt(gust)
+               + 0.7 * _noise(rng, n, _band(250.0, 1200.0), sample_rate) * gust
+               + 0.25 * _noise(rng, n, _band(1200.0, 4000.0), sample_rate) * gust ** 2)
+    elif kind == "sea":
+        # The sea: a distant surf rumble, and waves washing in, the fizz of foam at their crests.
+        wash = _waves(rng, n, sample_rate)
+        out = (0.5 * _noise(rng, n, _band(40.0, 300.0, tilt=-6.0), sample_rate)
+               + 0.8 * _noise(rng, n, _band(200.0, 2500.0, tilt=-2.0), sample_rate) * wash
+               + 0.3 * _noise(rng, n, _band(2500.0, 8000.0), sample_rate) * wash ** 3)
+    elif kind == "town":
+        # A town far off: a low traffic rumble with cars passing, and a little air.
+        out = (0.8 * _noise(rng, n, _band(40.0, 400.0, tilt=-6.0), sample_rate) * _swell(rng, n, 0.5, (4, 9))
+               + 0.2 * _noise(rng, n, _band(400.0, 3000.0, tilt=-3.0), sample_rate))
+    else:
+        raise ValueError(f"unknown ambience {kind!r}; valid ambiences: {', '.join(AMBIENCES)}")
+    out *= PEAK / float(np.max(np.abs(out)))
+    loop = np.ascontiguousarray(out.T.astype(np.float32))
+    loop.flags.writeable = False
+    return loop
+
+
+def ambience(kind: str, seed: int = 0, sample_rate: int = AMBIENCE_RATE) -> np.ndarray:
+    """One seamless loop (`AMBIENCE_LOOP_SECONDS`) of an ambience bed, float32 (n, 2) stereo
+    peaking at -6 dBFS: "room" (room tone), "wind", "sea" or "town" (see `ambience_for`). It is
+    coloured noise filtered circularly, its slow movements whole cycles of the loop, so the loop
+    tiles with no seam. Same arguments, same array; ValueError for an unknown kind."""
+    if kind not in AMBIENCES:
+        raise ValueError(f"unknown ambience {kind!r}; valid ambiences: {', '.join(AMBIENCES)}")
+    if int(sample_rate) != sample_rate or sample_rate <= 0:
+        raise ValueError(f"sample_rate must be a positive integer, not {sample_rate!r}")
+    return _ambience_loop(kind, int(seed), int(sample_rate)).copy()

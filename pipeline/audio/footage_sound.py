@@ -1,4 +1,5 @@
-"""Footage sound on the cut: each footage shot's own sound, cut and cross-faded with its picture.
+"""Sound on the cut that comes from the picture: each footage shot's own sound, cut and
+cross-faded with its picture; and the ambience of each scene's location (`ambience_on_cut`).
 
 The sound follows the picture frame for frame. At cut time T (frames) a footage shot shows its
 source at `in + (T - cut_in) / fps` seconds, handles included (a dissolve into the shot starts
@@ -18,10 +19,14 @@ from pathlib import Path
 from ..edit.ffmpeg import probe
 from ..edit.transitions import split
 from ..plan import Plan, ShotPlan
-from .mix import FootageSound
+from .ambient import AMBIENCE_LOOP_SECONDS, ambience_for
+from .mix import FootageSound, Room
 
 # The renderer shows a fade-black's shots only on their own side of the cut (edit/render.py).
 THROUGH_BLACK = "fade-black"
+# Shortest cross-fade between two scenes' ambience (seconds), centred on a hard cut: heard as a
+# cut, with no click.
+AMBIENCE_CROSSFADE = 0.2
 
 
 def footage_sounds(plan: Plan, starts: list[int]) -> list[FootageSound]:
@@ -72,3 +77,46 @@ def _place(shot: ShotPlan, cut_in: int, previous: ShotPlan | None, length: Fract
         fade_out_at=float(max(fade_out[0] - begin, 0) / fps) if ramp_out else 0.0,
         fade_out=float(min(fade_out[1] - begin, ramp_out) / fps) if ramp_out else 0.0,
     )
+
+
+def ambience_on_cut(plan: Plan, starts: list[int]) -> list[Room]:
+    """The ambience under the cut: one bed per run of shots whose headings call for the same
+    one (`ambient.ambience_for`: room tone inside, sea, town or wind outside), from the first
+    frame to the last, so the film is never digitally silent. A heading that says neither
+    inside nor outside (a slug line alone, a lesson's section) keeps the bed before it; the title
+    and the credits have room tone. Where the bed changes it cross-fades over the picture's
+    transition (at a hard cut, over `AMBIENCE_CROSSFADE` centred on it). Each run starts at
+    another place in its loop, chosen by the project seed and the run's place in the film."""
+    if not plan.shots:
+        return []
+    fps = plan.fmt.fps
+    seed = plan.board.project.seed
+    kinds: list[str] = []
+    for shot in plan.shots:
+        kind = ambience_for(shot.heading.setting, shot.heading.location) if shot.scene else "room"
+        kinds.append(kind or (kinds[-1] if kinds else "room"))
+    # (first shot, last shot) of each run of one kind
+    runs: list[list[int]] = []
+    for i, kind in enumerate(kinds):
+        if runs and kinds[runs[-1][0]] == kind:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    half = Fraction(str(AMBIENCE_CROSSFADE)) * fps / 2
+    edges = []   # (from, to) frames of the cross-fade into each run after the first
+    for first, _ in runs[1:]:
+        cut = starts[first]
+        before, after = split(plan.shots[first - 1].transition_frames)
+        low, high = Fraction(cut - before), Fraction(cut + after)
+        if high - low < 2 * half:
+            low, high = cut - half, cut + half
+        edges.append((max(low, Fraction(0)), min(high, Fraction(plan.total))))
+    rooms = []
+    for n, (first, last) in enumerate(runs):
+        begin, fade_in = (edges[n - 1][0], edges[n - 1][1] - edges[n - 1][0]) if n else (Fraction(0), Fraction(0))
+        end, fade_out = (edges[n][1], edges[n][1] - edges[n][0]) if n < len(edges) else (Fraction(plan.total), Fraction(0))
+        offset = (seed * 7.77 + n * 11.3) % (AMBIENCE_LOOP_SECONDS - 1)
+        rooms.append(Room(kind=kinds[first], start=float(begin / fps), seconds=float((end - begin) / fps),
+                          fade_in=float(fade_in / fps), fade_out=float(fade_out / fps), offset=round(offset, 3),
+                          seed=seed))
+    return rooms

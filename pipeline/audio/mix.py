@@ -1,5 +1,19 @@
-"""The soundtrack: dialogue, music, effects and footage buses mixed once for the whole cut, music
-ducked under speech, the whole normalised to a loudness target (measured, not guessed), AAC 48 kHz.
+"""The soundtrack: dialogue, music, effects, footage and ambience buses mixed once for the whole
+cut, as a broadcast mix sits them: the speech at the loudness target, the music well under it,
+effects held under a ceiling, room tone wherever nothing else plays; AAC 48 kHz.
+
+Every level is measured (EBU R128, ffmpeg's `ebur128`), not guessed:
+
+* Speech: the dialogue bus (gently compressed first, as a dialogue editor would) is brought to
+  the programme loudness target. Effects and footage sound keep their level relative to the
+  speech as the writer set it (their `gain` on the file as recorded), so they take the same gain.
+* Music: a bed's `gain` is its loudness relative to the programme: `-14` plays it 14 LU under the
+  speech (in the pauses; under speech it ducks by a further `duck` dB). Music is measured, so a
+  loud mastered song and a quiet pad sit at the same level for the same `gain`.
+* Effects: each effect's momentary loudness (400 ms) is held to `EFFECT_CEILING` LU over the
+  programme loudness by lowering that effect (a fader pulled down, not a limiter squashing it).
+* Ambience: a quiet room tone or exterior bed (`Room`, from `ambient.ambience`) under each
+  scene, crossfading where the scene changes, so the cut is never digitally silent.
 
 The footage bus carries each footage shot's own sound (production sound). It is not ducked and
 does not duck the music: what it holds is unknown (room tone, traffic, people talking), so
@@ -8,12 +22,11 @@ cut the writer already sets with the bed's `gain` and the shot's `sound: {gain}`
 
 Mixing is one ffmpeg filter graph rather than pydub: pydub holds every sample of every bus in
 Python memory and depends on `audioop`, which Python 3.13 removed; ffmpeg streams the mix and
-measures loudness (EBU R128) itself. Two passes: the mix is rendered and measured, then
-brought to the target by one gain change, with a limiter at 4x oversampling (so it catches
-true peaks between samples) holding the peaks under the ceiling. Speech is gently compressed
-first, as a dialogue editor would, so the limiter rarely has work to do.
+measures loudness itself. Three passes: the buses are measured; the mix is rendered at those
+levels and measured as a whole; then it is brought to the target by one gain change (a fraction
+of a dB, as the speech already sits there), the ambience laid under it, with a limiter at 4x
+oversampling (so it catches true peaks between samples) holding the peaks under the ceiling.
 """
-
 from __future__ import annotations
 
 import re
@@ -22,20 +35,43 @@ from pathlib import Path
 
 from ..edit import ffmpeg
 from ..spec import MixSettings
+from . import ambient
+from .ambient import AMBIENCE_VERSION
 
 SAMPLE_RATE = 48000
-MIX_VERSION = "5"   # 5: the footage bus
-# Seconds of ramp at both ends of a footage sound, so one cut mid-waveform does not click.
+# 5: the footage bus; 6: speech on target, music under it, effects ceiling, ambience (and its version)
+MIX_VERSION = f"6.{AMBIENCE_VERSION}"
+# Seconds of ramp at both ends of a footage sound or an ambience bed, so a cut mid-waveform does not click.
 DECLICK = 0.005
 # AAC encoding can overshoot the limiter's ceiling by a few tenths of a dB.
 PEAK_MARGIN = 0.7
 OVERSAMPLED = 4 * SAMPLE_RATE
 FORMAT = f"aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
+# The most an effect's momentary loudness (400 ms) may stand over the programme loudness, in LU.
+# EBU R 128 s1 holds short-form content (a commercial, a trailer) to +5 LU short-term (3 s) over
+# its programme loudness, or +8 LU momentary; an effect inside a drama should not jump out more
+# than a commercial may, so each effect is held to +4 LU on the ear's shortest window, which
+# leaves 1 LU for what plays under it: the mix around an effect stays within +5 LU momentary.
+EFFECT_CEILING = 4.0
+# How far each ambience bed sits under the programme loudness, in LU: at the usual -16 LUFS
+# target, room tone at -50 LUFS, a town at -48, wind -47, the sea -46 (an exterior is livelier
+# than a room). Heard in the pauses and under the titles, masked under speech and music.
+AMBIENCE_LEVEL = {"room": -34.0, "town": -32.0, "wind": -31.0, "sea": -30.0}
+# The most the final gain may lift the speech over the target, in LU. The speech is set on the
+# target; the programme (EBU R128 integrated, gated) then measures a little under it, as the pauses
+# under it are quiet, and the final gain brings the programme to the target lifting the speech by
+# at most this much: both then stay within 1 LU of the target (a dialogue-anchored mix would not
+# lift the speech at all; a programme-normalised one lifts it as far as the pauses are quiet).
+SPEECH_LIFT = 1.0
+# LU an effect may end over the ceiling once the final gain has moved it (the effects are set
+# before the mix is measured): further over, it is lowered and the mix rendered once more.
+CEILING_SLACK = 0.5
 
 
 @dataclass(frozen=True)
 class Bed:
-    """A music bed placed on the cut: `path` plays from `start` for `seconds`."""
+    """A music bed placed on the cut: `path` plays from `start` for `seconds`, its loudness
+    `gain` LU relative to the programme's (the speech's)."""
 
     path: Path
     start: float
@@ -89,6 +125,22 @@ class FootageSound:
     fade_out: float = 0.0
 
 
+@dataclass(frozen=True)
+class Room:
+    """An ambience bed on the cut (`ambient.ambience`): `kind` ("room", "wind", "sea", "town"),
+    generated from `seed`, plays from `start` for `seconds`, from `offset` seconds into its loop.
+    It fades in over `fade_in` and out over its last `fade_out` seconds on equal-power curves, so
+    two beds cross-fading over the same span keep the level; with no fade it is only declicked."""
+
+    kind: str
+    start: float
+    seconds: float
+    fade_in: float = 0.0
+    fade_out: float = 0.0
+    offset: float = 0.0
+    seed: int = 0
+
+
 def duck_envelope(speech: list[tuple[float, float]], settings: MixSettings) -> str:
     """A volume expression in `t`: 1 without speech, the duck depth under speech, with ramps."""
     attack, release = max(settings.attack, 0.01), max(settings.release, 0.01)
@@ -106,73 +158,52 @@ def duck_envelope(speech: list[tuple[float, float]], settings: MixSettings) -> s
     return f"1-{depth:.4f}*({terms})"
 
 
-def _graph(beds: list[Bed], lines: list[Line], effects: list[Effect], total: float,
-           settings: MixSettings, footage: list[FootageSound] = ()) -> tuple[list[str], str]:
-    inputs: list[str] = []
-    filters: list[str] = []
-    music, voices, sounds, production = [], [], [], []
-    for bed in beds:
-        n = _count(inputs)
-        if bed.loop:
-            inputs += ["-stream_loop", "-1"]
-        inputs += ["-i", str(bed.path)]
-        fade_in, fade_out = min(bed.fade_in, bed.seconds / 2), min(bed.fade_out, bed.seconds / 2)
-        delay = round(bed.start * 1000)
-        filters.append(
-            f"[{n}:a]{FORMAT},atrim=0:{bed.seconds:.6f},asetpts=N/SR/TB"
+class _Graph:
+    """ffmpeg inputs and a filter graph being built."""
+
+    def __init__(self) -> None:
+        self.inputs: list[str] = []
+        self.filters: list[str] = []
+
+    def input(self, path: Path, loop: bool = False, seek: float | None = None) -> int:
+        n = self.inputs.count("-i")
+        if loop:
+            self.inputs += ["-stream_loop", "-1"]
+        if seek is not None:
+            self.inputs += ["-ss", f"{seek:.6f}"]
+        self.inputs += ["-i", str(path)]
+        return n
+
+
+def _delay(start: float) -> str:
+    delay = round(start * SAMPLE_RATE)
+    return f",adelay={delay}S:all=1" if delay else ""
+
+
+def _bed_chain(bed: Bed, volume: float | None, placed: bool = True) -> str:
+    """One bed trimmed, faded, at `volume` dB (None: as it is), and delayed to its place."""
+    fade_in, fade_out = min(bed.fade_in, bed.seconds / 2), min(bed.fade_out, bed.seconds / 2)
+    return (f"{FORMAT},atrim=0:{bed.seconds:.6f},asetpts=N/SR/TB"
             + (f",afade=t=in:d={fade_in:.3f}" if fade_in > 0 else "")
             + (f",afade=t=out:st={bed.seconds - fade_out:.6f}:d={fade_out:.3f}" if fade_out > 0 else "")
-            + f",volume={bed.gain:.2f}dB" + (f",adelay={delay}:all=1" if delay else "") + f"[m{n}]")
-        music.append(f"[m{n}]")
-    for line in lines:
-        n = _count(inputs)
-        inputs += ["-i", str(line.path)]
-        delay = round(line.start * 1000)
-        filters.append(f"[{n}:a]{FORMAT},atrim={line.offset:.6f}:{line.offset + line.seconds:.6f},asetpts=N/SR/TB"
-                       + (f",adelay={delay}:all=1" if delay else "") + f"[v{n}]")
-        voices.append(f"[v{n}]")
-    for effect in effects:
-        n = _count(inputs)
-        inputs += ["-i", str(effect.path)]
-        delay = round(effect.start * 1000)
-        filters.append(
-            f"[{n}:a]{FORMAT},atrim=0:{effect.seconds:.6f},asetpts=N/SR/TB,volume={effect.gain:.2f}dB"
+            + (f",volume={volume:.2f}dB" if volume is not None else "") + (_delay(bed.start) if placed else ""))
+
+
+def _line_chain(line: Line) -> str:
+    return (f"{FORMAT},atrim={line.offset:.6f}:{line.offset + line.seconds:.6f},asetpts=N/SR/TB"
+            + _delay(line.start))
+
+
+def _effect_chain(effect: Effect, volume: float, placed: bool = True) -> str:
+    return (f"{FORMAT},atrim=0:{effect.seconds:.6f},asetpts=N/SR/TB,volume={volume:.2f}dB"
             + (f",afade=t=in:d={effect.fade_in:.4f}" if effect.fade_in > 0 else "")
             + (f",afade=t=out:st={effect.fade_out_at:.4f}:d={effect.fade_out:.4f}" if effect.fade_out > 0 else "")
-            + (f",adelay={delay}:all=1" if delay else "") + f"[e{n}]")
-        sounds.append(f"[e{n}]")
-    for sound in footage:
-        n = _count(inputs)
-        # Seek the input (its timestamps then start at the offset) rather than atrim from 0, so a
-        # shot late in a long recording does not decode everything before it.
-        inputs += ["-ss", f"{sound.offset:.6f}", "-i", str(sound.path)]
-        filters.append(f"[{n}:a]{_footage_chain(sound)}[f{n}]")
-        production.append(f"[f{n}]")
-    silence = _count(inputs)
-    inputs += ["-f", "lavfi", "-t", f"{total:.6f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
-    buses = [f"[{silence}:a]"]
-    if music:
-        envelope = duck_envelope([(l.start, l.start + l.seconds) for l in lines], settings)
-        filters.append(f"{''.join(music)}amix=inputs={len(music)}:normalize=0:duration=longest,"
-                       f"asetnsamples=n=480,volume=volume='{envelope}':eval=frame[music]")
-        buses.append("[music]")
-    if voices:
-        filters.append(f"{''.join(voices)}amix=inputs={len(voices)}:normalize=0:duration=longest,"
-                       "acompressor=threshold=0.125:ratio=3:attack=5:release=80:makeup=1[dialogue]")
-        buses.append("[dialogue]")
-    if sounds:
-        filters.append(f"{''.join(sounds)}amix=inputs={len(sounds)}:normalize=0:duration=longest[effects]")
-        buses.append("[effects]")
-    if production:
-        filters.append(f"{''.join(production)}amix=inputs={len(production)}:normalize=0:duration=longest[footage]")
-        buses.append("[footage]")
-    filters.append(f"{''.join(buses)}amix=inputs={len(buses)}:normalize=0:duration=longest:dropout_transition=0,"
-                   f"atrim=0:{total:.6f},apad=whole_dur={total:.6f}[mix]")
-    return inputs, ";".join(filters)
+            + (_delay(effect.start) if placed else ""))
 
 
-def _footage_chain(sound: FootageSound) -> str:
-    """The filter chain that places one footage sound on the cut, from its seeked input."""
+def _footage_chain(sound: FootageSound, volume: float | None = None) -> str:
+    """The filter chain that places one footage sound on the cut, from its seeked input, at its
+    gain (or `volume` dB, its gain with the mix's speech level applied)."""
     declick = min(DECLICK, sound.seconds / 2)
     fades = [f"afade=t=in:d={declick:.4f}",
              f"afade=t=out:st={sound.seconds - declick:.6f}:d={declick:.4f}"]
@@ -180,13 +211,150 @@ def _footage_chain(sound: FootageSound) -> str:
         fades.append(f"afade=t=in:d={sound.fade_in:.4f}")
     if sound.fade_out > 0:
         fades.append(f"afade=t=out:st={sound.fade_out_at:.4f}:d={sound.fade_out:.4f}")
-    delay = round(sound.start * SAMPLE_RATE)
-    return (f"{FORMAT},atrim=0:{sound.seconds:.6f},asetpts=N/SR/TB,volume={sound.gain:.2f}dB,{','.join(fades)}"
-            + (f",adelay={delay}S:all=1" if delay else ""))
+    gain = sound.gain if volume is None else volume
+    return (f"{FORMAT},atrim=0:{sound.seconds:.6f},asetpts=N/SR/TB,volume={gain:.2f}dB,{','.join(fades)}"
+            + _delay(sound.start))
 
 
-def _count(inputs: list[str]) -> int:
-    return inputs.count("-i")
+def _room_chain(room: Room, volume: float) -> str:
+    """One ambience bed from its looped input: from its offset, at `volume` dB, faded on
+    equal-power curves (`qsin`: sin in, cos out) or declicked, delayed to its place."""
+    fade_in = min(room.fade_in, room.seconds / 2) if room.fade_in > 0 else min(DECLICK, room.seconds / 2)
+    fade_out = min(room.fade_out, room.seconds / 2) if room.fade_out > 0 else min(DECLICK, room.seconds / 2)
+    return (f"{FORMAT},atrim={room.offset:.6f}:{room.offset + room.seconds:.6f},asetpts=N/SR/TB,"
+            f"volume={volume:.2f}dB,afade=t=in:d={fade_in:.4f}:curve=qsin,"
+            f"afade=t=out:st={room.seconds - fade_out:.6f}:d={fade_out:.4f}:curve=qsin" + _delay(room.start))
+
+
+def _dialogue(graph: _Graph, lines: list[Line]) -> str:
+    """The dialogue bus, compressed, as a chain ending in its label's place (no label)."""
+    voices = []
+    for line in lines:
+        n = graph.input(line.path)
+        graph.filters.append(f"[{n}:a]{_line_chain(line)}[v{n}]")
+        voices.append(f"[v{n}]")
+    return (f"{''.join(voices)}amix=inputs={len(voices)}:normalize=0:duration=longest,"
+            "acompressor=threshold=0.125:ratio=3:attack=5:release=80:makeup=1")
+
+
+@dataclass(frozen=True)
+class Levels:
+    """What the buses measure (LUFS; None: silent): the dialogue's integrated loudness, each
+    bed's, each effect's momentary maximum (at its gain), each ambience loop's."""
+
+    dialogue: float | None
+    beds: tuple[float | None, ...]
+    effects: tuple[float | None, ...]
+    rooms: dict[tuple[str, int], float | None]
+
+
+def _measure_buses(beds: list[Bed], lines: list[Line], effects: list[Effect],
+                   loops: dict[tuple[str, int], Path]) -> Levels:
+    """Measure every bus in one ffmpeg run: each stem ends in a named `ebur128`, its output discarded."""
+    graph = _Graph()
+    outputs: list[str] = []
+
+    def meter(chain: str, name: str, frames: bool = False) -> None:
+        graph.filters.append(f"{chain},ebur128@{name}=framelog={'info' if frames else 'quiet'}[{name}]")
+        outputs.append(name)
+
+    if lines:
+        meter(_dialogue(graph, lines), "dialogue")
+    for i, bed in enumerate(beds):
+        n = graph.input(bed.path, loop=bed.loop)
+        meter(f"[{n}:a]{_bed_chain(bed, None, placed=False)}", f"bed{i}")
+    for i, effect in enumerate(effects):
+        n = graph.input(effect.path)
+        # padded, so an effect shorter than the meter's 400 ms window is measured too
+        meter(f"[{n}:a]{_effect_chain(effect, effect.gain, placed=False)},apad=pad_dur=0.4", f"effect{i}", frames=True)
+    for i, path in enumerate(loops.values()):
+        n = graph.input(path)
+        meter(f"[{n}:a]{FORMAT}", f"room{i}")
+    if not outputs:
+        return Levels(None, (), (), {})
+    maps = [arg for name in outputs for arg in ("-map", f"[{name}]", "-f", "null", "-")]
+    stderr = ffmpeg.output([*graph.inputs, "-filter_complex", ";".join(graph.filters), *maps],
+                           what="loudness measurement")
+    return Levels(
+        dialogue=_integrated(stderr, "dialogue") if lines else None,
+        beds=tuple(_integrated(stderr, f"bed{i}") for i in range(len(beds))),
+        effects=tuple(_momentary_max(stderr, f"effect{i}") for i in range(len(effects))),
+        rooms={key: _integrated(stderr, f"room{i}") for i, key in enumerate(loops)},
+    )
+
+
+def _integrated(stderr: str, name: str) -> float | None:
+    """The integrated loudness the `ebur128@name` meter reported; None for silence."""
+    found = re.search(rf"\[ebur128@{name} @ [^\]]*\] Summary:(.*?)(?:\n\[|\Z)", stderr, re.S)
+    value = re.search(r"I:\s+(-?[\d.]+) LUFS", found[1]) if found else None
+    # The meter's gate leaves digital silence at -70 LUFS.
+    return float(value[1]) if value and float(value[1]) > -69.5 else None
+
+
+def _momentary_max(stderr: str, name: str) -> float | None:
+    """The loudest momentary loudness the `ebur128@name` meter logged; None for silence."""
+    values = [float(v) for v in re.findall(rf"\[ebur128@{name} @ [^\]]*\] t:\s*\S+\s+TARGET:\S+ LUFS\s+M:\s*(-?[\d.]+)",
+                                           stderr)]
+    loudest = max(values, default=-120.0)
+    return loudest if loudest > -69.5 else None
+
+
+def _graph(beds: list[Bed], lines: list[Line], effects: list[Effect], total: float, settings: MixSettings,
+           footage: list[FootageSound], levels: Levels, trims: list[float]) -> tuple[list[str], str]:
+    """The mix before the final gain: speech at the target, music at its level under it (ducked
+    under speech), effects (lowered by `trims` dB) and footage at the speech's gain."""
+    target = settings.loudness
+    anchor = target - levels.dialogue if levels.dialogue is not None else 0.0
+    graph = _Graph()
+    music, sounds, production = [], [], []
+    for bed, level in zip(beds, levels.beds):
+        n = graph.input(bed.path, loop=bed.loop)
+        volume = target + bed.gain - level if level is not None else bed.gain
+        graph.filters.append(f"[{n}:a]{_bed_chain(bed, volume)}[m{n}]")
+        music.append(f"[m{n}]")
+    for effect, trim in zip(effects, trims):
+        n = graph.input(effect.path)
+        graph.filters.append(f"[{n}:a]{_effect_chain(effect, effect.gain + anchor + trim)}[e{n}]")
+        sounds.append(f"[e{n}]")
+    for sound in footage:
+        # Seek the input (its timestamps then start at the offset) rather than atrim from 0, so a
+        # shot late in a long recording does not decode everything before it.
+        n = graph.input(sound.path, seek=sound.offset)
+        graph.filters.append(f"[{n}:a]{_footage_chain(sound, sound.gain + anchor)}[f{n}]")
+        production.append(f"[f{n}]")
+    silence = graph.input(Path(f"anullsrc=r={SAMPLE_RATE}:cl=stereo"))
+    graph.inputs[-2:-2] = ["-f", "lavfi", "-t", f"{total:.6f}"]
+    buses = [f"[{silence}:a]"]
+    if music:
+        envelope = duck_envelope([(l.start, l.start + l.seconds) for l in lines], settings)
+        graph.filters.append(f"{''.join(music)}amix=inputs={len(music)}:normalize=0:duration=longest,"
+                             f"asetnsamples=n=480,volume=volume='{envelope}':eval=frame[music]")
+        buses.append("[music]")
+    if lines:
+        graph.filters.append(f"{_dialogue(graph, lines)},volume={anchor:.2f}dB[dialogue]")
+        buses.append("[dialogue]")
+    if sounds:
+        graph.filters.append(f"{''.join(sounds)}amix=inputs={len(sounds)}:normalize=0:duration=longest[effects]")
+        buses.append("[effects]")
+    if production:
+        graph.filters.append(f"{''.join(production)}amix=inputs={len(production)}:normalize=0:duration=longest[footage]")
+        buses.append("[footage]")
+    graph.filters.append(f"{''.join(buses)}amix=inputs={len(buses)}:normalize=0:duration=longest:dropout_transition=0,"
+                         f"atrim=0:{total:.6f},apad=whole_dur={total:.6f}[mix]")
+    return graph.inputs, ";".join(graph.filters)
+
+
+def _trims(effects: list[Effect], levels: Levels, settings: MixSettings, shift: float = 0.0,
+           trims: list[float] | None = None) -> list[float]:
+    """dB to lower each effect by so its momentary loudness, at the speech's gain (and `shift`,
+    the final gain), is at most `EFFECT_CEILING` over the programme loudness."""
+    anchor = settings.loudness - levels.dialogue if levels.dialogue is not None else 0.0
+    ceiling = settings.loudness + EFFECT_CEILING
+    out = []
+    for i, level in enumerate(levels.effects):
+        trim = trims[i] if trims else 0.0
+        out.append(min(trim, ceiling - (level + anchor + shift)) if level is not None else trim)
+    return out
 
 
 def measure(path: Path) -> float | None:
@@ -201,25 +369,69 @@ def measure(path: Path) -> float | None:
 
 
 def mix(beds: list[Bed], lines: list[Line], total_seconds: float, out: Path, settings: MixSettings = MixSettings(),
-        effects: list[Effect] = (), footage: list[FootageSound] = ()) -> None:
-    """Mix music, speech, effects and footage sound into an AAC track exactly `total_seconds`
-    long, at the loudness target. Raises FFmpegError if ffmpeg fails (e.g. an unreadable file)."""
-    inputs, graph = _graph(beds, lines, list(effects), total_seconds, settings, list(footage))
+        effects: list[Effect] = (), footage: list[FootageSound] = (), rooms: list[Room] = ()) -> None:
+    """Mix music, speech, effects, footage sound and ambience into an AAC track exactly
+    `total_seconds` long, at the loudness target. Raises FFmpegError if ffmpeg fails (e.g. an
+    unreadable file)."""
+    effects, footage, rooms = list(effects), list(footage), list(rooms)
     raw = out.with_name(out.stem + ".mix.wav")
+    loops = {(room.kind, room.seed): out.with_name(f"{out.stem}.{room.kind}-{room.seed}.wav") for room in rooms}
     try:
-        ffmpeg.run([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "pcm_f32le",
-                    "-ar", str(SAMPLE_RATE), "-f", "wav", str(raw)], what="audio mix")
-        measured = measure(raw)
-        if measured is None:  # silence stays silence
-            normalise = "anull"
-        else:
-            ceiling = 10 ** ((settings.true_peak - PEAK_MARGIN) / 20)
-            normalise = (
-                f"volume={settings.loudness - measured:.3f}dB,aresample={OVERSAMPLED},"
-                f"alimiter=limit={ceiling:.5f}:attack=2:release=80:level=disabled,{FORMAT}"
-            )
-        exact = f"asetpts=N/SR/TB,apad=whole_dur={total_seconds:.6f},atrim=0:{total_seconds:.6f}"
-        ffmpeg.run(["-i", str(raw), "-af", f"{normalise},{exact}", "-c:a", "aac", "-b:a", "192k",
-                    "-ar", str(SAMPLE_RATE), "-ac", "2", "-f", "mp4", str(out)], what="audio loudness")
+        for (kind, seed), path in loops.items():
+            ambient.write_wav(path, ambient.ambience(kind, seed=seed), ambient.AMBIENCE_RATE)
+        levels = _measure_buses(beds, lines, effects, loops)
+        trims = _trims(effects, levels, settings)
+        for _ in range(2):
+            inputs, graph = _graph(beds, lines, effects, total_seconds, settings, footage, levels, trims)
+            ffmpeg.run([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "pcm_f32le",
+                        "-ar", str(SAMPLE_RATE), "-f", "wav", str(raw)], what="audio mix")
+            measured = measure(raw)
+            gain = _final_gain(measured, levels, settings)
+            # The final gain moves the effects too: one more render if it lifted one over the ceiling.
+            again = _trims(effects, levels, settings, gain, trims)
+            if all(t >= a - CEILING_SLACK for t, a in zip(trims, again)):
+                break
+            trims = again
+        _finish(raw, gain if measured is not None else None, total_seconds, out, settings, rooms, loops, levels)
     finally:
         raw.unlink(missing_ok=True)
+        for path in loops.values():
+            path.unlink(missing_ok=True)
+
+
+def _final_gain(measured: float | None, levels: Levels, settings: MixSettings) -> float:
+    """dB that bring a mix measuring `measured` LUFS to the target, lifting its speech (which
+    sits on the target) by at most `SPEECH_LIFT`."""
+    if measured is None:
+        return 0.0
+    gain = settings.loudness - measured
+    return min(gain, SPEECH_LIFT) if levels.dialogue is not None else gain
+
+
+def _finish(raw: Path, gain: float | None, total: float, out: Path, settings: MixSettings,
+            rooms: list[Room], loops: dict[tuple[str, int], Path], levels: Levels) -> None:
+    """The mix brought to the target by one `gain` change (None: it is silent), the ambience laid
+    under it at its level below the target, peaks held under the ceiling; AAC, exactly `total`
+    seconds."""
+    graph = _Graph()
+    graph.input(raw)
+    chains = [f"[0:a]volume={gain:.3f}dB[main]" if gain is not None else "[0:a]anull[main]"]
+    under = ["[main]"]
+    for i, room in enumerate(rooms):
+        level = levels.rooms.get((room.kind, room.seed))
+        if level is None or room.seconds <= 0:
+            continue
+        n = graph.input(loops[room.kind, room.seed], loop=True)
+        volume = settings.loudness + AMBIENCE_LEVEL.get(room.kind, AMBIENCE_LEVEL["room"]) - level
+        chains.append(f"[{n}:a]{_room_chain(room, volume)}[r{i}]")
+        under.append(f"[r{i}]")
+    exact = f"asetpts=N/SR/TB,apad=whole_dur={total:.6f},atrim=0:{total:.6f}"
+    if gain is None and len(under) == 1:   # silence stays silence
+        chains.append(f"[main]{exact}[out]")
+    else:
+        ceiling = 10 ** ((settings.true_peak - PEAK_MARGIN) / 20)
+        mixed = f"{''.join(under)}amix=inputs={len(under)}:normalize=0:duration=first:dropout_transition=0," if len(under) > 1 else "[main]"
+        chains.append(f"{mixed}aresample={OVERSAMPLED},"
+                      f"alimiter=limit={ceiling:.5f}:attack=2:release=80:level=disabled,{FORMAT},{exact}[out]")
+    ffmpeg.run([*graph.inputs, "-filter_complex", ";".join(chains), "-map", "[out]", "-c:a", "aac", "-b:a", "192k",
+                "-ar", str(SAMPLE_RATE), "-ac", "2", "-f", "mp4", str(out)], what="audio loudness")

@@ -111,7 +111,7 @@ def speech_jobs(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Job]:
             model = tts.find_model(voice.model, board.root)
             inputs = {"tts": tts.TTS_VERSION, "model": cache.digest(model.model),
                       "text": tts.speakable(text, tts.reader(model)),
-                      "speaker": voice.speaker, "rate": voice.rate, "pitch": voice.pitch, "gain": voice.gain}
+                      **tts.voice_inputs(voice)}
             jobs[(who, text)] = make_job(
                 cache, "voice", f"{who or 'narrator'}: {text[:40]}", inputs,
                 lambda out, text=text, voice=voice, model=model: _speak(speaker, text, voice, model, out))

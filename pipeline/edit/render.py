@@ -19,8 +19,9 @@ from .timeline import Segment
 from .transitions import split, xfade
 
 # Bumped whenever what a segment looks like changes for the same inputs (2: every source conformed
-# to one rate, time base, pixel aspect; BT.709 conversion and tags; pictures read as viewers see them).
-ENCODER_VERSION = "x264-veryfast-crf20-nobf-bt709-2"
+# to one rate, time base, pixel aspect; BT.709 conversion and tags; pictures read as viewers see them;
+# 3: camera moves centred, sub-pixel and inside the title-safe area).
+ENCODER_VERSION = "x264-veryfast-crf20-nobf-bt709-3"
 
 
 def timescale(fmt: Format) -> int:

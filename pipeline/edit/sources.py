@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from . import ffmpeg
-from .camera import move_filter, scroll_filter
+from .camera import SAFE_BOX, Box, move_filter, scroll_filter
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,9 @@ def conform(fmt: Format) -> str:
             "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv")
 
 
-def _still_frames(index: int, count: int) -> str:
-    # Convert and decode the image once and repeat it, rather than re-reading the file per frame.
-    return f"[{index}:v]{to_film_colour()},loop=loop={count - 1}:size=1:start=0"
+def _still_frames(index: int, count: int, once: str) -> str:
+    # Decode, size (`once`) and convert the image once and repeat it, rather than per frame.
+    return f"[{index}:v]{once},{to_film_colour()},loop=loop={count - 1}:size=1:start=0"
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,12 @@ class ImageMove:
     move: str
     total: int
     overlay: Path | None = None
+    # What every framing of the move keeps in view (fractions of the picture); None: nothing.
+    keep: Box | None = SAFE_BOX
 
     def graph(self, start: int, count: int, fmt: Format, first_input: int, out: str) -> Graph:
-        chain = f"{_still_frames(first_input, count)},{move_filter(self.move, start, self.total, fmt.width, fmt.height)}"
+        once, per_frame = move_filter(self.move, start, self.total, fmt.width, fmt.height, self.keep)
+        chain = f"{_still_frames(first_input, count, once)},{per_frame}"
         if self.overlay is None:
             return Graph(("-i", str(self.image)), (f"{chain},{conform(fmt)}[{out}]",), 1)
         ov = first_input + 1
@@ -111,7 +114,8 @@ class Scroll:
     total: int
 
     def graph(self, start: int, count: int, fmt: Format, first_input: int, out: str) -> Graph:
-        chain = f"{_still_frames(first_input, count)},{scroll_filter(start, self.total, fmt.width, fmt.height)}"
+        once, per_frame = scroll_filter(start, self.total, fmt.width, fmt.height)
+        chain = f"{_still_frames(first_input, count, once)},{per_frame}"
         return Graph(("-i", str(self.image)), (f"{chain},{conform(fmt)}[{out}]",), 1)
 
 

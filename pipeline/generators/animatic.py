@@ -15,7 +15,7 @@ from .drawing import PanelRequest, draw_background, draw_overlay
 
 class Animatic:
     name = "animatic"
-    version = "3"  # 3: every script drawn (fallback fonts, shaping)
+    version = "4"  # 4: staged from the words (set per scene, props, poses, shot sizes); 3: every script drawn
 
     def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:
         width, height = canvas_size(ctx.fmt.width, ctx.fmt.height)
@@ -24,9 +24,10 @@ class Animatic:
             setting=shot.heading.setting, location=shot.heading.location, time_of_day=shot.heading.time_of_day,
             cast=shot.cast, caption=shot.action, scene_label=shot.scene_label, shot_id=shot.id,
             camera=shot.camera, seed=shot.seed,
+            action=shot.action, scene_texts=ctx.scene_texts(shot), film_cast=ctx.film_cast(),
             # Burned subtitles sit at the bottom: the caption goes to the top, on every panel of
             # the film (one place for it, and none under a subtitle during a transition).
-            caption_at="top" if ctx.subtitles == "burn" else "bottom",
+            subtitles_at="" if ctx.subtitles == "off" else getattr(ctx.subtitles, "position", "bottom"),
         )
 
         def run(out: Path) -> None:

@@ -22,6 +22,21 @@ class Context:
     project_seed: int
     prepared: dict[str, "Prepared"] = field(default_factory=dict)
     subtitles: str = "off"   # the film's subtitles: "burn" draws them over the picture (bottom centre)
+    shots: tuple[ShotPlan, ...] = ()   # every shot of the film (a scene's set is drawn from all its shots)
+
+    def scene_texts(self, shot: ShotPlan) -> tuple[str, ...]:
+        """The writer's words for every shot of `shot`'s scene, in order (just its own when the
+        film's shots are not known)."""
+        same = tuple(s.action for s in self.shots if s.kind == "shot" and s.scene == shot.scene and s.heading == shot.heading)
+        return same or (shot.action,)
+
+    def film_cast(self) -> tuple[tuple[str, str], ...]:
+        """Every (name, look) of the film, in order of first appearance."""
+        seen: dict[str, str] = {}
+        for s in self.shots:
+            for name, look in s.cast:
+                seen.setdefault(name, look)
+        return tuple(seen.items())
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ import yaml as pyyaml
 from ..errors import Problem, StoryboardError, did_you_mean
 from ..names import display_name
 from ..spec import (
-    Character, Heading, Line, Loc, Scene, Shot, Storyboard, Voice, parse_heading, slug, validate,
+    Character, Heading, Line, Loc, Scene, Shot, Storyboard, parse_heading, slug, validate,
 )
 from .fountain_syntax import Element, Note, Screenplay, plain_text, read_fountain
 from .yaml import SIDECAR_KEYS, Ids, Node, Settings, _Reader, _shot, _unique, read_settings
@@ -74,8 +74,6 @@ TRANSITIONS = {
 #: Lines that open a script; they are not shots.
 OPENINGS = ("FADE IN", "FADE IN FROM BLACK", "OPEN ON", "COLD OPEN")
 
-#: Distinct voices for a cast with no sidecar: the bundled voice at these pitches (semitones).
-CAST_PITCHES = (0.0, -3.0, 3.0, -5.0, 5.0, -2.0, 2.0, -6.0, 6.0, -1.0, 1.0, -4.0, 4.0)
 
 _DIRECTIVE = re.compile(r"^\s*(?P<key>[a-z][a-z_]*)\s*:\s*(?P<value>.*?)\s*$", re.DOTALL)
 _PAREN = re.compile(r"^\(\s*(.*?)\s*\)$", re.DOTALL)
@@ -594,19 +592,18 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
 def _cast(speakers: dict[str, int], settings: Settings, file: str, warnings: list[Problem],
           written: dict[str, str] | None = None) -> tuple[Character, ...]:
     """Everyone who speaks, in order of appearance, as the sidecar describes them; a speaker
-    the sidecar leaves out gets the bundled voice at a pitch no one else in the cast has.
-    `written` maps a name to the case a forced cue gave it (`MCCLANE` -> `McCLANE`)."""
+    the sidecar gives no voice gets one by their gender and age that no one before them has
+    (`voices.assign`). `written` maps a name to the case a forced cue gave it (`MCCLANE` -> `McCLANE`)."""
+    from ..audio.voices import assign
+
     described = {c.name.upper(): c for c in settings.cast}
-    used = {c.voice.pitch for c in settings.cast if not c.voice.model}
-    spare = [p for p in CAST_PITCHES if p not in used]
     shown = written or {}
     cast = []
     for name, line in speakers.items():
         if name in described:
             cast.append(replace(described[name], name=shown.get(name, name)))
         else:
-            pitch = spare.pop(0) if spare else 0.0
-            cast.append(Character(name=shown.get(name, name), voice=Voice(pitch=pitch), loc=Loc(file, line)))
+            cast.append(Character(name=shown.get(name, name), loc=Loc(file, line)))
     for name, character in described.items():
         if name not in speakers:
             cast.append(replace(character, name=name))
@@ -614,7 +611,7 @@ def _cast(speakers: dict[str, int], settings: Settings, file: str, warnings: lis
                 hint = did_you_mean(name, list(speakers))
                 if hint:
                     warnings.append(character.loc.problem(f"cast member '{character.name}' never speaks{hint}"))
-    return tuple(cast)
+    return assign(tuple(cast), settings.project.narrator)
 
 
 __all__ = ["read_screenplay", "find_sidecar", "character_name", "heard_only", "authors", "DIRECTIVES", "TRANSITIONS", "SIDECAR", "SIDECAR_KEYS"]

@@ -18,8 +18,8 @@ import yaml
 
 from ..errors import Problem, StoryboardError, did_you_mean, one_of
 from ..spec import (
-    MUSIC_GENERATORS, SUBTITLE_MODES, AudioCue, Character, Footage, GeneratorSpec, Heading, Line,
-    Loc, MixSettings, Pacing, Project, Recognition, Sound, SoundEffect, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
+    MUSIC_GENERATORS, SUBTITLE_MODES, SUBTITLE_POSITIONS, AudioCue, Character, Footage, GeneratorSpec, Heading, Line,
+    Loc, MixSettings, Pacing, Project, Recognition, Sound, SoundEffect, Subtitles, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
 )
 
 PROJECT_KEYS = (
@@ -37,7 +37,7 @@ SHOT_KEYS = (
 SFX_KEYS = ("file", "at", "gain")
 SOUND_KEYS = ("gain", "mute")
 CHARACTER_KEYS = ("look", "voice")
-VOICE_KEYS = ("model", "speaker", "rate", "pitch", "gain")
+VOICE_KEYS = ("preset", "model", "speaker", "rate", "pitch", "formant", "gain")
 MUSIC_KEYS = ("file", "generate", "gain", "fade_in", "fade_out", "start", "end", "loop")
 FOOTAGE_KEYS = ("file", "in", "out")
 RECOGNIZER_KEYS = ("engine", "model")
@@ -48,6 +48,7 @@ MIX_KEYS = ("loudness", "true_peak", "duck", "attack", "release")
 FITS = ("trim",)
 TITLE_CARD_KEYS = ("duration",)
 LINE_KEYS = ("character", "text", "parenthetical", "dual")
+SUBTITLES_KEYS = ("mode", "position", "margin", "max_cps")
 
 
 @dataclass
@@ -219,11 +220,47 @@ def _fps(r: _Reader, node: Node | None) -> Fraction:
     return fps
 
 
-def _subtitles(r: _Reader, node: Node | None) -> str:
+def _subtitle_mode(r: _Reader, node: Node | None) -> str:
     # YAML 1.1 reads a bare `off`/`on` as a boolean; a writer means the mode.
     if node is not None and isinstance(node.value, bool):
         return "sidecar" if node.value else "off"
     return r.choice(node, "subtitles mode", SUBTITLE_MODES, "sidecar")
+
+
+_MARGIN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|px)?\s*$")
+
+
+def _subtitle_margin(r: _Reader, node: Node | None, height: int) -> float | None:
+    """`margin: 8%` (of the frame's height) or `margin: 40px` / `40` (pixels of the film's
+    size): a fraction of the height, at most 40%."""
+    if node is None or node.value is None:
+        return None
+    value = node.value
+    match = None if isinstance(value, (bool, dict, list)) else _MARGIN.match(str(value))
+    if not match:
+        r.problem(node, f"subtitles margin must be a percentage of the height such as 8% or pixels such as 40px, "
+                        f"got {value!r}")
+        return None
+    number = float(match[1])
+    fraction = number / 100 if match[2] == "%" else number / height
+    if fraction > 0.4:
+        r.problem(node, f"subtitles margin {value} is more than 40% of the height ({height} px); "
+                        "subtitles belong near an edge")
+        return None
+    return fraction
+
+
+def _subtitles(r: _Reader, node: Node | None, height: int = 720) -> Subtitles:
+    """`subtitles: burn`, or `subtitles: {mode, position, margin, max_cps}`."""
+    if node is None or not isinstance(node.value, dict):
+        return Subtitles(_subtitle_mode(r, node))
+    keys = r.mapping(node, SUBTITLES_KEYS, "subtitles")
+    return Subtitles(
+        _subtitle_mode(r, keys.get("mode")),
+        position=r.choice(keys.get("position"), "subtitles position", SUBTITLE_POSITIONS, "auto"),
+        margin=_subtitle_margin(r, keys.get("margin"), height),
+        max_cps=r.number(keys.get("max_cps"), "subtitles max_cps (characters a second)", None, minimum=5, maximum=60),
+    )
 
 
 def _generator(r: _Reader, node: Node | None) -> GeneratorSpec | None:
@@ -258,10 +295,21 @@ def _transition(r: _Reader, node: Node | None) -> Transition | None:
 def _voice(r: _Reader, node: Node | None) -> Voice:
     if node is None or node.value is None:
         return Voice()
-    if isinstance(node.value, str):
+    from ..audio.voices import FORMANT_RANGE, find_preset, unknown_preset
+
+    if isinstance(node.value, str):   # `voice: woman` is a preset; `voice: joe`, `voice: x.onnx` a model
+        preset = find_preset(node.value)
+        if preset:
+            return Voice(preset=preset.name, loc=r.loc(node))
         return Voice(model=node.value.strip(), loc=r.loc(node))
     keys = r.mapping(node, VOICE_KEYS, "voice")
+    preset = r.text(keys.get("preset"), "voice preset")
+    if preset and not find_preset(preset):
+        r.problem(keys["preset"], unknown_preset(preset))
     return Voice(
+        preset=find_preset(preset).name if preset and find_preset(preset) else "",
+        formant=r.number(keys.get("formant"), "voice formant ratio", 1.0, minimum=FORMANT_RANGE[0],
+                         maximum=FORMANT_RANGE[1]),
         model=r.text(keys.get("model"), "voice model"),
         speaker=r.integer(keys.get("speaker"), "voice speaker"),
         rate=r.number(keys.get("rate"), "voice rate", 1.0, positive=True),
@@ -269,6 +317,14 @@ def _voice(r: _Reader, node: Node | None) -> Voice:
         gain=r.number(keys.get("gain"), "voice gain in dB", 0.0),
         loc=r.loc(keys["model"]) if "model" in keys else r.loc(node),
     )
+
+
+def _voiced(cast: tuple[Character, ...], narrator: Voice) -> tuple[Character, ...]:
+    """The cast with a voice for everyone given no preset and no model: by gender and age,
+    and unlike anyone's before them (`voices.assign`)."""
+    from ..audio.voices import assign
+
+    return assign(cast, narrator)
 
 
 def _cast(r: _Reader, node: Node | None) -> tuple[Character, ...]:
@@ -571,7 +627,7 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
         generator=_generator(r, keys.get("generator")) or GeneratorSpec(),
         camera=r.text(keys.get("camera"), "camera", "static"),
         transition=_transition(r, keys.get("transition")) or Transition(),
-        subtitles=_subtitles(r, keys.get("subtitles")),
+        subtitles=_subtitles(r, keys.get("subtitles"), height),
         title_card=show_title,
         title_seconds=title_seconds,
         credits=_credits(r, keys.get("credits")),
@@ -694,7 +750,7 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
         source=path,
         root=path.parent,
         project=project,
-        cast=_cast(r, keys.get("cast")),
+        cast=_voiced(_cast(r, keys.get("cast")), project.narrator),
         music=_music(r, keys.get("music")),
         scenes=tuple(scenes),
     )

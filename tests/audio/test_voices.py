@@ -10,6 +10,7 @@ import pytest
 
 from conftest import write_project
 from pipeline.audio.tts import Speaker, VoiceError, available, find_model, speakable
+from pipeline.audio.voices import measure, pitch_track
 from pipeline.build import prepare
 from pipeline.cache import Cache
 from pipeline.errors import StoryboardError
@@ -47,11 +48,14 @@ def test_pitch_rate_and_gain_change_the_voice(tmp_path):
     assert len(audio["fast"]) < 0.85 * len(audio["plain"])
     assert abs(len(audio["low"]) - len(audio["plain"])) < 0.05 * len(audio["plain"])   # pitch keeps the timing
 
-    def centroid(samples):
-        spectrum = np.abs(np.fft.rfft(samples))
-        return float((spectrum * np.arange(len(spectrum))).sum() / spectrum.sum()) / len(samples)
-
-    assert centroid(audio["low"]) < 0.9 * centroid(audio["plain"])
+    # four semitones down: the pitch of each frame voiced in both by 2 ** (-4 / 12), the
+    # formants where they were
+    (plain_f0, plain_voiced), (low_f0, low_voiced) = pitch_track(audio["plain"], 48000), pitch_track(audio["low"], 48000)
+    both = plain_voiced & low_voiced
+    assert both.sum() > 20
+    assert np.median(low_f0[both] / plain_f0[both]) == pytest.approx(2 ** (-4 / 12), rel=0.02)
+    plain, low = measure(audio["plain"], 48000, plain_voiced), measure(audio["low"], 48000, plain_voiced)
+    assert np.allclose(np.array(low.mean_formants[:2]) / plain.mean_formants[:2], 1, atol=0.06)
     ratio = np.sqrt(np.mean(audio["quiet"] ** 2) / np.mean(audio["plain"] ** 2))
     assert abs(20 * np.log10(ratio) + 10) < 1.0
 
@@ -69,7 +73,8 @@ def test_unknown_voice_lists_the_available_ones(project, tmp_path):
     with pytest.raises(StoryboardError) as caught:
         load(path)
     [problem] = caught.value.problems
-    assert str(problem) == f"{path}:2: unknown voice 'jo'; bundled voices: joe, or give the path of a Piper .onnx model"
+    assert str(problem) == (f"{path}:2: unknown voice 'jo' (did you mean 'joe'?); bundled voices: joe; "
+                            "presets: man, woman, girl, boy, old-man, old-woman; or give the path of a Piper .onnx model")
 
 
 def test_a_voice_file_that_is_not_a_piper_model(project, tmp_path):

@@ -73,14 +73,9 @@ def draw_text_card(width: int, height: int, text: str) -> Image.Image:
     return img
 
 
-def draw_credits(width: int, frame_height: int, sections: tuple[tuple[str, tuple[str, ...]], ...]) -> Image.Image:
-    """The credits roll (RGB, `width` wide): one frame of black, the sections, one frame of black.
-
-    Each section is a small dim heading over its names in larger light type; a name written
-    "ROLE — Actor" is set in two columns either side of the centre. The editor scrolls it
-    bottom to top, so it starts and ends on black.
-    """
-    width, fh = max(1, width), max(1, frame_height)
+def _credits_layout(width: int, fh: int, sections: tuple[tuple[str, tuple[str, ...]], ...]):
+    """Type sizes and where each line of the roll goes: (heading size, name size, max width,
+    [(kind, top, text)], content height)."""
     max_w = width * 0.86
     head_size, name_size = max(7, round(fh / 30)), max(8, round(fh / 20))
     # One scale for the whole roll, so a long name shrinks everything rather than standing out.
@@ -91,26 +86,47 @@ def draw_credits(width: int, frame_height: int, sections: tuple[tuple[str, tuple
             widest = max(widest, text_width(name, font(name_size, "bold")) / max_w)
     if widest > 1:
         head_size, name_size = max(6, int(head_size / widest)), max(7, int(name_size / widest))
-    hf, nf, rf = font(head_size, "regular"), font(name_size, "bold"), font(name_size, "regular")
+    hf, nf = font(head_size, "regular"), font(name_size, "bold")
     head_lh, name_lh = round(line_height(hf) * 1.1), round(line_height(nf) * 1.15)
     gap = round(name_size * 1.6)
 
-    layout: list[tuple[str, float, tuple[str, ...]]] = []
+    layout: list[tuple[str, float, str, int]] = []
     y = 0.0
     for i, (heading, names) in enumerate(sections):
         if i:
             y += gap
         if heading.strip():
-            layout.append(("head", y, (heading.strip().upper(),)))
+            layout.append(("head", y, heading.strip().upper(), head_lh))
             y += head_lh + round(name_size * 0.35)
         for name in names:
-            layout.append(("name", y, (name,)))
+            layout.append(("name", y, name, name_lh))
             y += name_lh
-    content = math.ceil(y)
+    return head_size, name_size, max_w, layout, math.ceil(y)
+
+
+def credits_lines(width: int, frame_height: int, sections: tuple[tuple[str, tuple[str, ...]], ...]
+                  ) -> tuple[int, tuple[tuple[int, str], ...]]:
+    """The roll's content height (pixels, between the black frames `draw_credits` puts before and
+    after it) and each line's (height, text) as drawn: what the plan needs to scroll it at a pace
+    a reader can follow."""
+    _, _, _, layout, content = _credits_layout(max(1, width), max(1, frame_height), sections)
+    return content, tuple((height, text) for _, _, text, height in layout)
+
+
+def draw_credits(width: int, frame_height: int, sections: tuple[tuple[str, tuple[str, ...]], ...]) -> Image.Image:
+    """The credits roll (RGB, `width` wide): one frame of black, the sections, one frame of black.
+
+    Each section is a small dim heading over its names in larger light type; a name written
+    "ROLE — Actor" is set in two columns either side of the centre. The editor scrolls it
+    bottom to top, so it starts and ends on black.
+    """
+    width, fh = max(1, width), max(1, frame_height)
+    head_size, name_size, max_w, layout, content = _credits_layout(width, fh, sections)
+    nf, rf = font(name_size, "bold"), font(name_size, "regular")
     img = Image.new("RGB", (width, fh + content + fh), (0, 0, 0))
     draw = ImageDraw.Draw(img)
     cx, col_gap = width / 2, name_size * 0.6
-    for kind, y, (text,) in layout:
+    for kind, y, text, _ in layout:
         top = fh + y
         if kind == "head":
             f, line = fit_line(text, "regular", head_size, 6, max_w)

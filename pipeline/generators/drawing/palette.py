@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import webcolors
 from PIL import Image
 
 RGB = tuple[int, int, int]
@@ -93,6 +94,31 @@ def palette(setting: str, time_of_day: str) -> Palette:
     return Palette(kind=kind, interior=_is_interior(setting), **_PALETTES[kind])  # type: ignore[arg-type]
 
 
+def weathered(pal: Palette, weather: str) -> Palette:
+    """`pal` under a scene's weather: a storm's slate sky and dark clouds, rain's grey, fog's
+    pale haze, snow's white light ("" leaves it as it is)."""
+    from dataclasses import replace
+
+    if weather in ("storm", "rain"):
+        dark = 0.55 if weather == "storm" else 0.75
+        slate = (70, 80, 96) if pal.kind != "night" else (22, 26, 38)
+        return replace(pal, sky_top=scaled(mix(pal.sky_top, slate, 0.75), dark),
+                       sky_bottom=mix(pal.sky_bottom, mix(slate, (150, 158, 168), 0.5), 0.7),
+                       cloud=scaled(mix(pal.cloud, slate, 0.7), 0.8 if weather == "storm" else 0.95),
+                       glow=mix(pal.glow, slate, 0.6), sun=mix(pal.sun, slate, 0.5),
+                       water=scaled(mix(pal.water, slate, 0.5), 0.85), far=mix(pal.far, slate, 0.4),
+                       ambient=pal.ambient * 0.9)
+    if weather == "fog":
+        haze = mix(pal.sky_bottom, (200, 204, 208), 0.5)
+        return replace(pal, sky_top=mix(pal.sky_top, haze, 0.6), far=mix(pal.far, haze, 0.6),
+                       near=mix(pal.near, haze, 0.3), cloud=mix(pal.cloud, haze, 0.6), water=mix(pal.water, haze, 0.4))
+    if weather == "snow":
+        white = (236, 240, 246)
+        return replace(pal, ground=mix(pal.ground, white, 0.75), ground_far=mix(pal.ground_far, white, 0.7),
+                       foliage=mix(pal.foliage, white, 0.25), sky_top=mix(pal.sky_top, (150, 160, 176), 0.5))
+    return pal
+
+
 def _time_kind(time_of_day: str) -> str:
     words = time_of_day.upper()
     if "NIGHT" in words:
@@ -138,7 +164,7 @@ def digest(text: str) -> bytes:
 
 
 # Costume colours, far enough apart to tell characters apart at a glance.
-_COSTUMES: tuple[RGB, ...] = (
+COSTUMES: tuple[RGB, ...] = (
     (214, 64, 56), (236, 134, 44), (230, 192, 52), (70, 170, 80), (36, 160, 150), (52, 120, 210),
     (96, 84, 196), (160, 72, 190), (220, 84, 150), (140, 92, 56), (120, 160, 40), (40, 96, 130),
     (176, 40, 84), (92, 190, 220), (200, 150, 110), (110, 110, 124),
@@ -148,7 +174,91 @@ _COSTUMES: tuple[RGB, ...] = (
 def figure_colour(name: str) -> RGB:
     """The costume colour of the character `name`: stable across shots, runs and machines."""
     d = digest(name.strip().upper())
-    return _COSTUMES[int.from_bytes(d[:4], "big") % len(_COSTUMES)]
+    return COSTUMES[int.from_bytes(d[:4], "big") % len(COSTUMES)]
+
+
+# Figure colour tables. Garment colours are the CSS colour names (the `webcolors` package);
+# `COLOUR_ALIASES` maps the garment colour words that CSS lacks to the CSS colour that reads
+# closest. Hair and skin have colour words of their own, so they have tables of their own.
+CSS_COLOURS: dict[str, RGB] = {n: tuple(webcolors.name_to_rgb(n)) for n in webcolors.names("css3")}  # type: ignore[misc]
+COLOUR_ALIASES: dict[str, str] = {
+    "brown": "saddlebrown",   # CSS brown is a brick red
+    "burgundy": "maroon", "wine": "maroon", "claret": "maroon", "oxblood": "maroon", "scarlet": "crimson",
+    "cherry": "crimson", "ruby": "crimson", "rust": "sienna", "copper": "chocolate", "mustard": "goldenrod",
+    "ochre": "peru", "amber": "orange", "emerald": "seagreen", "jade": "mediumseagreen", "sage": "darkseagreen",
+    "mint": "mediumaquamarine", "charcoal": "darkslategray", "slate": "slategray", "cream": "beige",
+    "camel": "tan", "mauve": "plum", "lilac": "plum", "rose": "palevioletred", "cobalt": "royalblue",
+    "denim": "steelblue", "golden": "goldenrod", "leather": "saddlebrown", "tweed": "peru", "army": "olivedrab",
+    "camouflage": "olivedrab", "camo": "olivedrab", "blonde": "wheat", "blond": "wheat",
+    "navyblue": "navy", "olivegreen": "olivedrab", "bottlegreen": "darkgreen", "bloodred": "darkred",
+    "brickred": "firebrick", "babyblue": "lightblue", "peagreen": "yellowgreen", "hunter": "darkgreen",
+    "huntergreen": "darkgreen", "racinggreen": "darkgreen", "pillarbox": "red", "sapphire": "royalblue",
+    "ultramarine": "mediumblue", "offwhite": "whitesmoke",
+}
+# CSS names that are also ordinary words ("a linen shirt", "moccasin shoes"): a colour only
+# when no plainer colour word stands beside the garment.
+WEAK_COLOURS = frozenset((
+    "linen", "snow", "moccasin", "chocolate", "tomato", "salmon", "peru", "wheat", "bisque", "honeydew",
+    "seashell", "gainsboro", "lavender", "olive", "orchid", "plum", "coral", "tan", "gold", "silver", "ivory",
+    "khaki", "lime", "aqua", "azure", "thistle", "leather", "tweed", "denim", "army", "copper", "rose", "mint",
+    "sage", "jade", "golden", "amber", "slate", "wine", "cherry", "ruby", "camel", "cream", "hunter",
+))
+# Garments whose name carries a colour when no colour word is given ("oilskins" are yellow).
+GARMENT_COLOURS: dict[str, str] = {
+    "oilskin": "goldenrod", "oilskins": "goldenrod", "souwester": "goldenrod", "trench": "tan", "trenchcoat": "tan",
+    "labcoat": "white", "jeans": "steelblue", "dungarees": "steelblue", "overalls": "steelblue", "peacoat": "navy",
+    "tuxedo": "black", "tux": "black", "chinos": "tan", "wellies": "darkgreen", "wellingtons": "darkgreen",
+    "cassock": "black", "habit": "black", "wimple": "white", "duster": "tan", "parka": "darkolivegreen",
+    "toque": "white", "chefhat": "white", "tophat": "black", "bowler": "black", "chainmail": "silver",
+    "armour": "silver", "armor": "silver", "breastplate": "silver", "stetson": "peru", "crown": "gold",
+    "tiara": "silver",
+}
+COLOUR_SHADES: dict[str, float] = {"dark": 0.62, "deep": 0.78, "light": -0.45, "pale": -0.5, "pastel": -0.55,
+                                   "faded": -0.3, "bright": 1.0, "dull": 0.85, "dusty": -0.25}
+
+HAIR_COLOURS: dict[str, RGB] = {
+    "black": (34, 30, 32), "raven": (30, 28, 34), "jet": (28, 26, 30), "dark": (56, 40, 32),
+    "brown": (102, 66, 40), "brunette": (92, 58, 36), "chestnut": (122, 64, 36), "mousy": (140, 116, 86),
+    "auburn": (140, 58, 34), "red": (168, 72, 40), "ginger": (190, 96, 44), "copper": (176, 88, 44),
+    "strawberry": (214, 148, 96), "blond": (222, 188, 112), "blonde": (222, 188, 112), "fair": (228, 202, 142),
+    "golden": (226, 178, 78), "sandy": (200, 168, 110), "platinum": (236, 228, 206), "grey": (178, 178, 182),
+    "gray": (178, 178, 182), "greying": (150, 144, 140), "graying": (150, 144, 140), "silver": (206, 208, 214),
+    "white": (236, 236, 232), "snowy": (240, 240, 236), "saltpepper": (132, 130, 128),
+}
+HAIR_DEFAULTS: tuple[RGB, ...] = ((40, 32, 30), (92, 62, 40), (60, 42, 32), (150, 104, 60), (218, 184, 112),
+                                  (30, 28, 30), (122, 64, 36))
+ELDERLY_HAIR: tuple[RGB, ...] = ((206, 208, 214), (236, 236, 232), (178, 178, 182))
+SKIN_TONES: tuple[RGB, ...] = ((241, 204, 176), (226, 180, 142), (198, 144, 104), (152, 104, 72), (110, 74, 52),
+                               (236, 196, 160))
+SKIN_WORDS: dict[str, int] = {"pale": 0, "fair": 0, "freckled": 0, "light": 5, "olive": 2, "tanned": 2, "tan": 2,
+                              "brown": 3, "dark": 4, "black": 4, "ebony": 4}
+# Clothes nobody named: trousers, shirts under coats, shoes and hats in quiet colours.
+TROUSER_COLOURS: tuple[RGB, ...] = ((56, 60, 74), (84, 70, 58), (46, 46, 52), (74, 96, 130), (120, 112, 92),
+                                    (92, 92, 100))
+UNDER_COLOURS: tuple[RGB, ...] = ((238, 236, 228), (222, 214, 196), (196, 204, 214), (232, 226, 210))
+SHOE_COLOURS: tuple[RGB, ...] = ((44, 36, 34), (82, 54, 38), (36, 36, 42))
+HAT_COLOURS: tuple[RGB, ...] = ((88, 64, 46), (58, 58, 66), (120, 98, 70), (46, 52, 70))
+
+
+def colour_word(words: tuple[str, ...]) -> RGB | None:
+    """The colour that `words` name (one word, or two like "dark green" or "navy blue"), or None.
+
+    The name is looked up among the CSS colours, then the aliases; a shade word before a colour
+    ("dark", "pale") darkens or lightens it where CSS has no name for the pair. Near-black is
+    lifted a little so a black coat still shows its shading and outline.
+    """
+    if not words:
+        return None
+    joined = "".join(words)
+    rgb = CSS_COLOURS.get(COLOUR_ALIASES.get(joined, joined))
+    if rgb is None and len(words) == 2 and words[0] in COLOUR_SHADES:
+        base = colour_word(words[1:])
+        if base is not None:
+            k = COLOUR_SHADES[words[0]]
+            rgb = scaled(base, k) if k > 0 else mix(base, (255, 255, 255), -k)
+    if rgb is not None and max(rgb) < 40:
+        rgb = mix(rgb, (64, 64, 72), 0.7)
+    return rgb
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw
@@ -16,6 +18,9 @@ from PIL import Image, ImageChops, ImageDraw
 from .palette import (
     RGB, Palette, Point, circle_box, figure_colour, grid, is_mixed, location_kind, mix, scaled, upscale,
 )
+
+if TYPE_CHECKING:
+    from .staging import SetDesign
 
 HORIZON = 0.60          # horizon height, as a fraction of the canvas height
 
@@ -80,11 +85,13 @@ class _Lighting:
 # --- exteriors ---
 
 
-def exterior(size: tuple[int, int], pal: Palette, location: str, rng: random.Random) -> tuple[Image.Image, _Lighting]:
-    """An outdoor scene for `location` at `size` (supersampled), and the light to apply once reduced."""
+def exterior(size: tuple[int, int], pal: Palette, location: str, rng: random.Random,
+             design: "SetDesign | None" = None) -> tuple[Image.Image, _Lighting]:
+    """An outdoor scene for `location` at `size` (supersampled), and the light to apply once
+    reduced; with a `design` (staging's set), its kind of place, headland, landmarks and weather."""
     w, h = size
     hy = round(h * HORIZON)
-    kind = location_kind(location, rng)
+    kind = design.kind if design is not None else location_kind(location, rng)
     sandy = kind in ("desert", "arena", "water")
     ground_far, ground = (mix(pal.sand, pal.ground_far, 0.15), scaled(pal.sand, 0.86)) if sandy else (pal.ground_far, pal.ground)
     sky = _vgradient(w, hy, [(0.0, pal.sky_top), (0.55, mix(pal.sky_top, pal.sky_bottom, 0.55)), (1.0, pal.sky_bottom)])
@@ -138,6 +145,13 @@ def exterior(size: tuple[int, int], pal: Palette, location: str, rng: random.Ran
         else:
             _trees(draw, rng, w, hy, h, pal.foliage, count=rng.randint(0, 3))
 
+    if design is not None and "rock" in design.features:
+        first = design.landmarks[0].x if design.landmarks else rng.choice((0.25, 0.75))
+        _headland(draw, rng, w, hy, h, first, pal)
+    if design is not None:
+        for mark in design.landmarks:
+            _landmark(img, mark, w, h, pal)
+        draw = ImageDraw.Draw(img)
     draw.line([(0, hy), (w, hy)], fill=mix(ground_far, pal.ink, 0.25), width=max(1, h // 400))
     if kind == "city":
         _road(draw, rng, w, hy, h, pal)
@@ -147,7 +161,74 @@ def exterior(size: tuple[int, int], pal: Palette, location: str, rng: random.Ran
         _furrows(draw, w, hy, h, scaled(mix(ground_far, ground, 0.5), 0.97))
     if kind == "trees":
         _framing_trees(draw, rng, w, hy, h, scaled(pal.foliage, 0.8))
+    if design is not None and design.weather == "storm":
+        glow_k *= 0.4
     return img, _Lighting([(sun_x, sun_y, glow_r, pal.glow, glow_k)], [], 1.0, 0.12, horizon=hy)
+
+
+def _headland(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, hy: int, h: int, at: float, pal: Palette) -> None:
+    """A rocky headland rising from the sea, its top around `at` (a fraction of the width)."""
+    rock = mix(pal.near, pal.ink, 0.25)
+    side = -1 if at < 0.5 else 1
+    top = hy - h * 0.09
+    cx = w * at
+    edge = cx - side * w * rng.uniform(0.14, 0.2)      # where the cliff drops to the sea
+    far_edge = -w * 0.05 if side < 0 else w * 1.05
+    pts = [(far_edge, hy + h * 0.06), (far_edge, top + h * 0.01)]
+    for i in range(9):
+        t = i / 8
+        x = far_edge + (cx + side * w * 0.04 - far_edge) * t
+        pts.append((x, top + h * 0.012 * math.sin(t * 9 + rng.random())))
+    pts += [(cx - side * w * 0.07, top + h * 0.004), (edge + side * w * 0.02, top + h * 0.05),
+            (edge, hy + h * 0.012), (edge - side * w * 0.03, hy + h * 0.03), (far_edge, hy + h * 0.06)]
+    draw.polygon(pts, fill=rock)
+    lit = mix(rock, pal.sky_bottom, 0.25)
+    for _ in range(6):   # boulders and the rock's facets
+        bx = edge + side * w * rng.uniform(0.0, 0.1)
+        by = hy + h * rng.uniform(-0.03, 0.035)
+        r = h * rng.uniform(0.012, 0.03)
+        draw.polygon([(bx - r, by + r * 0.6), (bx - r * 0.5, by - r * 0.7), (bx + r * 0.6, by - r * 0.5),
+                      (bx + r, by + r * 0.6)], fill=lit if rng.random() < 0.5 else scaled(rock, 0.85))
+    foam = mix(pal.cloud, pal.water, 0.15)
+    for _ in range(5):   # waves breaking at its foot
+        fx = edge + side * w * rng.uniform(-0.04, 0.05)
+        fy = hy + h * rng.uniform(0.02, 0.05)
+        fr = h * rng.uniform(0.01, 0.022)
+        draw.chord((fx - fr * 2, fy - fr, fx + fr * 2, fy + fr), 180, 360, fill=foam)
+
+
+def _landmark(img: Image.Image, mark, w: int, h: int, pal: Palette) -> None:
+    """A landmark's pictogram standing on the set (its place in fractions of the canvas)."""
+    from .icons import paste_icon
+
+    body = mix(mix(pal.near, pal.far, 0.35), pal.cloud, 0.22)
+    line = mix(pal.near, pal.ink, 0.6)
+    paste_icon(img, mark.icon, mark.x * w, mark.bottom * h + mark.size * h * 0.04, mark.size * h, body, line, mark.flip)
+
+
+def weather_layer(img: Image.Image, weather: str, pal: Palette, rng: random.Random) -> Image.Image:
+    """Rain streaks, snowflakes or a fog haze over a finished set (at its final size)."""
+    if weather not in ("storm", "rain", "snow", "fog"):
+        return img
+    w, h = img.size
+    if weather == "fog":
+        haze = Image.new("RGB", img.size, mix(pal.sky_bottom, (210, 212, 216), 0.5))
+        mask = _vgradient(1, h, [(0.0, (60, 60, 60)), (0.6, (150, 150, 150)), (1.0, (90, 90, 90))]).convert("L")
+        return Image.composite(haze, img, mask.resize(img.size))
+    layer = img.copy()
+    draw = ImageDraw.Draw(layer)
+    unit = max(1.0, h / 360)
+    if weather == "snow":
+        for _ in range(260):
+            x, y, r = rng.uniform(0, w), rng.uniform(0, h), unit * rng.uniform(0.8, 2.0)
+            draw.ellipse(circle_box(x, y, r), fill=(244, 246, 250))
+        return Image.blend(img, layer, 0.85)
+    streak = mix(pal.cloud, (220, 226, 236), 0.6)
+    for _ in range(320 if weather == "storm" else 220):
+        x, y = rng.uniform(-0.1 * w, w), rng.uniform(0, h)
+        ln = unit * rng.uniform(8, 18)
+        draw.line([(x, y), (x + ln * 0.28, y + ln)], fill=streak, width=max(1, round(unit * 0.6)))
+    return Image.blend(img, layer, 0.45)
 
 
 def _stars(img: Image.Image, rng: random.Random, area: tuple[int, int, int, int], avoid: tuple[float, float, float]) -> None:
@@ -388,9 +469,12 @@ def _furrows(draw: ImageDraw.ImageDraw, w: int, hy: int, h: int, colour: RGB) ->
 # --- interiors ---
 
 
-def interior(size: tuple[int, int], pal: Palette, setting: str, rng: random.Random) -> tuple[Image.Image, _Lighting]:
-    """A room (open onto the outside for `INT/EXT`) at `size` (supersampled), and the light to apply once reduced."""
+def interior(size: tuple[int, int], pal: Palette, setting: str, rng: random.Random,
+             design: "SetDesign | None" = None) -> tuple[Image.Image, _Lighting]:
+    """A room (open onto the outside for `INT/EXT`) at `size` (supersampled), and the light to
+    apply once reduced; with a `design` (staging's set), its furniture and what its windows show."""
     w, h = size
+    view = design.view if design is not None else "hills"
     vx = w * (0.5 + rng.uniform(-0.06, 0.06))
     bw, bh = w * 0.5, h * 0.44
     x0, x1 = vx - bw / 2, vx + bw / 2
@@ -442,7 +526,7 @@ def interior(size: tuple[int, int], pal: Palette, setting: str, rng: random.Rand
             else:
                 _door(draw, cx, y1, bw * 0.19, bh * 0.74, pal, lw)
     for box in windows:
-        _window(img, box, pal, rng, lw, opening=layout == "opening")
+        _window(img, box, pal, rng, lw, opening=layout == "opening", view=view)
     draw = ImageDraw.Draw(img)
 
     # A picture or a shelf on one side wall, in perspective.
@@ -455,16 +539,34 @@ def interior(size: tuple[int, int], pal: Palette, setting: str, rng: random.Rand
         draw.line([a, b], fill=edge, width=lw)
     draw.rectangle((x0, y0, x1, y1), outline=edge, width=lw)
 
+    lamps: list[Point] = []
+    if design is not None:
+        for mark in sorted(design.landmarks, key=lambda m: m.bottom):
+            _furniture(img, mark, w, h, pal)
+            if mark.icon.startswith(("lamp", "desk-lamp", "candle", "lightbulb")):
+                lamps.append((mark.x * w, mark.bottom * h - mark.size * h * 0.8))
+        draw = ImageDraw.Draw(img)
     if pal.kind == "night":
-        lx, ly = _lamp(draw, rng, w, h, x0, x1, y1, pal, lw)
-        return img, _Lighting([(lx, ly, h * 0.22, pal.light, 0.55)], [(lx, ly, h * 0.55)], pal.ambient, 0.25)
+        if not lamps:
+            lamps.append(_lamp(draw, rng, w, h, x0, x1, y1, pal, lw))
+        glows = [(lx, ly, h * 0.22, pal.light, 0.55) for lx, ly in lamps]
+        return img, _Lighting(glows, [(lx, ly, h * 0.55) for lx, ly in lamps], pal.ambient, 0.25)
     _sunlight(img, windows, pal, y1, h)
     glows = [((a + c) / 2, (b + d) / 2, max(c - a, d - b), pal.light, 0.35) for a, b, c, d in windows]
     return img, _Lighting(glows, [((a + c) / 2, (b + d) / 2, h * 0.7) for a, b, c, d in windows], pal.ambient, 0.2)
 
 
-def _view(size: tuple[int, int], pal: Palette, rng: random.Random) -> Image.Image:
-    """What a window shows: the sky for the time of day over distant hills."""
+def _furniture(img: Image.Image, mark, w: int, h: int, pal: Palette) -> None:
+    """A piece of furniture's pictogram standing on the room's floor."""
+    from .icons import paste_icon
+
+    body = mix(mix(pal.floor, pal.wall, 0.3), pal.light, 0.15)
+    line = mix(pal.floor, pal.ink, 0.75)
+    paste_icon(img, mark.icon, mark.x * w, mark.bottom * h + mark.size * h * 0.04, mark.size * h, body, line, mark.flip)
+
+
+def _view(size: tuple[int, int], pal: Palette, rng: random.Random, view: str = "hills") -> Image.Image:
+    """What a window shows: the sky for the time of day over distant hills, the sea or a city."""
     w, h = max(1, int(size[0])), max(1, int(size[1]))
     hy = round(h * 0.72)
     img = Image.new("RGB", (w, h))
@@ -476,15 +578,26 @@ def _view(size: tuple[int, int], pal: Palette, rng: random.Random) -> Image.Imag
     img = _glow(img, [(sx, sy, h * 0.5, pal.glow, 0.6)])
     draw = ImageDraw.Draw(img)
     draw.ellipse(circle_box(sx, sy, h * 0.07), fill=pal.sun)
+    if view == "sea":
+        img.paste(_vgradient(w, h - hy, [(0.0, mix(pal.water, pal.sky_bottom, 0.4)), (1.0, pal.water)]), (0, hy))
+        draw = ImageDraw.Draw(img)
+        for i in range(4):
+            y = hy + (h - hy) * (i + 0.5) / 4
+            draw.line([(w * 0.1 * i, y), (w * (0.5 + 0.1 * i), y)], fill=mix(pal.water, pal.cloud, 0.35),
+                      width=max(1, h // 90))
+        return img
+    if view == "city":
+        _buildings(draw, rng, w, hy, h, pal.far, (0.15, 0.4), pal, lit=0.3)
+        return img
     _hills(draw, rng, w, hy, h * 0.12, pal.far, bumps=2)
     _hills(draw, rng, w, hy, h * 0.06, mix(pal.far, pal.foliage, 0.5), bumps=3)
     return img
 
 
 def _window(img: Image.Image, box: tuple[float, float, float, float], pal: Palette, rng: random.Random,
-            lw: int, opening: bool) -> None:
+            lw: int, opening: bool, view: str = "hills") -> None:
     a, b, c, d = (round(v) for v in box)
-    img.paste(_view((c - a, d - b), pal, rng), (a, b))
+    img.paste(_view((c - a, d - b), pal, rng, view), (a, b))
     draw = ImageDraw.Draw(img)
     frame = max(2, round((c - a) * (0.02 if opening else 0.05)))
     ink = mix(pal.trim, pal.ink, 0.45)
@@ -576,3 +689,24 @@ def _sunlight(img: Image.Image, windows: list[tuple[float, float, float, float]]
         spread = (c - a) * 0.35
         draw.polygon([(a, floor_y + h * 0.005), (c, floor_y + h * 0.005), (c + spread, floor_y + reach),
                       (a - spread, floor_y + reach)], fill=pal.light + (alpha,))
+
+
+# ---------------------------------------------------------------------------------------------
+# A scene's set
+
+
+@lru_cache(maxsize=8)
+def draw_set(design: "SetDesign", pal: Palette, width: int, height: int) -> Image.Image:
+    """The scene's set at `width` x `height` with its light and weather: the same pixels for
+    every shot of the scene (kept for the next shot; callers copy before drawing on it)."""
+    ss = 2 if min(width, height) >= 360 else 4
+    size = (width * ss, height * ss)
+    rng = random.Random(f"set:{design.seed}")
+    if design.interior:
+        img, light = interior(size, pal, "INT/EXT" if design.mixed else "INT", rng, design)
+    else:
+        img, light = exterior(size, pal, "", rng, design)
+    img = light.apply(img.reduce(ss), ss)
+    if design.interior:
+        return img
+    return weather_layer(img, design.weather, pal, random.Random(f"weather:{design.seed}"))
