@@ -365,6 +365,9 @@ def make_plan(board: Storyboard, preview: bool = False,
     credits = tuple(project.credits)
     if board.cast:
         credits += (("Cast", tuple(display_name(c.name) for c in board.cast)),)
+    if credits and any(shot.generator.name == "animatic" for shot in shots):
+        from .generators.drawing.icons import CREDITS_SECTION   # here: the generators import the plan
+        credits += (CREDITS_SECTION,)
     if credits and shots:
         rest = sum(shot.frames for shot in shots)
         last = shots[-1]

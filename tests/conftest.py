@@ -63,3 +63,21 @@ def project(tmp_path):
     def make(storyboard: str, folder: str = "film") -> Path:
         return write_project(tmp_path / folder, storyboard)
     return make
+
+
+# The examples built once per test session at preview size, shared by every test that only
+# reads them (building each takes 10-20 s on two cores). Tests that build again into the
+# same renders folder must make their own.
+EXAMPLES = Path(__file__).resolve().parent.parent / "projects"
+
+
+@pytest.fixture(scope="session")
+def lighthouse_preview(tmp_path_factory):
+    from pipeline.build import build
+    return build(EXAMPLES / "lighthouse", renders=tmp_path_factory.mktemp("lighthouse"), preview=True)
+
+
+@pytest.fixture(scope="session")
+def lesson_preview(tmp_path_factory):
+    from pipeline.build import build
+    return build(EXAMPLES / "water-cycle", renders=tmp_path_factory.mktemp("lesson"), preview=True)

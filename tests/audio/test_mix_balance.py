@@ -120,13 +120,13 @@ def assert_never_silent(path: Path) -> None:
 # --- the examples --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def lighthouse(tmp_path_factory):
-    return build(PROJECTS / "lighthouse", renders=tmp_path_factory.mktemp("renders"), preview=True)
+def lighthouse(lighthouse_preview):
+    return lighthouse_preview
 
 
 @pytest.fixture(scope="module")
-def lesson(tmp_path_factory):
-    return build(PROJECTS / "water-cycle", renders=tmp_path_factory.mktemp("renders"), preview=True)
+def lesson(lesson_preview):
+    return lesson_preview
 
 
 @pytest.fixture(scope="module")

@@ -173,13 +173,13 @@ def test_a_move_is_continuous_where_a_segment_cuts_into_it():
 # -- the example films --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def lighthouse(tmp_path_factory):
-    return build(PROJECTS / "lighthouse", renders=tmp_path_factory.mktemp("renders"), preview=True)
+def lighthouse(lighthouse_preview):
+    return lighthouse_preview
 
 
 @pytest.fixture(scope="module")
-def lesson(tmp_path_factory):
-    return build(PROJECTS / "water-cycle", renders=tmp_path_factory.mktemp("renders"), preview=True)
+def lesson(lesson_preview):
+    return lesson_preview
 
 
 def _segments(plan) -> list:
