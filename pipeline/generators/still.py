@@ -1,5 +1,12 @@
-"""Stills: a photograph, diagram or painting, read as a viewer sees it, cover-cropped to the frame
-and moved by the shot's camera (Ken Burns).
+"""Stills: a photograph, diagram or painting, read as a viewer sees it, shown whole and moved by
+the shot's camera (Ken Burns).
+
+"Shown whole": a picture of the canvas's shape (within ASPECT_TOLERANCE) covers the canvas, as
+before. Any other is scaled to fit inside the part of the canvas that every framing of every move
+keeps in view (the camera's keep box, the central 90%: see pipeline.edit.camera), so even the
+tightest framing of a zoom shows all of it, its edges and any caption on them; the rest of the
+canvas is filled from the picture itself, a cover-scaled copy strongly blurred and darkened, as
+editors fill pillar- and letterboxes, so there are no flat bars.
 
 "As a viewer sees it": turned upright by its EXIF orientation, its colour managed to sRGB by an
 embedded ICC profile, any bit depth or mode (16-bit, palette, greyscale, CMYK, ...) brought to
@@ -11,12 +18,13 @@ picture is decoded reduced where its format can (JPEG) and shrunk early, not ref
 from __future__ import annotations
 
 import io
+import math
 import struct
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFilter, ImageOps, UnidentifiedImageError
 
-from ..edit.camera import canvas_size
+from ..edit.camera import SAFE_BOX, Box, canvas_size
 from ..edit.sources import ImageMove
 from ..plan import ShotPlan
 from ..cache import make_job
@@ -32,6 +40,14 @@ _TURNED = {5, 6, 7, 8}
 _EXIF_ORIENTATION = 0x0112
 _REDUCIBLE = ("L", "LA", "RGB", "RGBA", "CMYK")
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+# A picture whose aspect is within this fraction of the canvas's covers it (what a cover crop
+# loses is at most this much of the picture); any other is fitted whole inside the keep box.
+ASPECT_TOLERANCE = 0.01
+# The fill round a fitted picture: its cover-scaled copy, blurred at FILL_SHRINK times smaller
+# with a Gaussian of FILL_BLUR of the canvas's width (at full size), and its light scaled by FILL_LIGHT.
+FILL_SHRINK = 8
+FILL_BLUR = 0.04
+FILL_LIGHT = 0.4
 
 
 class PictureTooLarge(ValueError):
@@ -152,19 +168,64 @@ def cover(image: Image.Image, width: int, height: int) -> Image.Image:
     return ImageOps.fit(image, (width, height), method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
 
 
+def same_shape(image: Image.Image, width: int, height: int) -> bool:
+    """Whether `image` has the shape of a width x height canvas within ASPECT_TOLERANCE, past what
+    rounding the canvas to whole (even) pixels makes of the frame's shape (a 64x36 frame's canvas
+    is 80x46, 2% taller than 16:9)."""
+    ratio = (image.width * height) / (image.height * width)
+    rounding = (1 + 1 / width) * (1 + 1 / height)
+    return max(ratio, 1 / ratio) <= (1 + ASPECT_TOLERANCE) * rounding
+
+
+def fitted_box(size: tuple[int, int], width: int, height: int, keep: Box = SAFE_BOX) -> tuple[int, int, int, int]:
+    """Where a picture of `size` lies on a width x height canvas when fitted whole inside `keep`
+    (fractions of the canvas), centred on it: left, top, right, bottom in whole pixels."""
+    x0, y0, x1, y1 = keep
+    left, top = math.ceil(x0 * width - 1e-9), math.ceil(y0 * height - 1e-9)
+    right, bottom = math.floor(x1 * width + 1e-9), math.floor(y1 * height + 1e-9)
+    scale = min((right - left) / size[0], (bottom - top) / size[1])
+    w = min(max(1, round(size[0] * scale)), right - left)
+    h = min(max(1, round(size[1] * scale)), bottom - top)
+    x = left + (right - left - w) // 2
+    y = top + (bottom - top - h) // 2
+    return x, y, x + w, y + h
+
+
+def backdrop(image: Image.Image, width: int, height: int) -> Image.Image:
+    """The fill round a fitted picture: `image` covering width x height, strongly blurred and
+    darkened (blurred small and scaled up, so its cost does not grow with the canvas)."""
+    small = (max(1, round(width / FILL_SHRINK)), max(1, round(height / FILL_SHRINK)))
+    fill = ImageOps.fit(image, small, method=Image.Resampling.BOX, centering=(0.5, 0.5))
+    fill = fill.filter(ImageFilter.GaussianBlur(FILL_BLUR * width / FILL_SHRINK))
+    fill = fill.point(lambda v: round(v * FILL_LIGHT))
+    return fill.resize((width, height), Image.Resampling.BICUBIC)
+
+
+def whole(image: Image.Image, width: int, height: int, keep: Box = SAFE_BOX) -> Image.Image:
+    """`image` (RGB) on a width x height canvas, all of it inside `keep` (fractions of the canvas)
+    on a fill drawn from itself; or covering the canvas when it has the canvas's shape already."""
+    if same_shape(image, width, height):
+        return cover(image, width, height)
+    x0, y0, x1, y1 = fitted_box(image.size, width, height, keep)
+    canvas = backdrop(image, width, height)
+    canvas.paste(image.resize((x1 - x0, y1 - y0), Image.Resampling.LANCZOS), (x0, y0))
+    return canvas
+
+
 def load_picture(path: Path, width: int, height: int, background: tuple[int, int, int] = WHITE) -> Image.Image:
-    """The picture at `path` as a viewer sees it, covering width x height pixels (RGB).
+    """The picture at `path` as a viewer sees it, shown whole on width x height pixels (RGB):
+    see `whole`.
 
     Raises OSError if `path` is not a readable picture, PictureTooLarge if even reduced it
     would decode to more than MAX_DECODED_PIXELS.
     """
     with open_picture(path) as original:
-        return cover(viewed(decode_reduced(original, width, height), background), width, height)
+        return whole(viewed(decode_reduced(original, width, height), background), width, height)
 
 
 class Still:
     name = "still"
-    version = "2"
+    version = "3"   # 3: shown whole on a fill from itself, not cover-cropped
 
     def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:
         assert shot.image is not None
