@@ -177,3 +177,20 @@ def test_figures_and_props_stay_inside_the_central_part_in_wide_shots():
     comp = compose(request(DAWN[1], cast=(TOM, ELSIE), tod="DAWN", texts=DAWN))
     for f in comp.figures:
         assert 0.1 * 640 < f.x < 0.9 * 640 and f.feet < 0.9 * 360
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # a newspaper's second sense is the firm that prints it: it is held, not a person who walks in
+    ("RAJ walks in through the door holding a newspaper", ("RAJ",), {"door": "furniture", "newspaper": "prop"}),
+    # a kettle is a vessel that holds water, not a vessel that sails
+    ("The kettle whistles on the stove", (), {"kettle": "prop", "stove": "furniture"}),
+    # "red" describes the car; a dinner table is a table, not the plank WordNet also calls a board
+    ("A red car speeds past", (), {"car": "vehicle"}),
+    ("ANNA and BEN sit around a long dinner table with candles", ("ANNA", "BEN"), {"table": "furniture", "candle": "prop"}),
+    ("a small fishing boat rounds the point", (), {"boat": "vehicle", "point": "prop"}),
+])
+def test_words_read_as_the_things_they_name(text, names, expected):
+    found = {t.lemma: t.kind for t in words.things(text, names)}
+    assert found == expected
+    icons_used = {t.lemma: t.icon for t in words.things(text, names)}
+    assert icons_used.get("table", "table-furniture") == "table-furniture"

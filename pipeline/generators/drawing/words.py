@@ -54,7 +54,7 @@ _KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("clothing", frozenset(("clothing", "garment", "wear", "apparel", "footwear", "headdress"))),
     ("room", frozenset(("room",))),
     ("animal", frozenset(("animal",))),
-    ("vehicle", frozenset(("vehicle", "craft", "conveyance", "vessel", "watercraft", "boat", "ship", "aircraft"))),
+    ("vehicle", frozenset(("vehicle", "craft", "conveyance", "watercraft", "boat", "ship", "aircraft"))),
     ("furniture", frozenset(("furniture", "furnishing", "seat", "table", "bed", "appliance", "fixture", "barrier",
                              "stairs", "staircase", "stairway", "window", "door", "fireplace", "shelf",
                              "cabinet", "mirror", "bathtub", "sink", "toilet", "counter"))),
@@ -370,7 +370,9 @@ def meaning(word: str) -> Meaning | None:
         if not found and form not in vocab:
             continue
         top = list(found[:3])
-        concrete = [s for s in top if s.lexfile in _CONCRETE or (s.lexfile == 14 and _kind(s) == "person")]
+        # A group sense counts as people only when it is the word's first ("crowd", "police"), not
+        # "newspaper" (its second sense is the firm that publishes one).
+        concrete = [s for s in top if s.lexfile in _CONCRETE or (s is top[0] and s.lexfile == 14 and _kind(s) == "person")]
         if form not in _VISIBLE_BODY and any(s.lexfile != 8 for s in concrete):   # a vessel is a boat, not a vein
             concrete = [s for s in concrete if s.lexfile != 8] + [s for s in concrete if s.lexfile == 8]
         if concrete and concrete[0].lexfile == 18 and top[0].lexfile != 18 and form in vocab:
@@ -423,14 +425,17 @@ def _scenery(form: str, synsets: list[_Synset]) -> str:
 def _icon(form: str, synsets: list[_Synset], vocab: dict[str, str]) -> str:
     if form in vocab:
         return vocab[form]
+    head = form.rsplit("_", 1)[-1]
+    if head != form and head in vocab and synsets and _akin(synsets[0], head):
+        return vocab[head]   # a compound is a kind of its last word's thing: "dinner table" is a table
     for s in synsets[:2]:   # a synonym of one of its senses
         for w in s.words:
-            if w in vocab and w not in _GENERIC:
+            if w in vocab and w not in _GENERIC and _draws(w, s):
                 return vocab[w]
     for s in synsets[:2]:   # a more general word, nearest first (not the most general ones)
         for d, a in ancestors(s, 5):
             for w in a.words:
-                if w in vocab and w not in _GENERIC:
+                if w in vocab and w not in _GENERIC and _draws(w, a):
                     return vocab[w]
             if set(a.words) & {"artifact", "whole", "object", "physical_entity"}:
                 break
@@ -490,12 +495,20 @@ def things(text: str, names: tuple[str, ...] = ()) -> list[Thing]:
                 if m is not None:
                     head = meaning(nxt)
                     scenery = m.scenery or (head.scenery if head else "")
-                    icon = m.icon or (head.icon if head else "")
+                    # Its last word's icon only where they are kin: a fishing boat is a boat, a flower bed no bed.
+                    icon = m.icon or (head.icon if head and _akin(senses(pair)[0], nxt) else "")
+                    if not icon and not scenery and m.kind not in _BODY_KINDS:
+                        i += 2
+                        break
                     out.append(Thing(lemma(nxt), icon, m.kind, scenery, word_at[i + 1], _plural(nxt)))
                     i += 2
                     break
             else:
                 pair = None
+                known = senses(f"{low}_{nxt}")
+                if known and meaning(nxt) is not None and not _akin(known[0], nxt) and not _not_noun(toks, i + 1, skip):
+                    i += 2   # a compound that is no kind of its last word's thing: a flower bed is no bed
+                    continue
             if pair is not None:
                 continue
         if _not_noun(toks, i, skip):
@@ -512,6 +525,24 @@ def things(text: str, names: tuple[str, ...] = ()) -> list[Thing]:
     return out
 
 
+def _draws(word: str, sense: _Synset) -> bool:
+    """Whether `word`'s icon draws `sense`: the sense is one of the word's two commonest concrete
+    ones (a "board" icon is a plank, not the dining table WordNet also calls a board)."""
+    found = [s for s in senses(word) if s.lexfile in _CONCRETE]
+    return not found or sense.offset in {s.offset for s in found[:2]}
+
+
+def _akin(compound: _Synset, head: str) -> bool:
+    """Whether a compound's first sense and its last word's first sense are near kin (one is the
+    other, or they share a parent or grandparent): a fishing boat and a boat are both vessels; a
+    flower bed (a plot of ground) and a bed (furniture) are not."""
+    def near(s: _Synset) -> set[str]:
+        return {s.offset} | {a.offset for d, a in ancestors(s, 2)}
+    found = next((senses(f) for f in noun_lemmas(head) if senses(f)), ())
+    concrete = [s for s in found if s.lexfile in _CONCRETE][:2]   # what it draws: a table to eat at, not of data
+    return any(near(compound) & near(s) for s in concrete)
+
+
 def _plural(word: str) -> bool:
     forms = noun_lemmas(word)
     return len(forms) > 1 and forms[1] != forms[0] and not word.endswith("ss") and not senses(word)
@@ -526,6 +557,8 @@ def _not_noun(toks: list[str], i: int, names: set[str]) -> bool:
     adj = usage(low, "adj")
     if adj > max(noun, 0) and nxt[:1].isalpha() and prev not in DETERMINERS - {"one"}:
         return True   # "small", "black": an adjective before its noun
+    if adj and adj >= noun and nxt[:1].isalpha() and max(usage(f, "noun") for f in noun_lemmas(nxt)) > 0:
+        return True   # "a red car": after a determiner too, when a noun follows
     if adj > max(noun, 0) * 3:
         return True
     if not could_be_verb(low):
