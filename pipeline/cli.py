@@ -61,8 +61,11 @@ def _new_from_screenplay(folder: Path, script: Path, env, templates) -> int:
     (folder / "assets").mkdir(parents=True)
     shutil.copyfile(script, folder / script.name)
     (folder / SIDECAR).write_text(text, encoding="utf-8")
-    print(f"created {folder}/{script.name} and {folder}/{SIDECAR} ({len(cast)} speaking parts, "
-          f"{len(board.scenes)} scenes, {len(board.shots)} shots) — build it with: film build {folder}")
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+    print(f"created {folder}/{script.name} and {folder}/{SIDECAR} ({count(len(cast), 'speaking part')}, "
+          f"{count(len(board.scenes), 'scene')}, {count(len(board.shots), 'shot')}) — build it with: film build {folder}")
     return 0
 
 

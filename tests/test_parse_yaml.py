@@ -216,3 +216,36 @@ def test_mix_settings_and_music_spans_a_mix_can_honour(project):
 def test_nothing_to_film_and_numbers_that_are_not_numbers(project, text, expected):
     found = problems(project(text))
     assert [p.split(":", 1)[1] for p in found] == [expected]
+
+
+@pytest.mark.parametrize("position, mode", [("Top", "BURN"), ("BOTTOM", "Sidecar"), ("auto", "Off")])
+def test_subtitle_choices_are_read_in_any_case(project, position, mode):
+    """`position: Top` is `top`, as `preset: Old Woman` is `old-woman`: choices are stored as
+    the canonical lower case."""
+    board = load(project(f"""
+        subtitles: {{mode: {mode}, position: {position}}}
+        scenes: [{{shots: [a boat]}}]
+    """))
+    assert board.project.subtitles.mode == mode.lower()
+    assert board.project.subtitles.position == position.lower()
+
+
+def test_a_choice_that_is_none_in_any_case_still_says_what_was_meant(project):
+    found = problems(project("""
+        subtitles: {mode: Brun, position: TOPP}
+        scenes: [{shots: [a boat]}]
+    """))
+    assert [p.split(":", 1)[1] for p in found] == [
+        "1: unknown subtitles mode 'Brun' (did you mean 'burn'?); one of: sidecar, burn, off",
+        "1: unknown subtitles position 'TOPP' (did you mean 'top'?); one of: auto, bottom, top",
+    ]
+
+
+def test_film_new_counts_in_the_singular_and_plural(tmp_path, capsys):
+    from pipeline.cli import main
+
+    (tmp_path / "one.fountain").write_text("INT. BAR - NIGHT\n\nThe regulars.\n\nJOE\nLast orders.\n",
+                                           encoding="utf-8")
+    assert main(["new", str(tmp_path / "one"), "--from", str(tmp_path / "one.fountain")]) == 0
+    said = capsys.readouterr().out
+    assert "(1 speaking part, 1 scene, 1 shot)" in said, said

@@ -90,6 +90,18 @@ BUNDLED_MODEL = "joe"
 #: What a formant ratio may be: past these the voice is no longer a person's.
 FORMANT_RANGE = (0.7, 1.5)
 
+#: What a voice's own `pitch` may be (semitones, on top of its preset's): two octaves either way.
+PITCH_RANGE = (-24.0, 24.0)
+
+#: Where a voice's pitch may end up, its preset's and its own together (semitones from the
+#: bundled voice's median of about 100 Hz): about 50 to 400 Hz. Higher, the harmonics are too
+#: far apart for the spectral envelope (made at the bundled voice's pitch) to be heard as a
+#: voice, and WORLD resynthesises a near-whisper; lower is a growl.
+TOTAL_PITCH_RANGE = (-12.0, 24.0)
+
+#: What a voice's `rate` (a multiple of its model's speaking speed) may be.
+RATE_RANGE = (0.25, 4.0)
+
 
 def preset_names() -> tuple[str, ...]:
     return tuple(PRESETS)
@@ -110,6 +122,23 @@ def unknown_preset(name: str) -> str:
     """The message for a preset name that is not one."""
     return (f"unknown voice preset '{name}'{did_you_mean(preset_key(name), PRESETS)}; "
             f"presets: {', '.join(PRESETS)}")
+
+
+def pitch_problem(preset_name: str, pitch: float) -> str:
+    """Why a preset (`preset_name`, "" for none) with `pitch` semitones of its own on top ends
+    up where the converter cannot make a voice (`TOTAL_PITCH_RANGE`); "" when it does not."""
+    preset = find_preset(preset_name) if preset_name else None
+    total = pitch + (preset.pitch if preset else 0.0)
+    low, high = TOTAL_PITCH_RANGE
+    if low <= total <= high:
+        return ""
+    base = preset.pitch if preset else 0.0
+    hz = 100 * 2 ** (total / 12)
+    where = f"with preset {preset.name} ({base:+g}) " if preset else ""
+    return (f"voice pitch {pitch:g} {where}puts the voice {total:+g} semitones from the bundled voice "
+            f"(about {hz:.0f} Hz); voices stay between {low:+g} and {high:+g} (about 50-400 Hz), "
+            f"so pitch here must be between {max(PITCH_RANGE[0], low - base):g} and "
+            f"{min(PITCH_RANGE[1], high - base):g}")
 
 
 # ---------------------------------------------------------------------------------- defaults
@@ -454,4 +483,5 @@ def _burg(x: np.ndarray, order: int) -> np.ndarray | None:
 
 
 __all__ = ["PRESETS", "VARIANTS", "Preset", "Conversion", "Measures", "assign", "conversion", "convert",
-           "find_preset", "measure", "preset_for", "preset_names", "unknown_preset"]
+           "find_preset", "measure", "pitch_problem", "preset_for", "preset_names", "unknown_preset",
+           "FORMANT_RANGE", "PITCH_RANGE", "RATE_RANGE", "TOTAL_PITCH_RANGE"]

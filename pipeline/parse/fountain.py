@@ -36,7 +36,7 @@ from ..spec import (
     Character, Heading, Line, Loc, Scene, Shot, Storyboard, parse_heading, slug, validate,
 )
 from .fountain_syntax import Element, Note, Screenplay, plain_text, read_fountain
-from .yaml import SIDECAR_KEYS, Ids, Node, Settings, _Reader, _shot, _unique, read_settings
+from .yaml import SIDECAR_KEYS, Ids, Node, Settings, _Reader, _shot, _unique, _voice_problems, read_settings
 
 SIDECAR = "film.yaml"
 
@@ -583,7 +583,7 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
         cast=_cast(mapper.speakers, settings, str(path), warnings, mapper.written), music=settings.music, scenes=scenes,
         warnings=tuple(warnings),
     )
-    problems += r.problems + validate(board, generators)
+    problems += r.problems + validate(board, generators) + _voice_problems(board)
     if problems:
         raise StoryboardError(sorted(problems, key=lambda p: (p.file != str(path), p.file, p.line)))
     return board

@@ -38,6 +38,9 @@ SFX_KEYS = ("file", "at", "gain")
 SOUND_KEYS = ("gain", "mute")
 CHARACTER_KEYS = ("look", "voice")
 VOICE_KEYS = ("preset", "model", "speaker", "rate", "pitch", "formant", "gain")
+#: Words people write for a voice's keys.
+VOICE_ALIASES = {"speed": "rate", "tempo": "rate", "pace": "rate", "tone": "pitch", "volume": "gain",
+                 "loudness": "gain"}
 MUSIC_KEYS = ("file", "generate", "gain", "fade_in", "fade_out", "start", "end", "loop")
 FOOTAGE_KEYS = ("file", "in", "out")
 RECOGNIZER_KEYS = ("engine", "model")
@@ -93,8 +96,10 @@ class _Reader:
         return Node(self._constructor.construct_object(node, deep=True), line)
 
     # -- typed accessors ----------------------------------------------------------------------
-    def mapping(self, node: Node, allowed: tuple[str, ...], what: str) -> dict[str, Node]:
-        """The mapping's values by key; unknown keys are reported with a did-you-mean."""
+    def mapping(self, node: Node, allowed: tuple[str, ...], what: str,
+                aliases: dict[str, str] | None = None) -> dict[str, Node]:
+        """The mapping's values by key; unknown keys are reported with a did-you-mean, or with
+        the key they stand for where `aliases` names one (`speed` -> `rate`)."""
         if not isinstance(node.value, dict):
             if node.value is not None:
                 self.problem(node, f"{what} must be a mapping of keys to values, got {_kind(node.value)}")
@@ -102,7 +107,9 @@ class _Reader:
         values = {}
         for name, (key, value) in node.value.items():
             if name not in allowed:
-                hint = did_you_mean(name, allowed) or f"; allowed keys: {', '.join(allowed)}"
+                alias = (aliases or {}).get(str(name).lower())
+                hint = (f" (did you mean '{alias}'?)" if alias else did_you_mean(name, allowed)) \
+                    or f"; allowed keys: {', '.join(allowed)}"
                 self.problem(key, f"unknown key '{name}' in {what}{hint}")
             else:
                 values[name] = value
@@ -164,11 +171,15 @@ class _Reader:
         return node.value
 
     def choice(self, node: Node | None, what: str, choices: tuple[str, ...], default: str) -> str:
+        """One of `choices`, written in any case (`Top` is `top`)."""
         value = self.text(node, what, default)
-        if node is not None and value not in choices:
-            self.problem(node, f"unknown {what} '{value}'{did_you_mean(value, choices)}; {one_of(choices)}")
+        if node is None or node.value is None:
+            return value
+        canonical = {c.lower(): c for c in choices}.get(value.lower())
+        if canonical is None:
+            self.problem(node, f"unknown {what} '{value}'{did_you_mean(value.lower(), choices)}; {one_of(choices)}")
             return default
-        return value
+        return canonical
 
     def plain(self, node: Node | None) -> Any:
         """A Node tree back to plain Python values (for free-form `metadata` and options)."""
@@ -295,25 +306,35 @@ def _transition(r: _Reader, node: Node | None) -> Transition | None:
 def _voice(r: _Reader, node: Node | None) -> Voice:
     if node is None or node.value is None:
         return Voice()
-    from ..audio.voices import FORMANT_RANGE, find_preset, unknown_preset
+    from ..audio.voices import FORMANT_RANGE, PITCH_RANGE, RATE_RANGE, find_preset, pitch_problem, unknown_preset
 
     if isinstance(node.value, str):   # `voice: woman` is a preset; `voice: joe`, `voice: x.onnx` a model
         preset = find_preset(node.value)
         if preset:
             return Voice(preset=preset.name, loc=r.loc(node))
         return Voice(model=node.value.strip(), loc=r.loc(node))
-    keys = r.mapping(node, VOICE_KEYS, "voice")
+    if not isinstance(node.value, dict):
+        r.problem(node, f"voice must be a preset name, a model name or a mapping "
+                        f"(such as {{preset: woman, pitch: 2}}), got {_kind(node.value)}")
+        return Voice()
+    keys = r.mapping(node, VOICE_KEYS, "voice", VOICE_ALIASES)
     preset = r.text(keys.get("preset"), "voice preset")
     if preset and not find_preset(preset):
         r.problem(keys["preset"], unknown_preset(preset))
+    preset = find_preset(preset).name if preset and find_preset(preset) else ""
+    pitch = r.number(keys.get("pitch"), "voice pitch in semitones", 0.0, minimum=PITCH_RANGE[0],
+                     maximum=PITCH_RANGE[1])
+    if pitch and pitch_problem(preset, pitch):
+        r.problem(keys["pitch"], pitch_problem(preset, pitch))
+        pitch = 0.0
     return Voice(
-        preset=find_preset(preset).name if preset and find_preset(preset) else "",
+        preset=preset,
         formant=r.number(keys.get("formant"), "voice formant ratio", 1.0, minimum=FORMANT_RANGE[0],
                          maximum=FORMANT_RANGE[1]),
         model=r.text(keys.get("model"), "voice model"),
         speaker=r.integer(keys.get("speaker"), "voice speaker"),
-        rate=r.number(keys.get("rate"), "voice rate", 1.0, positive=True),
-        pitch=r.number(keys.get("pitch"), "voice pitch in semitones", 0.0),
+        rate=r.number(keys.get("rate"), "voice rate", 1.0, minimum=RATE_RANGE[0], maximum=RATE_RANGE[1]),
+        pitch=pitch,
         gain=r.number(keys.get("gain"), "voice gain in dB", 0.0),
         loc=r.loc(keys["model"]) if "model" in keys else r.loc(node),
     )
@@ -754,7 +775,17 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
         music=_music(r, keys.get("music")),
         scenes=tuple(scenes),
     )
-    problems = r.problems + validate(board, generators)
+    problems = r.problems + validate(board, generators) + _voice_problems(board)
     if problems:
         raise StoryboardError(sorted(problems, key=lambda p: p.line))
     return board
+
+
+def _voice_problems(board: Storyboard) -> list[Problem]:
+    """Each voice that names no usable Piper model (`voice: womn`), reported with the rest of
+    the storyboard's problems rather than after them; none when the film has no speech."""
+    if not board.project.speech:
+        return []
+    from ..audio.tts import check_voices
+
+    return check_voices(board)

@@ -202,3 +202,98 @@ def test_presets_are_written_in_any_case(project):
     assert change.pitch == pytest.approx(2 ** (2 / 12)) and change.formant == pytest.approx(0.98 * 1.1)
     with pytest.raises(VoiceError):
         find_model("woman", Path("."))
+
+
+@pytest.mark.parametrize("voice, message", [
+    ("{preset: girl, pitch: 99}", "2: voice pitch in semitones must be at most 24, got 99"),
+    ("{pitch: -30}", "2: voice pitch in semitones must be at least -24, got -30"),
+    ("{preset: girl, pitch: 12}", "2: voice pitch 12 with preset girl (+15.5) puts the voice +27.5 semitones from "
+                                  "the bundled voice (about 490 Hz); voices stay between -12 and +24 (about 50-400 Hz), "
+                                  "so pitch here must be between -24 and 8.5"),
+    ("{pitch: -20}", "2: voice pitch -20 puts the voice -20 semitones from the bundled voice (about 31 Hz); voices "
+                     "stay between -12 and +24 (about 50-400 Hz), so pitch here must be between -12 and 24"),
+    ("{pitch: .nan}", "2: voice pitch in semitones must be a finite number, got nan"),
+    ("{rate: 10}", "2: voice rate must be at most 4, got 10"),
+    ("{rate: 0}", "2: voice rate must be at least 0.25, got 0"),
+    ("{rate: .inf}", "2: voice rate must be a finite number, got inf"),
+    ("5", "2: voice must be a preset name, a model name or a mapping (such as {preset: woman, pitch: 2}), got 5"),
+    ("[woman]", "2: voice must be a preset name, a model name or a mapping (such as {preset: woman, pitch: 2}), "
+                "got a list"),
+    ("{speed: 2}", "2: unknown key 'speed' in voice (did you mean 'rate'?)"),
+    ("{tempo: 2}", "2: unknown key 'tempo' in voice (did you mean 'rate'?)"),
+    ("{tone: 2}", "2: unknown key 'tone' in voice (did you mean 'pitch'?)"),
+])
+def test_voice_numbers_and_shapes_a_voice_can_take(project, voice, message):
+    path = project(f"""
+        cast:
+          ANN: {{voice: {voice}}}
+        scenes: [{{shots: [{{prompt: a, lines: [{{ANN: hi}}]}}]}}]
+    """)
+    with pytest.raises(StoryboardError) as caught:
+        load(path)
+    assert [str(p) for p in caught.value.problems] == [f"{path}:{message}"]
+
+
+def test_a_preset_and_a_pitch_within_reach_pass(project):
+    board = load(project("""
+        cast:
+          ANN: {voice: {preset: girl, pitch: 8.5, rate: 1.5}}
+          BOB: {voice: {preset: man, pitch: -12, rate: 0.25}}
+        scenes: [{shots: [{prompt: a, lines: [{ANN: hi}, {BOB: hi}]}]}]
+    """))
+    assert board.character("ANN").voice.pitch == 8.5 and board.character("BOB").voice.rate == 0.25
+
+
+def test_an_unknown_voice_is_reported_with_every_other_problem(project):
+    """`voice: womn` (a model that is not there) comes in the same pass as the rest, not only
+    once everything else is fixed."""
+    path = project("""
+        narrator: {voice: womn}
+        cast:
+          ANN: {voice: {preset: woman}}
+        scenes: [{shots: [{prompt: a, camera: zoomin, lines: [{ANN: hi}]}]}]
+    """)
+    with pytest.raises(StoryboardError) as caught:
+        load(path)
+    found = [str(p) for p in caught.value.problems]
+    assert found[0].startswith(f"{path}:1: unknown voice 'womn' (did you mean 'woman'?)"), found
+    assert found[1].startswith(f"{path}:4: unknown camera move 'zoomin' (did you mean 'zoom-in'?)"), found
+    assert len(found) == 2
+
+
+def test_an_unknown_voice_in_a_sidecar_is_reported_with_the_screenplays_problems(tmp_path):
+    (tmp_path / "tea.fountain").write_text("INT. KITCHEN - DAY\n\nJUNE\nTea?\n\n[[camera: zoomin]]\n",
+                                           encoding="utf-8")
+    (tmp_path / "film.yaml").write_text("fps: fast\ncast:\n  JUNE: {voice: gurl}\n", encoding="utf-8")
+    with pytest.raises(StoryboardError) as caught:
+        load(tmp_path / "tea.fountain")
+    found = [str(p) for p in caught.value.problems]
+    sidecar = tmp_path / "film.yaml"
+    assert any(p.startswith(f"{sidecar}:1: fps must be a number") for p in found), found
+    assert any(p.startswith(f"{sidecar}:3: unknown voice 'gurl' (did you mean 'girl'?)") for p in found), found
+
+
+def test_an_unknown_voice_is_not_checked_when_the_film_has_no_speech(project):
+    board = load(project("""
+        speech: false
+        narrator: {voice: womn}
+        scenes: [{shots: [a]}]
+    """))
+    assert board.project.narrator.model == "womn"
+
+
+def test_film_check_refuses_a_pitch_past_reach_with_exit_1(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import write_project
+
+    path = write_project(tmp_path / "f", """
+        cast:
+          ANN: {voice: {preset: girl, pitch: 99}}
+        scenes: [{shots: [{prompt: a, lines: [{ANN: hi}]}]}]
+    """)
+    result = subprocess.run([sys.executable, "-m", "pipeline", "check", str(path.parent)], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [f"{path}:2: voice pitch in semitones must be at most 24, got 99"]
