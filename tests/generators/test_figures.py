@@ -307,3 +307,16 @@ def test_the_layout_helpers_draw_the_new_figures_and_tags():
     assert (np.abs(a - np.array((0, 0, 128))).sum(axis=-1) < 10).sum() > 100    # TOM's navy sweater
     assert (np.abs(a - np.array((0, 128, 0))).sum(axis=-1) < 10).sum() > 300    # ELSIE's green coat
     assert (a.sum(axis=-1) > 720).sum() > 200                                   # the paper of the tags
+
+
+def test_a_name_that_says_age_and_gender_is_drawn_as_it_is_heard():
+    """The figure reads the name as the voice does (names.person): a GRANDMOTHER with no look
+    words is drawn old, grey-haired and a woman, as her voice (old-woman) says she is."""
+    from pipeline.audio.voices import preset_for
+    from pipeline.names import person
+
+    look = character_look("GRANDMOTHER", "")
+    assert look.age == "elderly" and look.sex == "f"
+    assert max(look.hair) - min(look.hair) < 40 and min(look.hair) > 120   # grey or white, not a colour
+    assert person("GRANDMOTHER", "") == ("female", "old")
+    assert preset_for("GRANDMOTHER") == "old-woman"

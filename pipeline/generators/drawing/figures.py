@@ -26,6 +26,7 @@ from typing import Sequence
 
 from PIL import Image, ImageDraw
 
+from ...names import person
 from .palette import (
     ELDERLY_HAIR, GARMENT_COLOURS, HAIR_COLOURS, HAIR_DEFAULTS, HAT_COLOURS, SHOE_COLOURS, SKIN_TONES, SKIN_WORDS, TROUSER_COLOURS,
     UNDER_COLOURS, WEAK_COLOURS, RGB, Palette, Point, COSTUMES, colour_word, digest, figure_colour, mix, scaled,
@@ -498,8 +499,11 @@ def _resolve(name: str, look: str) -> Look:
     """The look from the words alone, with what they leave open chosen by the name."""
     w = _read(look)
     d = digest(name.strip().upper())
-    age = w.age or "adult"
-    sex = w.sex or ""
+    # What the name says where the look is silent, read as the voices read it (names.person): a
+    # GRANDMOTHER is drawn old and a MRS. BLOOM a woman, as they are heard.
+    gender, years = person(name, look)
+    age = w.age or {"child": "child", "old": "elderly"}.get(years, "adult")
+    sex = w.sex or {"female": "f", "male": "m"}.get(gender or "", "")
     height = {"child": 0.5 if w.toddler else 0.66, "teen": 0.93, "elderly": 0.96}.get(age, 1.0)
     height *= w.height or (1 + ((d[6] % 7) - 3) * 0.012)
     build = w.build or (0.92, 1.0, 1.0, 1.1)[d[7] % 4]
