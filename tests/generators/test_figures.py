@@ -320,3 +320,21 @@ def test_a_name_that_says_age_and_gender_is_drawn_as_it_is_heard():
     assert max(look.hair) - min(look.hair) < 40 and min(look.hair) > 120   # grey or white, not a colour
     assert person("GRANDMOTHER", "") == ("female", "old")
     assert preset_for("GRANDMOTHER") == "old-woman"
+
+
+def test_name_tags_stay_below_the_caption_and_slate():
+    """In a close-up the head reaches the top of the panel; its name tag must not go up into the
+    caption band and slate (the top 20% of the canvas), where it would cover or be covered."""
+    from pipeline.generators.drawing.figures import TAG_CEILING, FigureSpec, draw_cast
+    from pipeline.generators.drawing.palette import palette
+
+    w, h = 400, 225
+    pal = palette("INT", "DAY")
+    bare, tagged = Image.new("RGB", (w, h), (255, 255, 255)), Image.new("RGB", (w, h), (255, 255, 255))
+    spec = FigureSpec("KIM", "black jacket", "standing", "front", x=w / 2, feet=h * 2.6, height=h * 3.0)
+    draw_cast(bare, [spec], (("KIM", "black jacket"),), pal, 2, tags=False)
+    draw_cast(tagged, [spec], (("KIM", "black jacket"),), pal, 2, tags=True)
+    diff = np.abs(np.asarray(bare, np.int16) - np.asarray(tagged, np.int16)).sum(axis=2)
+    rows = np.flatnonzero(diff.max(axis=1) > 40)
+    assert rows.size, "the tag was drawn"
+    assert rows.min() >= h * TAG_CEILING

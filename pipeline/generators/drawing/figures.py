@@ -1435,11 +1435,17 @@ def _tag_widths(figures: list[_Figure], w: int) -> list[float]:
     return out
 
 
+# Name tags stay below this share of the canvas: the caption band and the slate take the top
+# of the frame (a three-line caption and the slate under it reach about 20% of it).
+TAG_CEILING = 0.2
+
+
 def _draw_tags(img: Image.Image, figures: list[_Figure], pal: Palette) -> None:
     """A small readable name tag over each figure's head, with a swatch of the character's colour."""
     w, h = img.size
     draw = ImageDraw.Draw(img)
     size = max(7, round(h / 30))
+    ceiling = h * TAG_CEILING
     placed: list[tuple[float, float, float, float]] = []
     for f, tag_w in zip(figures, _tag_widths(figures, w)):
         pts = [f.to_canvas(p) for g in f.groups for part in g.parts for p in part.pts]
@@ -1455,15 +1461,15 @@ def _draw_tags(img: Image.Image, figures: list[_Figure], pal: Palette) -> None:
         box_w = text_w + swatch + 3 * pad
         bottom = head_top - h * 0.012
         x = f.spec.x
-        if bottom - box_h < 2:
-            # A close-up: the head reaches the top of the frame, so the tag stands beside it.
-            bottom = box_h + 2 + h * 0.02
+        if bottom - box_h < ceiling:
+            # A close-up: the head reaches the caption and slate, so the tag stands beside it, below them.
+            bottom = ceiling + box_h + h * 0.02
             half = max(p[0] for p in pts if p[1] < head_top + f.scale * 0.2) - x
             x = x + half + box_w / 2 + 4 if x + half + box_w + 4 < w else x - half - box_w / 2 - 4
         left = min(max(2.0, x - box_w / 2), w - 2 - box_w)
         box = (left, bottom - box_h, left + box_w, bottom)
         while any(box[0] < b[2] + 1 and b[0] < box[2] + 1 and box[1] < b[3] + 1 and b[1] < box[3] + 1 for b in placed) \
-                and box[1] - box_h - 2 > 0:
+                and box[1] - box_h - 2 > ceiling:
             bottom -= box_h + 2
             box = (left, bottom - box_h, left + box_w, bottom)
         placed.append(box)
