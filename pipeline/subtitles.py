@@ -80,9 +80,10 @@ _ABBREVIATIONS = frozenset(
 )
 # Function words a line (or a cue) must not end on, leaving them hanging from the words they
 # lead into (BBC Subtitle Guidelines: keep an article with its noun, a preposition with its
-# phrase, a conjunction with its clause, a pronoun with its verb): articles and determiners,
-# prepositions, conjunctions, subject pronouns (with their contractions; not "you" and "it",
-# which end a clause as objects as often: "we will follow it / around the water cycle").
+# phrase, a conjunction with its clause, a pronoun with its verb, an auxiliary with its verb):
+# articles and determiners, prepositions, conjunctions, subject pronouns (with their
+# contractions; not "you" and "it", which end a clause as objects as often: "we will follow
+# it / around the water cycle"), auxiliaries and copulas.
 _ARTICLES = "a an the my your his her its our their every each"
 _PREPOSITIONS = ("to of in on at by for with from into onto about after before over under through without between "
                  "against across along among around behind below beneath beside beyond during inside toward towards "
@@ -91,7 +92,11 @@ _CONJUNCTIONS = ("and or but nor so as if than that when while because which who
                  "though although whether")
 _PRONOUNS = ("i he she we they i'm i've i'll i'd you're you've you'll you'd he's he'll he'd she's she'll she'd "
              "it's it'll we're we've we'll we'd they're they've they'll they'd")
-FUNCTION_WORDS = frozenset(f"{_ARTICLES} {_PREPOSITIONS} {_CONJUNCTIONS} {_PRONOUNS}".split())
+# Auxiliaries and copulas, kept with the verb or complement they lead into (BBC: do not split
+# "why do / the flowers close", "it is / the same"); at a clause's end they are closed by its
+# punctuation ("Yes, I do.") and may end a line.
+_AUXILIARIES = "do does did is are was were be been am has have had will would can could shall should may might must"
+FUNCTION_WORDS = frozenset(f"{_ARTICLES} {_PREPOSITIONS} {_CONJUNCTIONS} {_PRONOUNS} {_AUXILIARIES}".split())
 #: Words a line reads well starting with (BBC: break before a conjunction or a preposition).
 _OPENERS = frozenset(f"{_PREPOSITIONS} {_CONJUNCTIONS}".split())
 
@@ -392,7 +397,7 @@ def split_text(text: str, max_chars: int = 42, max_lines: int = 2) -> list[str]:
     chunks, preferably at clause boundaries (, ; : — –), else between words, with sizes kept even.
     Inside a chunk, the fewest lines are used and balanced, preferring a line break after
     punctuation or before a conjunction or preposition. No line and no chunk ends on a function
-    word (an article, preposition, conjunction or subject pronoun: `FUNCTION_WORDS`) unless
+    word (an article, preposition, conjunction, subject pronoun or auxiliary: `FUNCTION_WORDS`) unless
     punctuation closes it: a sentence that fits a chunk only with such a break is split into
     more chunks (where even that cannot avoid one, it is the least of the breaks). A single word
     longer than `max_chars` is hard-split.
@@ -847,12 +852,18 @@ def time_for_reading(cues: Sequence[Cue], shots: Sequence[tuple[int, int]], fps:
        it, by running over the cut (at least `HOLD_PAST_CUT_SECONDS` past it, so it does not
        flash over the new shot), until the gap before the next cue or `MAX_SECONDS`.
     3. A cue shorter than `MIN_SECONDS` stays that long where the next cue leaves room.
+    4. A line still too fast (a quick voice: the lag is not enough) has its later parts come
+       later still, each as soon as the part before has been read, into the silence before
+       the next line is heard (its first cue never moves). Only where the time from one line
+       heard to the next cannot hold the line's characters at `max_cps` (the shot leaves no
+       room: the plan's to lengthen) do its parts share that time by their length.
     """
     fps = Fraction(fps)
     ordered = sorted(cues, key=lambda c: (c.start, c.end))
     n = len(ordered)
     starts = [c.start for c in ordered]
     ends = [c.end for c in ordered]
+    spoken = list(ends)          # until its words are heard
     was = list(starts)
     cut_at = sorted(end for _, end in shots)
     film_end = max(cut_at, default=max(ends, default=0))
@@ -902,6 +913,44 @@ def time_for_reading(cues: Sequence[Cue], shots: Sequence[tuple[int, int]], fps:
             ends[i] = min(limit(i), starts[i] + longest, max(starts[i] + needed(i), cut + hold))
         if ends[i] - starts[i] < shortest:
             ends[i] = max(ends[i], min(limit(i), starts[i] + shortest))
+
+    def settle(i: int) -> None:
+        """Cue i's end by rules 1 to 3, from where it starts now."""
+        last, cut = limit(i), cut_after(starts[i])
+        end = min(max(spoken[i], min(last, cut, starts[i] + longest)), last)
+        if end - starts[i] < needed(i) and end >= cut and last > end:
+            end = min(last, starts[i] + longest, max(starts[i] + needed(i), cut + hold))
+        if end - starts[i] < shortest:
+            end = max(end, min(last, starts[i] + shortest))
+        ends[i] = max(starts[i] + 1, end)
+
+    # 4. A line whose parts are still too fast (a quick voice: its words come faster than they
+    #    can be read, and the lag above is not enough) has its later parts re-laid between its
+    #    first cue (heard: it stays) and the next line's, using the silence after it: each part
+    #    as soon as the part before it has been read. Where even that whole span is too short
+    #    for the line's characters, the parts share it by their lengths (the slowest rate the
+    #    span allows).
+    anchors = [i for i in range(n) if i == 0 or was[i] in heard] + [n]
+    for a, b in zip(anchors, anchors[1:]):
+        if all(ends[k] - starts[k] >= needed(k) for k in range(a, b)):
+            continue
+        end_of_run = starts[b] - GAP_FRAMES if b < n else film_end
+        need = [needed(k) for k in range(a, b)]
+        if starts[a] + sum(need) + GAP_FRAMES * (b - a - 1) <= end_of_run:
+            latest = [0] * (b - a)
+            latest[-1] = end_of_run - need[-1]
+            for k in range(b - a - 2, -1, -1):
+                latest[k] = latest[k + 1] - GAP_FRAMES - need[k]
+            for k in range(a + 1, b):
+                starts[k] = min(max(was[k], starts[k - 1] + need[k - a - 1] + GAP_FRAMES), latest[k - a])
+        else:
+            span = max(0, end_of_run - starts[a] - GAP_FRAMES * (b - a - 1))
+            counts = [max(characters(ordered[k]), 1) for k in range(a, b)]
+            for k in range(a + 1, b):
+                starts[k] = max(starts[k - 1] + 1,
+                                starts[a] + span * sum(counts[:k - a]) // sum(counts) + GAP_FRAMES * (k - a))
+        for k in range(a, b):
+            settle(k)
     return [replace(c, start=starts[i], end=ends[i]) for i, c in enumerate(ordered)]
 
 

@@ -8,11 +8,13 @@ where it differs from the same film built without them."""
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
 from fractions import Fraction
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pysubs2
@@ -20,6 +22,7 @@ import pytest
 from PIL import Image
 
 from conftest import write_project
+from pipeline import subtitles
 from pipeline.build import build, prepare
 from pipeline.cache import Cache
 from pipeline.edit import ffmpeg
@@ -33,7 +36,8 @@ from pipeline.subtitles import (
 PROJECTS = Path(__file__).resolve().parent.parent / "projects"
 
 # Words a line must not end on (unless punctuation closes them): articles and determiners,
-# prepositions, conjunctions, subject pronouns (BBC: keep each with what it leads into).
+# prepositions, conjunctions, subject pronouns, auxiliaries and copulas (BBC: keep each with
+# what it leads into).
 FUNCTION_WORDS = set("""
     a an the my your his her its our their every each
     to of in on at by for with from into onto about after before over under through without between against
@@ -41,6 +45,7 @@ FUNCTION_WORDS = set("""
     and or but nor so as if than that when while because which who whom whose where until unless since though
     although whether i he she we they i'm i've i'll i'd you're you've you'll you'd he's she's it's we're we've
     we'll we'd they're they've they'll they'd
+    do does did is are was were be been am has have had will would can could shall should may might must
 """.split())
 TEAL = (0, 150, 136)          # the diagrams' colour for the Collection stage (make_diagrams.py: COLL)
 
@@ -172,6 +177,85 @@ def test_a_chosen_reading_speed_is_kept(tmp_path):
     assert all(len(c.text.replace("\n", "")) / ((c.end - c.start) / 24) <= 12 for c in cues)
 
 
+def test_a_quick_narrator_is_still_read_at_17_characters_a_second(tmp_path):
+    """A lesson whose narrator speaks quickly (rate 1.3): the first part of a line (49
+    characters, said in about 2.4 s) is up long enough to be read, its later part coming up
+    later, into the silence after the line; each line's first cue still comes when it is heard."""
+    path = write_project(tmp_path / "film", """
+        title_card: false
+        fps: 24
+        narrator: {voice: {rate: 1.3}}
+        scenes:
+          - shots:
+              - {id: a, prompt: a cloud, duration: 6, narration: "Warm air lifts the vapour high into the cold sky, where it cools and gathers into clouds."}
+              - {id: b, prompt: a hill, duration: 2.2, narration: "Rain falls."}
+    """)
+    result = build(path, renders=tmp_path / "renders", preview=True)
+    assert reading_speed(result.plan) == 17
+    events = srt_cues(result.folder / "subtitles.srt")
+    assert [e.plaintext for e in events][:2] == ["Warm air lifts the vapour\nhigh into the cold sky,",
+                                                 "where it cools and gathers into clouds."]
+    fast = [(e.plaintext, round(cps(e), 2)) for e in events if cps(e) > 17]
+    assert not fast, fast
+    from test_examples import assert_lines_subtitled_when_heard
+    assert_lines_subtitled_when_heard(result)
+
+
+def _quick_film(rng, fps: Fraction):
+    """Narration only, as a plan lays it: each shot a line of random words after a 0.5 s lead-in,
+    said at 12 to 26 characters a second, then a 0.8 s tail (or less: the shot cut short)."""
+    words = ("rain cloud vapour the river sea mountain falls rises into and cold warm air high sky "
+             "droplets gather evaporation precipitation collection, water, journey. invisible over").split()
+    shots, lines, at = [], [], 0
+    for _ in range(rng.integers(1, 5)):
+        text = " ".join(rng.choice(words, rng.integers(1, 22))).strip(",.") + "."
+        speed = rng.uniform(12, 26)             # characters a second
+        times, t = [], float(rng.uniform(0, 0.1))
+        for word in text.split():
+            times.append((t, t + len(word) / speed))
+            t += (len(word) + 1) / speed
+        frames = math.ceil(t * fps)
+        lead = round(fps / 2)
+        length = lead + frames + round(int(rng.integers(0, 25)) * fps / 24)
+        lines.append((at, SimpleNamespace(text=text, words=times, speaker="", frames=frames), at + lead, at + length))
+        shots.append((at, at + length))
+        at += length
+    return shots, lines
+
+
+def test_every_cue_is_read_at_17_characters_a_second_where_the_lines_leave_time():
+    """Many quick narrations, timed as `cues_for` times them: every cue's first part comes when its
+    line is heard and no cue asks more than 17 characters a second, wherever the time from a line
+    heard to the next (its words, the silence after them) holds its characters at that rate; where
+    it does not, the line's cues share that time by their length."""
+    rng = np.random.default_rng(17)
+    fps = Fraction(24)
+    checked = 0
+    for _ in range(300):
+        shots, lines = _quick_film(rng, fps)
+        cues, heard, first = [], set(), []
+        for _, line, begin, end in lines:
+            said = subtitles._line_cues(line, begin, end, fps)
+            heard.update(c.start for c in said[:1])
+            first.append(said[0].start)
+            cues += said
+        got = time_for_reading(subtitles._no_overlap(cues), shots, fps, 17, heard)
+        assert [c.start for c in got if c.start in heard] == first
+        assert all(a.end + 2 <= b.start for a, b in zip(got, got[1:]))
+        for k, begin in enumerate(first):
+            mine = [c for c in got if begin <= c.start < (first[k + 1] if k + 1 < len(first) else shots[-1][1] + 1)]
+            span = (first[k + 1] - 2 if k + 1 < len(first) else shots[-1][1]) - begin
+            need = [math.ceil((len(c.text.replace("\n", "")) / Fraction(17) + Fraction(1, 1000)) * fps) for c in mine]
+            rates = [len(c.text.replace("\n", "")) / ((c.end - c.start) / fps) for c in mine]
+            if sum(need) + 2 * (len(mine) - 1) <= span:
+                assert max(rates) <= 17, [(c.text, c.start, c.end) for c in mine]
+                checked += len(mine)
+            else:
+                share = sum(len(c.text.replace("\n", "")) for c in mine) / ((span - 2 * (len(mine) - 1)) / fps)
+                assert max(rates) <= share * 1.1 + 1, (rates, share)
+    assert checked > 300
+
+
 # --------------------------------------------------------------------------- time on screen
 
 def test_a_cue_stays_up_while_its_shot_runs(lessons, lighthouses, ferry):
@@ -212,9 +296,14 @@ def test_timing_by_the_book():
 
     # A later part of a line comes up to 3 frames late so that the part before is read in time;
     # a line's first cue (heard) never moves.
-    parts = [Cue(0, 40, "When the droplets grow too heavy,"), Cue(40, 100, "they fall as rain."), Cue(100, 110, "Then.")]
+    parts = [Cue(0, 30, "When the drops grow,"), Cue(30, 100, "they fall as rain."), Cue(100, 110, "Then.")]
     got = time_for_reading(parts, [(0, 200)], fps, 17, heard={0, 100})
-    assert got[0].start == 0 and got[1].start == 43 and got[0].end == 41 and got[2].start == 100
+    assert got[0].start == 0 and got[1].start == 31 and got[0].end == 29 and got[2].start == 100
+    # Where 3 frames are not enough, later still, into the silence before the next line: the
+    # first part up for 33 characters at 17 a second (47 frames), the second 2 frames after it.
+    parts = [Cue(0, 40, "When the droplets grow too heavy,"), Cue(40, 80, "they fall as rain."), Cue(100, 110, "Then.")]
+    got = time_for_reading(parts, [(0, 200)], fps, 17, heard={0, 100})
+    assert [(c.start, c.end) for c in got[:2]] == [(0, 47), (49, 98)] and got[2].start == 100
 
 
 # --------------------------------------------------------------------------- dual dialogue and breaks
@@ -275,6 +364,26 @@ def test_breaks_keep_function_words_with_what_follows(text):
     chunks = split_text(text)
     assert not last_words([line for chunk in chunks for line in chunk.split("\n")]), chunks
     assert " ".join(" ".join(chunks).split()) == text
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Grandma, why do the flowers close at night?", "Grandma, why do the flowers\nclose at night?"),
+    ("The rain falls into the rivers and it is the same water that the dinosaurs drank.",
+     "The rain falls into the rivers"),
+])
+def test_an_auxiliary_stays_with_its_verb(text, first):
+    """Not "Grandma, why do / the flowers close at night?" nor "...and it is / the same...":
+    an auxiliary or copula (do, is, have, will, ...) goes to the line with its verb or complement."""
+    for max_chars, max_lines in ((42, 2), (40, 1)):
+        chunks = split_text(text, max_chars, max_lines)
+        lines = [line for chunk in chunks for line in chunk.split("\n")]
+        assert not last_words(lines), chunks
+        assert all(len(line) <= max_chars for line in lines) and all(chunk.count("\n") < max_lines for chunk in chunks)
+        assert " ".join(" ".join(chunks).split()) == text
+    assert split_text(text)[0] == first
+    # Closed by punctuation, it ends a line like any other word.
+    assert split_text("Do you know the way to the harbour? Yes, I do. Then take me there tonight.") == \
+        ["Do you know the way to the harbour?\nYes, I do. Then take me there tonight."]
 
 
 # --------------------------------------------------------------------------- places on the frame
