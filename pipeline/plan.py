@@ -40,7 +40,7 @@ SETTING_WORDS = {"INT": "interior", "EXT": "exterior", "INT/EXT": "interior and 
 CREDIT_SECONDS_PER_LINE = 0.9   # the credits' unhurried length: 4 s and this per line...
 CREDITS_SHARE = 0.14            # ...but no more than this share of the film (a short film's credits stay short)...
 CREDIT_READING_CPS = 15.0       # ...and never faster than a reader can follow: each line on screen long enough
-CREDIT_MIN_ON_SCREEN = 2.5      # to read it at 15 characters a second, and at least 2.5 s
+CREDIT_MIN_ON_SCREEN = 2.0      # to read it at 15 characters a second, and at least 2 s (a name needs under 1.5 s)
 TITLE_TRANSITION = ("fade-black", 1.0)
 SILENT_LINE_SECONDS = 1.0   # a line with nothing to say (emoji only): its subtitle's time, as place_cues' minimum
 

@@ -112,7 +112,7 @@ def test_title_and_credits_frame_the_film(project):
     assert plan.shots[-1].kind == "credits"
     assert ("Cast", ("Marcus", "Livia")) in plan.shots[-1].credits
     # The panels draw Material Design Icons: the roll credits them (Apache 2.0, pictogrammers.com).
-    assert plan.shots[-1].credits[-1] == ("Pictograms", ("Material Design Icons by Pictogrammers", "Apache License 2.0"))
+    assert plan.shots[-1].credits[-1] == ("Pictograms", ("Material Design Icons", "Pictogrammers, Apache 2.0"))
     assert plan.shots[-2].transition == "fade-black"   # into the credits
     assert plan.shots[-1].transition == "cut" and plan.shots[-1].tail == 0
 

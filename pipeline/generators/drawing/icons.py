@@ -24,7 +24,7 @@ from PIL import Image, ImageChops, ImageFilter
 CREDIT = ("Pictograms: Material Design Icons by Pictogrammers (pictogrammers.com), Apache License 2.0")
 LICENCE = "Apache-2.0"
 # The line a film's credits roll gives the icons when its panels draw them.
-CREDITS_SECTION = ("Pictograms", ("Material Design Icons by Pictogrammers", "Apache License 2.0"))
+CREDITS_SECTION = ("Pictograms", ("Material Design Icons", "Pictogrammers, Apache 2.0"))
 
 # Words that end an icon's slug to make a user-interface variant of a thing ("car-off",
 # "lamp-outline", "door-closed-lock"): those icons are not things of their own.
