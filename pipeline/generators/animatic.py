@@ -25,8 +25,8 @@ class Animatic:
             cast=shot.cast, caption=shot.action, scene_label=shot.scene_label, shot_id=shot.id,
             camera=shot.camera, seed=shot.seed,
             action=shot.action, scene_texts=ctx.scene_texts(shot), film_cast=ctx.film_cast(),
-            # Burned subtitles sit at the bottom: the caption goes to the top, on every panel of
-            # the film (one place for it, and none under a subtitle during a transition).
+            # Where the film's subtitles sit (a player draws even sidecar ones): the caption and
+            # slate take the other edge, on every panel of the film, so nothing covers them.
             subtitles_at="" if ctx.subtitles == "off" else getattr(ctx.subtitles, "position", "bottom"),
         )
 
