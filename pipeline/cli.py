@@ -6,6 +6,7 @@ Exit codes: 0 done; 1 the input is wrong (one line per problem, no traceback); 2
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -55,7 +56,9 @@ def _new_from_screenplay(folder: Path, script: Path, env, templates) -> int:
         written = yaml.safe_dump(name, allow_unicode=True, width=1 << 30)
         return written.removesuffix("\n...\n").rstrip("\n")
 
-    cast = [{"name": as_key(c.name), "voice": _voice_setting(c.voice)} for c in board.cast]
+    # The look as the action introduced them (`MAYA, a girl of ten…`), quoted for YAML.
+    cast = [{"name": as_key(c.name), "look": json.dumps(c.look, ensure_ascii=False), "voice": _voice_setting(c.voice)}
+            for c in board.cast]
     text = env.from_string(templates.joinpath("film.yaml.j2").read_text(encoding="utf-8")).render(
         script=script.name, cast=cast)
     (folder / "assets").mkdir(parents=True)

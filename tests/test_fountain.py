@@ -855,3 +855,20 @@ def test_fade_in_right_above_the_first_action_opens_the_film_and_is_no_one_speak
     assert [(s.prompt, [(l.character, l.text) for l in s.lines]) for s in board.shots] == [
         ("A dark room.", [("ANN", "Hello?")])]
     assert [c.name for c in board.cast] == ["ANN"] and warned(board) == [no_blank_after(1, "FADE IN:")]
+
+
+def test_a_character_is_drawn_and_voiced_as_the_action_introduces_them(tmp_path):
+    """`MAYA, a girl of ten in a yellow raincoat, runs…`: the screenplay's introduction is her
+    look where the sidecar gives none, so `film new` and a build without a sidecar make her a
+    girl (voice preset `girl`), and `A little girl, LILY,` reads the same way round."""
+    script = tmp_path / "garden.fountain"
+    script.write_text(
+        "EXT. GARDEN - DAY\n\nMAYA, a girl of ten in a yellow raincoat, runs across the lawn.\n\n"
+        "A little girl, LILY, kneels by the roses.\n\n"
+        "MAYA\nWhy do the flowers close at night?\n\nLILY\nThey sleep.\n", encoding="utf-8")
+    board = read_screenplay(script, names(), config=None)
+    cast = {c.name: c for c in board.cast}
+    assert cast["MAYA"].look == "a girl of ten in a yellow raincoat"
+    assert cast["LILY"].look == "A little girl"
+    assert cast["MAYA"].voice.preset == "girl" and cast["LILY"].voice.preset == "girl"
+    assert (cast["MAYA"].voice.pitch, cast["MAYA"].voice.formant) != (cast["LILY"].voice.pitch, cast["LILY"].voice.formant)

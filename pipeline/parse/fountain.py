@@ -580,7 +580,8 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
 
     board = Storyboard(
         name=path.stem, source=path, root=path.parent, project=project,
-        cast=_cast(mapper.speakers, settings, str(path), warnings, mapper.written), music=settings.music, scenes=scenes,
+        cast=_cast(mapper.speakers, settings, str(path), warnings, mapper.written, introductions(play)),
+        music=settings.music, scenes=scenes,
         warnings=tuple(warnings),
     )
     problems += r.problems + validate(board, generators) + _voice_problems(board)
@@ -589,8 +590,35 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
     return board
 
 
+def introductions(play: Screenplay) -> dict[str, str]:
+    """How the action first describes each character, by upper-case name: a screenplay
+    introduces a character in capitals with an appositive, `MAYA, a girl of ten in a yellow
+    raincoat, runs…`, `TOM (70), weathered, …` or `A little girl, LILY, kneels…`. The words
+    become the character's look where the sidecar gives none, so they are drawn and voiced as
+    introduced."""
+    found: dict[str, str] = {}
+    for element in play.elements:
+        if element.kind != "action":
+            continue
+        text = " ".join(plain_text(element.text).split())
+        for m in _INTRO_AFTER.finditer(text):
+            words = ", ".join(part for part in (m["age"] and f"{m['age']} years old", m["words"]) if part)
+            if words:
+                found.setdefault(m["name"], words)
+        for m in _INTRO_BEFORE.finditer(text):
+            found.setdefault(m["name"], m["words"])
+    return found
+
+
+# `NAME (40), a tired nurse,` / `NAME, an old keeper in a navy sweater.`: capitals, then the appositive.
+_INTRO_AFTER = re.compile(r"\b(?P<name>[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+)?)(?: \((?P<age>\d{1,2})s?\))?"
+                          r"(?:, (?P<words>(?:a|an|the|his|her|their|\d{1,2})\b[^,.;:!?]{2,80}))?(?=[,.;:!? ])")
+# `a little girl, LILY,`: the appositive before the capitals.
+_INTRO_BEFORE = re.compile(r"\b(?P<words>(?:[Aa]n?|[Tt]he) [a-z][a-z' \-]{2,60}), (?P<name>[A-Z][A-Z'.\-]+)\b(?=[,.;:!? ])")
+
+
 def _cast(speakers: dict[str, int], settings: Settings, file: str, warnings: list[Problem],
-          written: dict[str, str] | None = None) -> tuple[Character, ...]:
+          written: dict[str, str] | None = None, introduced: dict[str, str] | None = None) -> tuple[Character, ...]:
     """Everyone who speaks, in order of appearance, as the sidecar describes them; a speaker
     the sidecar gives no voice gets one by their gender and age that no one before them has
     (`voices.assign`). `written` maps a name to the case a forced cue gave it (`MCCLANE` -> `McCLANE`)."""
@@ -599,11 +627,13 @@ def _cast(speakers: dict[str, int], settings: Settings, file: str, warnings: lis
     described = {c.name.upper(): c for c in settings.cast}
     shown = written or {}
     cast = []
+    introduced = introduced or {}
     for name, line in speakers.items():
         if name in described:
-            cast.append(replace(described[name], name=shown.get(name, name)))
+            character = replace(described[name], name=shown.get(name, name))
+            cast.append(character if character.look else replace(character, look=introduced.get(name, "")))
         else:
-            cast.append(Character(name=shown.get(name, name), loc=Loc(file, line)))
+            cast.append(Character(name=shown.get(name, name), look=introduced.get(name, ""), loc=Loc(file, line)))
     for name, character in described.items():
         if name not in speakers:
             cast.append(replace(character, name=name))
