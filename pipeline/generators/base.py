@@ -23,20 +23,29 @@ class Context:
     prepared: dict[str, "Prepared"] = field(default_factory=dict)
     subtitles: str = "off"   # the film's subtitles: "burn" draws them over the picture (bottom centre)
     shots: tuple[ShotPlan, ...] = ()   # every shot of the film (a scene's set is drawn from all its shots)
+    # Read once from `shots` (every panel asks): each scene's words, and the film's cast.
+    _scene_words: dict[tuple, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _cast: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        words: dict[tuple, list[str]] = {}
+        seen: dict[str, str] = {}
+        for s in self.shots:
+            if s.kind == "shot":
+                words.setdefault((s.scene, s.heading), []).append(s.action)
+            for name, look in s.cast:
+                seen.setdefault(name, look)
+        object.__setattr__(self, "_scene_words", {k: tuple(v) for k, v in words.items()})
+        object.__setattr__(self, "_cast", tuple(seen.items()))
 
     def scene_texts(self, shot: ShotPlan) -> tuple[str, ...]:
         """The writer's words for every shot of `shot`'s scene, in order (just its own when the
         film's shots are not known)."""
-        same = tuple(s.action for s in self.shots if s.kind == "shot" and s.scene == shot.scene and s.heading == shot.heading)
-        return same or (shot.action,)
+        return self._scene_words.get((shot.scene, shot.heading)) or (shot.action,)
 
     def film_cast(self) -> tuple[tuple[str, str], ...]:
         """Every (name, look) of the film, in order of first appearance."""
-        seen: dict[str, str] = {}
-        for s in self.shots:
-            for name, look in s.cast:
-                seen.setdefault(name, look)
-        return tuple(seen.items())
+        return self._cast
 
 
 @dataclass(frozen=True)
