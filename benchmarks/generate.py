@@ -56,12 +56,12 @@ def main() -> None:
         work = Path(work)
         model = args.model
         if model is None:
-            from pipeline.generators.tiny_pipelines import save_wan_text_to_video
+            from pipeline.testing.tiny_pipelines import save_wan_text_to_video
 
             model = str(save_wan_text_to_video(work / "tiny-wan"))
         if args.model is None:
             # A tiny model runs fastest on one CPU thread (both sides of the comparison alike).
-            from pipeline.generators.tiny_pipelines import one_thread
+            from pipeline.testing.tiny_pipelines import one_thread
 
             stack.enter_context(one_thread())
         options = f"size: {args.size}, steps: {args.steps}, device: {args.device}"

@@ -199,18 +199,31 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
-def why(previous: dict | None, key: str, inputs: Any) -> str:
-    """Why a job must run: new, which inputs changed, or its output went missing."""
+@dataclass(frozen=True)
+class Reason:
+    """Why a job runs (as doit says why a task is not up to date): `kind` is "new" (never run
+    here), "forced", "output missing" (run before with these inputs, its output gone) or
+    "changed" (its inputs differ from the last run: `changed` names the inputs that did)."""
+
+    kind: str
+    changed: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"changed: {', '.join(self.changed)}" if self.changed else self.kind
+
+
+def why(previous: dict | None, key: str, inputs: Any) -> Reason:
+    """Why a job must run, from what the cache remembers of its last run (`Cache.previous`)."""
     if previous is None:
-        return "new"
+        return Reason("new")
     if previous.get("key") == key:
-        return "output missing"
+        return Reason("output missing")
     old, new = previous.get("inputs") or {}, json.loads(canonical(inputs))
     if isinstance(old, dict) and isinstance(new, dict):
         changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
         if changed:
-            return "changed: " + ", ".join(changed)
-    return "changed"
+            return Reason("changed", tuple(changed))
+    return Reason("changed")
 
 
 @dataclass

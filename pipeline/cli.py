@@ -113,7 +113,7 @@ def _warn(source) -> None:
 def _print_warnings(warnings) -> None:
     """Print warnings (Problems), one a line, as `file:line: warning: ...`."""
     for warning in warnings:
-        print(f"{warning.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+        print(f"{warning.subject}:{warning.line}: warning: {warning.message}", file=sys.stderr)
 
 
 def _read_and_plan(args: argparse.Namespace, preview: bool = False):
@@ -126,8 +126,8 @@ def _read_and_plan(args: argparse.Namespace, preview: bool = False):
 
     board = _load(args)
     cache = Cache(_renders(args) / board.name / "cache")
-    measure.check_media(board, cache=cache)
-    plan, _ = prepare(board, cache, preview=preview, synthesise=False)
+    probes = measure.check_media(board, cache=cache)
+    plan, _ = prepare(board, cache, preview=preview, synthesise=False, probes=probes)
     _warn(plan)
     return plan, cache
 
@@ -135,27 +135,25 @@ def _read_and_plan(args: argparse.Namespace, preview: bool = False):
 def _check(args: argparse.Namespace) -> int:
     plan, _ = _read_and_plan(args)
     about = "about " if plan.estimated else ""
-    print(f"{plan.board.source}: ok — {len(plan.shots)} clips, {about}{plan.seconds(plan.total):.2f} s "
+    print(f"{plan.source}: ok — {len(plan.shots)} clips, {about}{plan.seconds(plan.total):.2f} s "
           f"({plan.total} frames at {float(plan.fmt.fps):g} fps)")
     return 0
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from .build import output_folder, plan_jobs
+    from .build import make_graph, output_folder
+    from .plan import CardSource
 
     plan, cache = _read_and_plan(args, preview=args.preview)
-    jobs, _ = plan_jobs(plan, cache)
+    graph = make_graph(plan, cache)
+    jobs = graph.jobs
     missing = {job.id for job in jobs if not job.output.exists()}
     width = shutil.get_terminal_size((120, 20)).columns
     print(f"{'shot':<22} {'start':>7} {'dur':>7} {'seed':>10}  {'status':<9}  prompt")
-    # Each shot's jobs: its own, its body segment and the transition out of it ("NAME:A>B").
-    own: dict[str, set[str]] = {shot.id: {shot.id, f"body:{shot.id}"} for shot in plan.shots}
-    for job in jobs:
-        if job.kind == "segment" and ">" in job.id:
-            own.setdefault(job.id.partition(":")[2].partition(">")[0], set()).add(job.id)
     for shot, start in zip(plan.shots, plan.starts()):
-        status = "to render" if own[shot.id] & missing else "cached"
-        prompt = " ".join((shot.prompt or shot.card_text or shot.kind).split())   # a card's lines on one row
+        status = "to render" if set(graph.by_shot[shot.id]) & missing else "cached"
+        card = shot.source.text if isinstance(shot.source, CardSource) else ""
+        prompt = " ".join((shot.prompt or card or shot.kind).split())   # a card's lines on one row
         guess = "~" if any(line.estimated for line in shot.speech) else " "
         line = (f"{shot.id[:22]:<22} {plan.seconds(start):>6.2f}s {guess}{plan.seconds(shot.frames):>5.2f}s "
                 f"{shot.seed:>10}  {status:<9}  ")
@@ -170,38 +168,50 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
+class TerminalReporter:
+    """The build on the terminal: a line naming each stage (also when stderr is not a
+    terminal, for logs), then on a terminal a progress bar of its jobs."""
 
+    def __init__(self) -> None:
+        self.bar = None
+        self.terminal = sys.stderr.isatty()
+
+    def stage(self, name: str, jobs: int, to_run: int) -> None:
+        from tqdm import tqdm
+
+        self.close()
+        print(f"{name}: {jobs} jobs, {to_run} to run", file=sys.stderr, flush=True)
+        if self.terminal and to_run:
+            self.bar = tqdm(total=jobs, unit="job", file=sys.stderr, leave=False, dynamic_ncols=True, desc=name)
+
+    def started(self, job, reason) -> None:
+        pass
+
+    def finished(self, done: int, total: int, result) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{result.status} {result.kind} {result.id}"[:40], refresh=False)
+            self.bar.update(1)
+
+    def failed(self, job, error) -> None:
+        pass
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    bar = None
-    terminal = sys.stderr.isatty()
-
-    def stage(name: str, total: int, to_run: int) -> None:
-        """A new stage of jobs: a line that names it (also when stderr is not a terminal), then
-        a progress bar on a terminal."""
-        nonlocal bar
-        if bar is not None:
-            bar.close()
-            bar = None
-        print(f"{name}: {total} jobs, {to_run} to run", file=sys.stderr, flush=True)
-        if terminal and to_run:
-            bar = tqdm(total=total, unit="job", file=sys.stderr, leave=False, dynamic_ncols=True, desc=name)
-
-    def progress(done: int, total: int, result) -> None:
-        if bar is not None:
-            bar.set_postfix_str(f"{result.status} {result.kind} {result.id}"[:40], refresh=False)
-            bar.update(1)
-
+    reporter = TerminalReporter()
     try:
         result = build(Path(args.project), renders=_renders(args), preview=args.preview, only=args.only,
-                       force=args.force, workers=args.jobs, progress=progress,
-                       config=Path(args.config) if args.config else None, locked=args.locked, stage=stage,
+                       force=args.force, workers=args.jobs, reporter=reporter,
+                       config=Path(args.config) if args.config else None, locked=args.locked,
                        warn=_print_warnings)
     finally:
-        if bar is not None:
-            bar.close()
+        reporter.close()
     plan = result.plan
     print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {result.output} "
           f"({plan.seconds(plan.total):.2f} s, {plan.fmt.width}x{plan.fmt.height})")

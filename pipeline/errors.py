@@ -12,14 +12,16 @@ from typing import Iterable
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the user's input, located in a file."""
+    """One thing wrong with the user's input: its `subject` is the file it is in (at `line`,
+    1-based; 0 when no line applies), or what else it is about: a command-line option
+    (`--out`), a setting (`generator`, `engine`)."""
 
-    file: str
+    subject: str
     line: int
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+        return f"{self.subject}:{self.line}: {self.message}" if self.line else f"{self.subject}: {self.message}"
 
 
 class FilmError(Exception):

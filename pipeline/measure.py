@@ -31,6 +31,7 @@ from typing import Literal
 from .cache import Cache
 from .edit import ffmpeg
 from .errors import Problem, StoryboardError, did_you_mean_file
+from .plan.model import FootageFile
 from .spec import Footage, Loc, Storyboard, resolve_asset
 
 Kind = Literal["picture", "video", "audio", "speech"]   # speech: audio that must hold some
@@ -81,21 +82,48 @@ class Use:
     footage: Footage | None = None
 
 
-def check_media(board: Storyboard, workers: int = WORKERS, cache: Cache | None = None) -> None:
-    """Probe every media file `board` names; raise StoryboardError listing every problem.
+Probes = dict[tuple[Path, Kind], "Probe"]   # what each (file, kind of use) turned out to be
+
+
+def check_media(board: Storyboard, workers: int = WORKERS, cache: Cache | None = None) -> Probes:
+    """Probe every media file `board` names and return what each is; raise StoryboardError
+    listing every problem.
 
     Reads files only (writes nothing). Raises `StoryboardError` (exit 1) with one
     `file:line: message` per problem, in the order the storyboard names the files. With a
     `cache`, a file probed before and unchanged since is not probed again, and what is probed
     is remembered there (written when the cache is saved: `film build` saves it, `check` not).
     """
-    problems = media_problems(board, workers, cache)
+    probes = probe_all(board, workers, cache)
+    problems = judge_all(board, probes)
     if problems:
         raise StoryboardError(problems)
+    return probes
+
+
+def footage_files(probes: Probes) -> dict[Path, FootageFile]:
+    """What each footage file is (its length in seconds, whether it has sound), from
+    `check_media`'s probes, for the plan; a file that could not be read is left out."""
+    return {path: FootageFile(probe.media.duration, probe.media.audio_codec is not None)
+            for (path, kind), probe in probes.items()
+            if kind == "video" and probe.media is not None and probe.media.duration}
 
 
 def media_problems(board: Storyboard, workers: int = WORKERS, cache: Cache | None = None) -> list[Problem]:
-    """Every problem with every media file `board` names, each at the line that names it.
+    """Every problem with every media file `board` names, each at the line that names it."""
+    return judge_all(board, probe_all(board, workers, cache))
+
+
+def judge_all(board: Storyboard, probes: Probes) -> list[Problem]:
+    """Every problem `probes` show with the media files `board` names, at the lines naming them."""
+    problems: list[Problem] = []
+    for use in media_uses(board):
+        problems += [use.loc.problem(message) for message in judge(use, probes[use.path, use.kind])]
+    return problems
+
+
+def probe_all(board: Storyboard, workers: int = WORKERS, cache: Cache | None = None) -> Probes:
+    """What each media file `board` names is, by (path, kind of use).
 
     Up to `workers` threads (no more than there are cores) run the probes; each (file, kind)
     is probed once.
@@ -103,7 +131,7 @@ def media_problems(board: Storyboard, workers: int = WORKERS, cache: Cache | Non
     uses = media_uses(board)
     wanted = list(dict.fromkeys((use.path, use.kind) for use in uses))
     if not wanted:
-        return []
+        return {}
     probes: dict[tuple[Path, Kind], Probe] = {}
     if cache is not None:
         for path, kind in wanted:
@@ -117,10 +145,7 @@ def media_problems(board: Storyboard, workers: int = WORKERS, cache: Cache | Non
         if cache is not None:
             for path, kind in todo:
                 cache.remember_probe(path, kind, dataclasses.asdict(probes[path, kind]))
-    problems: list[Problem] = []
-    for use in uses:
-        problems += [use.loc.problem(message) for message in judge(use, probes[use.path, use.kind])]
-    return problems
+    return probes
 
 
 def _probe_from(known: dict) -> Probe:

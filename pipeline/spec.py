@@ -14,18 +14,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
+from . import camera as camera_moves, transitions
 from .errors import Problem, did_you_mean, did_you_mean_file, one_of
 
-CAMERA_MOVES = (
-    "static", "zoom-in", "zoom-out", "pan-left", "pan-right",
-    "tilt-up", "tilt-down", "dolly-in", "dolly-out",
-)
-# Seconds; a transition is centred on the cut, so it does not change the film's length.
-TRANSITION_DEFAULT_SECONDS = {
-    "cut": 0.0, "dissolve": 1.0, "fade-black": 1.0,
-    "wipe-left": 0.75, "wipe-right": 0.75, "slide-left": 0.75, "slide-right": 0.75,
-}
-TRANSITIONS = tuple(TRANSITION_DEFAULT_SECONDS)
 SUBTITLE_MODES = ("sidecar", "burn", "off")
 SUBTITLE_POSITIONS = ("auto", "bottom", "top")
 MUSIC_GENERATORS = ("ambient",)
@@ -126,8 +117,10 @@ class GeneratorSpec:
 
 
 @dataclass(frozen=True)
-class AudioCue:
-    """A music bed: a file, or a generated one (`generate: ambient`)."""
+class Music:
+    """A music bed as written under `music:`: a file, or a generated one (`generate: ambient`),
+    from `start` to `end` seconds of the film (None: its end). The plan places it on the cut
+    as a `plan.Bed`."""
 
     file: str | None = None
     generate: str | None = None
@@ -327,7 +320,7 @@ class Storyboard:
     root: Path
     project: Project
     cast: tuple[Character, ...] = ()
-    music: tuple[AudioCue, ...] = ()
+    music: tuple[Music, ...] = ()
     scenes: tuple[Scene, ...] = ()
     warnings: tuple[Problem, ...] = ()     # read, but perhaps not as the writer meant
 
@@ -394,15 +387,17 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
                 f"{one_of(generator_names)}"))
 
     def check_camera(camera: str | None, loc: Loc) -> None:
-        if camera is not None and camera not in CAMERA_MOVES:
+        moves = camera_moves.names()
+        if camera is not None and camera not in moves:
             problems.append(loc.problem(
-                f"unknown camera move '{camera}'{did_you_mean(camera, CAMERA_MOVES)}; {one_of(CAMERA_MOVES)}"))
+                f"unknown camera move '{camera}'{did_you_mean(camera, moves)}; {one_of(moves)}"))
 
     def check_transition(transition: Transition | None) -> None:
-        if transition is not None and transition.name not in TRANSITIONS:
+        names = transitions.names()
+        if transition is not None and transition.name not in names:
             problems.append(transition.loc.problem(
-                f"unknown transition '{transition.name}'{did_you_mean(transition.name, TRANSITIONS)}; "
-                f"{one_of(TRANSITIONS)}"))
+                f"unknown transition '{transition.name}'{did_you_mean(transition.name, names)}; "
+                f"{one_of(names)}"))
 
     project = board.project
     check_generator(project.generator)

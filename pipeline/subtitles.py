@@ -41,6 +41,8 @@ import pysubs2
 from .cache import write_text
 from .edit.safe_areas import TITLE_SAFE, Place, SubtitleLook
 
+from .plan.model import StillSource
+
 if TYPE_CHECKING:
     from .plan import Plan
 
@@ -800,7 +802,7 @@ def reading_speed(plan: "Plan") -> float:
     """The most characters a second the film's cues may ask of a reader: `subtitles: {max_cps}`,
     else `MAX_CPS_NARRATED` for a film that is only narrated (no character speaks: a lesson, an
     explainer), else `MAX_CPS`."""
-    chosen = getattr(plan.board.project.subtitles, "max_cps", None)
+    chosen = plan.subtitles.max_cps
     if chosen:
         return float(chosen)
     narrated = all(speaker == "" for shot in plan.shots for speaker, _ in shot.texts)
@@ -816,7 +818,7 @@ def cues_for(plan: "Plan") -> list[Cue]:
     """Subtitle cues for narration and dialogue (frames): each line's first cue on screen when
     the line is first heard, timed and placed by `time_for_reading` and `place_cues_on_shots`."""
     fps = plan.fmt.fps
-    pacing = plan.board.project.pacing
+    pacing = plan.pacing
     cues: list[Cue] = []
     heard: set[int] = set()       # where a line's first cue starts: when it is first heard
     for shot, start in zip(plan.shots, plan.starts()):
@@ -832,7 +834,7 @@ def cues_for(plan: "Plan") -> list[Cue]:
                 cues += said
         elif shot.texts:
             cues += place_cues(list(shot.texts), start, start + shot.frames, fps,
-                               lead_in=round(pacing.lead_in * fps), tail=round(pacing.tail * fps))
+                               lead_in=pacing.lead_in, tail=pacing.hold)
     bounds = [(start, start + shot.frames) for shot, start in zip(plan.shots, plan.starts())]
     cues = time_for_reading(_no_overlap(cues), bounds, fps, reading_speed(plan), heard)
     return place_cues_on_shots(cues, plan)
@@ -961,26 +963,25 @@ def place_cues_on_shots(cues: Sequence[Cue], plan: "Plan") -> list[Cue]:
     still as the shot's camera frames it while the cues are up): all the cues over one still
     go to the same place. Other shots keep the bottom (an animatic panel has its caption and
     slate at the top, out of the subtitles' way)."""
-    settings = plan.board.project.subtitles
-    position = getattr(settings, "position", "auto")
-    margin = getattr(settings, "margin", None)
+    position, margin = plan.subtitles.position, plan.subtitles.margin
     band = Place("top" if position == "top" else "bottom", TITLE_SAFE if margin is None else margin)
     placed = [replace(c, align=band.align, margin=margin) for c in cues]
     if position != "auto":
         return placed
-    from .edit.camera import canvas_size
+    from .camera import canvas_size
     from .edit.safe_areas import choose_place, still_view
 
     fmt = plan.fmt
     look = SubtitleLook(fmt.width, fmt.height)
     for shot, start in zip(plan.shots, plan.starts()):
-        if shot.image is None or shot.kind != "shot":
+        if not isinstance(shot.source, StillSource) or shot.kind != "shot":
             continue
         mine = [k for k, c in enumerate(placed) if start <= c.start < start + shot.frames]
         if not mine:
             continue
         total = shot.head + shot.frames + shot.tail
-        view = still_view(shot.image, canvas_size(fmt.width, fmt.height), shot.camera, total, shot.background)
+        view = still_view(shot.source.image, canvas_size(fmt.width, fmt.height), shot.camera, total,
+                          shot.source.background)
         if view is None:
             continue
         over = []

@@ -16,6 +16,7 @@ import pytest
 
 from conftest import audio_samples, count_frames, frame_at, solid_png, write_project
 from pipeline.build import build
+from pipeline.cache import Reason
 from pipeline.edit import ffmpeg
 
 COLOURS = {"red": (220, 30, 30), "green": (30, 200, 30), "blue": (30, 30, 220), "yellow": (230, 220, 30)}
@@ -122,7 +123,9 @@ def test_rebuilds_redo_only_what_changed(film, tmp_path):
     assert rendered == {"shot:beach", "segment:body:beach", "segment:fade-black:title>beach",
                         "segment:dissolve:beach>photo", "final:final"}
     reasons = {r.id: r.reason for r in changed.results if r.status == "rendered"}
-    assert reasons["beach"] == "changed: panel"
+    assert reasons["beach"] == Reason("changed", ("panel",)) and str(reasons["beach"]) == "changed: panel"
+    assert {j["id"]: j["reason"] for j in json.loads((renders / "tiny" / "build.json").read_text())["jobs"]}["beach"] \
+        == "changed: panel"
     assert count_frames(changed.output) == changed.plan.total
 
 

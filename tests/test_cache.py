@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cache import Cache, atomic, canonical, content_key, remove_stale_temps, temp_name, why
+from pipeline.cache import Cache, Reason, atomic, canonical, content_key, remove_stale_temps, temp_name, why
 
 
 def test_keys_are_canonical_and_change_with_any_input():
@@ -58,6 +58,7 @@ def test_digests_are_memoised_and_follow_content(tmp_path):
 def test_why_names_the_inputs_that_changed(tmp_path):
     cache = Cache(tmp_path)
     cache.remember("shot", "k1", {"prompt": "a", "seed": 1})
-    assert why(cache.previous("new"), "k", {}) == "new"
-    assert why(cache.previous("shot"), "k1", {"prompt": "a", "seed": 1}) == "output missing"
-    assert why(cache.previous("shot"), "k2", {"prompt": "b", "seed": 1}) == "changed: prompt"
+    assert why(cache.previous("new"), "k", {}) == Reason("new")
+    assert why(cache.previous("shot"), "k1", {"prompt": "a", "seed": 1}) == Reason("output missing")
+    reason = why(cache.previous("shot"), "k2", {"prompt": "b", "seed": 1})
+    assert reason == Reason("changed", ("prompt",)) and str(reason) == "changed: prompt"

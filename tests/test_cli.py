@@ -31,10 +31,10 @@ def test_bad_storyboard_exits_1_with_every_problem_and_writes_nothing(tmp_path):
         assert lines == [
             f"{path}:1: unknown key 'titel' in the storyboard (did you mean 'title'?)",
             f"{path}:4: unknown camera move 'zoomin' (did you mean 'zoom-in'?); one of: static, zoom-in, zoom-out, "
-            "pan-left, pan-right, tilt-up, tilt-down, dolly-in, dolly-out",
+            "pan-left, pan-right, tilt-up, tilt-down, dolly-in, dolly-out, crane-up",
             f"{path}:5: duplicate shot id 'a' (first used at {path}:4)",
             f"{path}:5: unknown transition 'crossfade'; one of: cut, dissolve, fade-black, wipe-left, wipe-right, "
-            "slide-left, slide-right",
+            "slide-left, slide-right, iris",
         ]
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "renders").exists()

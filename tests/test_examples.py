@@ -13,7 +13,6 @@ from audio.test_mix import loudness
 from conftest import count_frames
 from pipeline.audio.asr import Recognizer, cue_offsets, word_error_rate
 from pipeline.build import build
-from pipeline.plan import spoken_lines
 
 PROJECTS = Path(__file__).resolve().parent.parent / "projects"
 
@@ -71,8 +70,7 @@ def assert_subtitles_in_sync(result) -> None:
 
 
 def test_the_short_film_says_the_words_of_the_script(lighthouse):
-    board = lighthouse.plan.board
-    script = " ".join(text for shot in board.shots for _, text, _ in spoken_lines(shot))
+    script = " ".join(text for shot in lighthouse.plan.shots for _, text in shot.texts)
     heard = Recognizer().transcribe(lighthouse.output).text
     assert word_error_rate(script, heard) <= 0.10, heard
 
@@ -85,9 +83,9 @@ def test_the_short_film_is_on_target(lighthouse):
     plan = lighthouse.plan
     assert count_frames(lighthouse.output) == plan.total
     integrated, peak = loudness(lighthouse.output)
-    assert abs(integrated - plan.board.project.mix.loudness) <= 1.0 and peak <= -1.0
+    assert abs(integrated - plan.mix.loudness) <= 1.0 and peak <= -1.0
     cues = pysubs2.load(str(lighthouse.folder / "subtitles.srt"))
-    spoken = [text for shot in plan.board.shots for _, text, _ in spoken_lines(shot)]
+    spoken = [text for shot in plan.shots for _, text in shot.texts]
     assert " ".join(e.plaintext.replace("\n", " ") for e in cues) == " ".join(spoken)
     assert all(a.end <= b.start for a, b in zip(cues, cues[1:]))
     assert all(len(line) <= 42 for e in cues for line in e.plaintext.splitlines())

@@ -305,7 +305,7 @@ def font_warnings(board) -> list[tuple[str, int, str, str]]:
     for w in board.warnings:
         if "no bundled font" in w.message:
             what = w.message.split(" in ")[-1].split(":")[0]
-            out.append((Path(w.file).name, w.line, what, "".join(re.findall(r"'(.)' \(U\+", w.message))))
+            out.append((Path(w.subject).name, w.line, what, "".join(re.findall(r"'(.)' \(U\+", w.message))))
     return out
 
 

@@ -263,12 +263,12 @@ def test_the_shipped_screenplay_builds_into_a_film(tmp_path):
     plan = result.plan
     assert count_frames(result.output) == plan.total
     shots = [s for s in plan.shots if s.kind == "shot"]
-    assert len(shots) == len([s for s in plan.board.shots if not s.title])
+    assert len(shots) == len([s for s in load(folder).shots if not s.title])
     # the slug line alone is in the film: a shot of the pier, the shortest the pacing allows
     pier = next(s for s in plan.shots if s.id == "harrow-pier")
     assert pier.heading.location == "HARROW PIER" and pier.frames == 3 * 12
     # the centred "THE END" is a title card: text on the card's dark ground, mid-card
-    end = next(i for i, s in enumerate(plan.shots) if s.card_text == "THE END")
+    end = next(i for i, s in enumerate(plan.shots) if s.kind == "card" and s.source.text == "THE END")
     middle = plan.starts()[end] + plan.shots[end].frames // 2
     frame = frame_at(result.output, middle)
     assert frame.mean() < 60 and frame.max() > 200
@@ -276,7 +276,7 @@ def test_the_shipped_screenplay_builds_into_a_film(tmp_path):
     speakers = {(p.speaker, p.text) for s in plan.shots for p in s.speech}
     assert ("McBRIDE", "Mind the gap, miss.") in speakers
     assert {("NELL", "See you tonight."), ("JUNE", "See you tonight.")} <= speakers
-    assert dict(plan.shots[-1].credits)["Cast"] == ("McBride", "Nell", "June")
+    assert dict(plan.shots[-1].source.credits)["Cast"] == ("McBride", "Nell", "June")
     # what is said is what the subtitles show; words said together are shown once
     cues = " ".join(e.plaintext.replace("\n", " ") for e in pysubs2.load(str(result.folder / "subtitles.srt")))
     said = [text for shot in plan.shots for text in dict.fromkeys(text for _, text in shot.texts)]
@@ -340,7 +340,7 @@ def test_mangled_screenplays_give_errors_never_tracebacks(tmp_path):
         try:
             make_plan(read_screenplay(path, names()))
         except StoryboardError as error:
-            assert error.problems and all(p.file for p in error.problems)
+            assert error.problems and all(p.subject for p in error.problems)
 
 
 # ---------------------------------------------------------------- screenplays as writers really format them
@@ -609,7 +609,7 @@ def test_centred_blocks_are_cards_of_their_own_and_a_title_keeps_its_lines(tmp_p
     assert [s.title for s in board.shots if s.title] == ["END ACT ONE", "ACT TWO", "BRICK BRADDOCK\n& DICK STEEL IN",
                                                          "THE END"]
     assert board.project.title == "BRICK & STEEL\nFULL RETIRED"
-    assert make_plan(board).shots[0].card_text == "BRICK & STEEL\nFULL RETIRED"
+    assert make_plan(board).shots[0].source.text == "BRICK & STEEL\nFULL RETIRED"
 
 
 def text_rows(image) -> int:
@@ -641,7 +641,8 @@ CREDITED = [("@McCLANE", "McClane"), ("McCLANE", None), ("MCCLANE", "McClane"), 
 def test_credits_name_the_cast_as_written(tmp_path, cue, credited):
     board = board_of(tmp_path, f"INT. BAR - NIGHT\n\nThe regulars.\n\n{cue}\nHello.\n\n{cue}\nAgain.\n")
     plan = make_plan(board)
-    cast = dict(plan.shots[-1].credits).get("Cast", ())
+    last = plan.shots[-1]
+    cast = dict(last.source.credits).get("Cast", ()) if last.kind == "credits" else ()
     if credited is None:
         # not a cue (lower case letters, not forced with @): action, and nobody is in the cast
         assert cast == () and not board.cast
@@ -693,7 +694,7 @@ CLOSINGS = [("CUT TO:", "CUT TO:", "cut"), ("SMASH CUT TO:", "SMASH CUT TO:", "c
 
 
 def warned(board) -> list[str]:
-    return [f"{Path(w.file).name}:{w.line}: {w.message}" for w in board.warnings]
+    return [f"{Path(w.subject).name}:{w.line}: {w.message}" for w in board.warnings]
 
 
 def no_blank_after(line: int, closing: str) -> str:
@@ -726,7 +727,7 @@ def test_a_cue_right_below_a_transition_speaks_after_the_cut(tmp_path, transitio
     shots = [s for s in plan.shots if s.kind == "shot"]
     assert [s.texts for s in shots] == [(), (("ANN", "Hello?"),)]          # what the voice says and the subtitle shows
     assert [name for name, _ in shots[1].cast] == ([] if heard else ["ANN"])   # who stands in the shot
-    assert dict(plan.shots[-1].credits)["Cast"] == ("Ann",)
+    assert dict(plan.shots[-1].source.credits)["Cast"] == ("Ann",)
 
 
 @pytest.mark.parametrize("transition, closing, name", CLOSINGS, ids=[t for t, _, _ in CLOSINGS])

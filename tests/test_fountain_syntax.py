@@ -95,7 +95,7 @@ def test_bytes_that_are_not_utf8_are_read_as_latin1_with_a_warning(tmp_path):
     script = read_fountain(path)
     assert [e.text for e in script.elements] == ["INT. CAF\u00c9 - DAY", "Jos\u00e9 waits."]
     [warning] = script.warnings
-    assert warning.file == str(path) and warning.line == 1 and "Latin-1" in warning.message
+    assert warning.subject == str(path) and warning.line == 1 and "Latin-1" in warning.message
 
 
 def test_unterminated_boneyard_and_note_are_reported_together_with_their_lines():

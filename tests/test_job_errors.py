@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import solid_png, write_project
-from pipeline import build as build_module
+from pipeline.build import graph as graph_module, run as run_module
 from pipeline.cache import TEMP_MARK
 from pipeline.cli import main
 
@@ -46,10 +46,10 @@ FAULTS = {
     "shot": ("pipeline.generators.animatic", "draw_background", "beach"),
     "still": ("pipeline.generators.still", "cover", "photo"),
     "music": ("pipeline.audio.ambient", "ambient_pad", "ambient-1"),
-    "segment": ("pipeline.build", "render_segment", None),
-    "mix": ("pipeline.build", "mix", "soundtrack"),
+    "segment": ("pipeline.build.graph", "render_segment", None),
+    "mix": ("pipeline.build.graph", "mix", "soundtrack"),
     "subtitles": ("pipeline.subtitles", "write_srt", "subtitles"),
-    "final": ("pipeline.build", "concat", "final"),
+    "final": ("pipeline.build.graph", "concat", "final"),
     "voice": ("pipeline.audio.tts", "Speaker.speak", "narrator: Go."),
 }
 
@@ -63,13 +63,13 @@ def test_an_exception_in_any_job_is_exit_2_naming_the_job(kind, tmp_path, capsys
 
     # Which job output each worker thread is writing (a spy on the real atomic writer).
     writing: dict[int, Path] = {}
-    real_atomic = build_module.atomic
+    real_atomic = run_module.atomic
 
     def spied_atomic(final: Path):
         writing[threading.get_ident()] = final
         return real_atomic(final)
 
-    monkeypatch.setattr(build_module, "atomic", spied_atomic)
+    monkeypatch.setattr(run_module, "atomic", spied_atomic)
     failed: list[tuple[Path, tuple]] = []
 
     def fault(*args, **kwargs):
@@ -118,7 +118,7 @@ def test_keyboard_interrupt_in_a_job_still_interrupts(tmp_path, capsys, monkeypa
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module, "mix", interrupted)
+    monkeypatch.setattr(graph_module, "mix", interrupted)
     code = main(["build", str(folder), "--out", str(renders)])
     err = capsys.readouterr().err
     assert code == 130 and "interrupted" in err and "Traceback" not in err

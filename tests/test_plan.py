@@ -7,7 +7,8 @@ from jinja2.exceptions import UndefinedError
 
 from pipeline.errors import StoryboardError
 from pipeline.parse import load
-from pipeline.plan import _prompt_template, derive_seed, make_plan
+from pipeline.plan import derive_seed, make_plan
+from pipeline.plan.prompt import prompt_template
 
 BOARD = """
 title: Seeds
@@ -84,7 +85,7 @@ def test_prompt_has_style_place_time_cast_action_camera(project):
 
 def test_prompt_template_is_sandboxed_and_strict():
     with pytest.raises(UndefinedError):
-        _prompt_template().render(style="x")
+        prompt_template().render(style="x")
 
 
 def test_durations_explicit_estimated_and_floored(project):
@@ -107,12 +108,12 @@ def test_durations_explicit_estimated_and_floored(project):
 
 def test_title_and_credits_frame_the_film(project):
     plan = plan_of(project, BOARD.replace("title: Seeds", "title: Seeds\ncredits: {Directed by: Ada}"))
-    assert plan.shots[0].kind == "title" and plan.shots[0].card_text == "Seeds"
-    assert plan.shots[0].card_subtitle == "Directed by Ada"
+    assert plan.shots[0].kind == "title" and plan.shots[0].source.text == "Seeds"
+    assert plan.shots[0].source.subtitle == "Directed by Ada"
     assert plan.shots[-1].kind == "credits"
-    assert ("Cast", ("Marcus", "Livia")) in plan.shots[-1].credits
+    assert ("Cast", ("Marcus", "Livia")) in plan.shots[-1].source.credits
     # The panels draw Material Design Icons: the roll credits them (Apache 2.0, pictogrammers.com).
-    assert plan.shots[-1].credits[-1] == ("Pictograms", ("Material Design Icons", "Pictogrammers, Apache 2.0"))
+    assert plan.shots[-1].source.credits[-1] == ("Pictograms", ("Material Design Icons", "Pictogrammers, Apache 2.0"))
     assert plan.shots[-2].transition == "fade-black"   # into the credits
     assert plan.shots[-1].transition == "cut" and plan.shots[-1].tail == 0
 

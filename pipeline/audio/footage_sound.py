@@ -14,16 +14,14 @@ handle before the file starts, a shot longer than what is left of it) there is n
 from __future__ import annotations
 
 from fractions import Fraction
-from pathlib import Path
 
-from ..edit.ffmpeg import probe
-from ..edit.transitions import split
-from ..plan import Plan, ShotPlan
+from ..frames import exact
+from .. import transitions
+from ..transitions import split
+from ..plan import FootageSource, Plan, ShotPlan
 from .ambient import AMBIENCE_LOOP_SECONDS, ambience_for
 from .mix import FootageSound, Room
 
-# The renderer shows a fade-black's shots only on their own side of the cut (edit/render.py).
-THROUGH_BLACK = "fade-black"
 # Shortest cross-fade between two scenes' ambience (seconds), centred on a hard cut: heard as a
 # cut, with no click.
 AMBIENCE_CROSSFADE = 0.2
@@ -34,35 +32,37 @@ def footage_sounds(plan: Plan, starts: list[int]) -> list[FootageSound]:
 
     `starts` are the shots' cut-in frames (`Plan.starts()`). A muted shot, footage without an
     audio stream, and a shot whose source has no sound left where it plays, give no entry.
-    Raises FFmpegError only if a footage file cannot be read (the plan has already probed it).
+    Each file's length and whether it has sound are as measured before planning.
     """
     fps = plan.fmt.fps
     sounds = []
     for i, (shot, cut_in) in enumerate(zip(plan.shots, starts)):
-        if shot.footage is None or shot.footage_path is None or shot.sound.mute:
+        source = shot.source
+        if not isinstance(source, FootageSource) or source.sound.mute:
             continue
-        info = probe(shot.footage_path)   # read once per file per process (ffmpeg.header)
-        if info.audio_codec is None or not info.duration:
+        if not source.file.audible or not source.file.seconds:
             continue
         previous = plan.shots[i - 1] if i else None
-        placed = _place(shot, cut_in, previous, Fraction(str(info.duration)), fps)
+        placed = _place(shot, source, cut_in, previous, exact(source.file.seconds), fps)
         if placed is not None:
             sounds.append(placed)
     return sounds
 
 
-def _place(shot: ShotPlan, cut_in: int, previous: ShotPlan | None, length: Fraction,
+def _place(shot: ShotPlan, source: FootageSource, cut_in: int, previous: ShotPlan | None, length: Fraction,
            fps: Fraction) -> FootageSound | None:
     """One shot's sound: its span on the cut from its transitions, clipped to its source."""
     before_in, after_in = split(previous.transition_frames) if previous else (0, 0)
     before_out, after_out = split(shot.transition_frames)
     cut_out = cut_in + shot.frames
     # The fades as (first, last) frames of the cut, linear from silence to full and back.
-    through_black_in = previous is not None and previous.transition == THROUGH_BLACK
-    fade_in = (cut_in if through_black_in else cut_in - before_in, cut_in + after_in)
-    fade_out = (cut_out - before_out, cut_out if shot.transition == THROUGH_BLACK else cut_out + after_out)
+    # Where the picture shows each shot only on its own side of the cut (through black), so does the sound.
+    apart_in = previous is not None and transitions.get(previous.transition).sides_apart
+    apart_out = transitions.get(shot.transition).sides_apart
+    fade_in = (cut_in if apart_in else cut_in - before_in, cut_in + after_in)
+    fade_out = (cut_out - before_out, cut_out if apart_out else cut_out + after_out)
 
-    source_in = Fraction(str(shot.footage.start))
+    source_in = exact(source.start)
     # The span on the cut, clipped to where the source has sound: [0, length) seconds of it.
     begin = max(Fraction(fade_in[0]), cut_in - source_in * fps)
     end = min(Fraction(fade_out[1]), cut_in + (length - source_in) * fps)
@@ -72,8 +72,8 @@ def _place(shot: ShotPlan, cut_in: int, previous: ShotPlan | None, length: Fract
     ramp_in = max(fade_in[1] - begin, 0) if fade_in[1] > fade_in[0] else Fraction(0)
     ramp_out = fade_out[1] - fade_out[0]
     return FootageSound(
-        path=shot.footage_path, start=float(begin / fps), seconds=float((end - begin) / fps),
-        offset=float(source_in + (begin - cut_in) / fps), gain=shot.sound.gain, fade_in=float(ramp_in / fps),
+        path=source.path, start=float(begin / fps), seconds=float((end - begin) / fps),
+        offset=float(source_in + (begin - cut_in) / fps), gain=source.sound.gain, fade_in=float(ramp_in / fps),
         fade_out_at=float(max(fade_out[0] - begin, 0) / fps) if ramp_out else 0.0,
         fade_out=float(min(fade_out[1] - begin, ramp_out) / fps) if ramp_out else 0.0,
     )
@@ -90,7 +90,7 @@ def ambience_on_cut(plan: Plan, starts: list[int]) -> list[Room]:
     if not plan.shots:
         return []
     fps = plan.fmt.fps
-    seed = plan.board.project.seed
+    seed = plan.seed
     kinds: list[str] = []
     for shot in plan.shots:
         kind = ambience_for(shot.heading.setting, shot.heading.location) if shot.scene else "room"
@@ -102,7 +102,7 @@ def ambience_on_cut(plan: Plan, starts: list[int]) -> list[Room]:
             runs[-1][1] = i
         else:
             runs.append([i, i])
-    half = Fraction(str(AMBIENCE_CROSSFADE)) * fps / 2
+    half = exact(AMBIENCE_CROSSFADE) * fps / 2
     edges = []   # (from, to) frames of the cross-fade into each run after the first
     for first, _ in runs[1:]:
         cut = starts[first]

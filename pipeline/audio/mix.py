@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..edit import ffmpeg
+from ..plan.model import Bed
 from ..spec import MixSettings
 from . import ambient
 from .ambient import AMBIENCE_VERSION
@@ -69,21 +70,7 @@ CEILING_SLACK = 0.5
 
 
 @dataclass(frozen=True)
-class Bed:
-    """A music bed placed on the cut: `path` plays from `start` for `seconds`, its loudness
-    `gain` LU relative to the programme's (the speech's)."""
-
-    path: Path
-    start: float
-    seconds: float
-    gain: float
-    fade_in: float
-    fade_out: float
-    loop: bool
-
-
-@dataclass(frozen=True)
-class Line:
+class PlacedLine:
     """A line of speech placed on the cut: `path`, from `offset` seconds in, plays from `start`
     for `seconds`."""
 
@@ -189,7 +176,7 @@ def _bed_chain(bed: Bed, volume: float | None, placed: bool = True) -> str:
             + (f",volume={volume:.2f}dB" if volume is not None else "") + (_delay(bed.start) if placed else ""))
 
 
-def _line_chain(line: Line) -> str:
+def _line_chain(line: PlacedLine) -> str:
     return (f"{FORMAT},atrim={line.offset:.6f}:{line.offset + line.seconds:.6f},asetpts=N/SR/TB"
             + _delay(line.start))
 
@@ -226,7 +213,7 @@ def _room_chain(room: Room, volume: float) -> str:
             f"afade=t=out:st={room.seconds - fade_out:.6f}:d={fade_out:.4f}:curve=qsin" + _delay(room.start))
 
 
-def _dialogue(graph: _Graph, lines: list[Line]) -> str:
+def _dialogue(graph: _Graph, lines: list[PlacedLine]) -> str:
     """The dialogue bus, compressed, as a chain ending in its label's place (no label)."""
     voices = []
     for line in lines:
@@ -248,7 +235,7 @@ class Levels:
     rooms: dict[tuple[str, int], float | None]
 
 
-def _measure_buses(beds: list[Bed], lines: list[Line], effects: list[Effect],
+def _measure_buses(beds: list[Bed], lines: list[PlacedLine], effects: list[Effect],
                    loops: dict[tuple[str, int], Path]) -> Levels:
     """Measure every bus in one ffmpeg run: each stem ends in a named `ebur128`, its output discarded."""
     graph = _Graph()
@@ -261,7 +248,7 @@ def _measure_buses(beds: list[Bed], lines: list[Line], effects: list[Effect],
     if lines:
         meter(_dialogue(graph, lines), "dialogue")
     for i, bed in enumerate(beds):
-        n = graph.input(bed.path, loop=bed.loop)
+        n = graph.input(bed.file, loop=bed.loop)
         meter(f"[{n}:a]{_bed_chain(bed, None, placed=False)}", f"bed{i}")
     for i, effect in enumerate(effects):
         n = graph.input(effect.path)
@@ -299,7 +286,7 @@ def _momentary_max(stderr: str, name: str) -> float | None:
     return loudest if loudest > -69.5 else None
 
 
-def _graph(beds: list[Bed], lines: list[Line], effects: list[Effect], total: float, settings: MixSettings,
+def _graph(beds: list[Bed], lines: list[PlacedLine], effects: list[Effect], total: float, settings: MixSettings,
            footage: list[FootageSound], levels: Levels, trims: list[float]) -> tuple[list[str], str]:
     """The mix before the final gain: speech at the target, music at its level under it (ducked
     under speech), effects (lowered by `trims` dB) and footage at the speech's gain."""
@@ -308,7 +295,7 @@ def _graph(beds: list[Bed], lines: list[Line], effects: list[Effect], total: flo
     graph = _Graph()
     music, sounds, production = [], [], []
     for bed, level in zip(beds, levels.beds):
-        n = graph.input(bed.path, loop=bed.loop)
+        n = graph.input(bed.file, loop=bed.loop)
         volume = target + bed.gain - level if level is not None else bed.gain
         graph.filters.append(f"[{n}:a]{_bed_chain(bed, volume)}[m{n}]")
         music.append(f"[m{n}]")
@@ -368,7 +355,7 @@ def measure(path: Path) -> float | None:
     return float(found[1])
 
 
-def mix(beds: list[Bed], lines: list[Line], total_seconds: float, out: Path, settings: MixSettings = MixSettings(),
+def mix(beds: list[Bed], lines: list[PlacedLine], total_seconds: float, out: Path, settings: MixSettings = MixSettings(),
         effects: list[Effect] = (), footage: list[FootageSound] = (), rooms: list[Room] = ()) -> None:
     """Mix music, speech, effects, footage sound and ambience into an AAC track exactly
     `total_seconds` long, at the loudness target. Raises FFmpegError if ffmpeg fails (e.g. an

@@ -194,7 +194,7 @@ def transcript_job(board: Storyboard, cache: Cache, recognizer: ProjectRecognize
 
 
 def _by_saying(narrations: list[tuple[str, Spoken]]) -> dict[tuple, Spoken]:
-    """The narrations of a recording keyed as `plan._place_speech` looks them up: ("", text),
+    """The narrations of a recording keyed as `plan.timing.place_speech` looks them up: ("", text),
     and ("", text, n) for the n-th time the same text is said (another place in the recording)."""
     said: Counter[str] = Counter()
     out: dict[tuple, Spoken] = {}

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Sequence
 
 from . import ffmpeg
-from .sources import COLOUR_TAGS, Format
+from ..frames import Format
+from .sources import COLOUR_TAGS
 from .timeline import Segment
-from .transitions import split, xfade
+from .. import transitions
+from ..transitions import split, xfade
 
 # Bumped whenever what a segment looks like changes for the same inputs (2: every source conformed
 # to one rate, time base, pixel aspect; BT.709 conversion and tags; pictures read as viewers see them;
@@ -51,7 +53,9 @@ def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | N
     filters: list[str] = []
     used = 0
     labels = []
-    through_black = segment.transition == "fade-black"
+    # A transition is drawn as its registry entry says; a body is its one part as it is.
+    renderer = transitions.get(segment.transition).renderer if segment.kind == "transition" else transitions.CUT
+    through_black = renderer == transitions.THROUGH_BLACK
     before, after = split(segment.frames)
     for n, part in enumerate(segment.parts):
         label = f"p{n}"
@@ -70,7 +74,7 @@ def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | N
             f"{out_fade}[{labels[1]}]fade=t=in:s=0:n={after}[fi];"
             + (f"[fo][fi]concat=n=2:v=1:a=0[mix]" if before else "[fi]null[mix]"))
         last = "mix"
-    elif segment.kind == "transition":
+    elif renderer == transitions.XFADE:
         filters.append(f"[{labels[0]}][{labels[1]}]{xfade(segment.transition, segment.frames, fmt.fps)}[mix]")
         last = "mix"
     else:

@@ -99,7 +99,7 @@ class StillView:
     def window(self, frame: int) -> tuple[float, float, float]:
         """The canvas seen at frame `frame` of the move (as `camera.framing` renders it): (left,
         top) as fractions of the canvas, and the zoom (the frame shows 1/zoom of it each way)."""
-        from .camera import framing
+        from ..camera import framing
 
         seen = framing(self.move, frame, self.total)
         return seen.left, seen.top, seen.zoom

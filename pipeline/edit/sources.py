@@ -20,21 +20,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from ..frames import Format
 from . import ffmpeg
-from .camera import SAFE_BOX, Box, move_filter, scroll_filter
-
-
-@dataclass(frozen=True)
-class Format:
-    """The project's picture format."""
-
-    width: int
-    height: int
-    fps: Fraction
-
-    @property
-    def rate(self) -> str:
-        return f"{self.fps.numerator}/{self.fps.denominator}"
+from ..camera import SAFE_BOX, Box, move_filter, scroll_filter
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Times are whole frames at the project's rate, never float seconds, so cut points, segment
 boundaries and subtitle times add up exactly. A clip is on screen for `frames` frames from its
 cut in to its cut out; its source also holds `head` frames before and `tail` frames after, which
-the centred transitions on either side borrow (see `transitions.py`).
+the centred transitions on either side borrow (see `pipeline/transitions.py`).
 
 Why not OpenTimelineIO as the model: its times are float-valued RationalTime and its graph has no
 place for segment cache keys; `export/otio.py` writes the timeline out for editors instead.
@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import accumulate
 
-from .sources import Format, Source
-from .transitions import split
+from ..frames import Format
+from .sources import Source
+from ..transitions import split
 
 
 @dataclass(frozen=True)

@@ -14,19 +14,20 @@ from ..fonts import font
 
 COLUMNS = 4          # frames shown per take: first, a third in, two thirds in, last
 THUMB_WIDTH = 320
+PICTURES = (".png", ".jpg", ".jpeg", ".webp")   # a take's media with one of these suffixes is a still
 
 
-def take_frames(output: Path, count: int = COLUMNS) -> list[Image.Image]:
-    """`count` frames spread over one take (a generated clip, or a still repeated)."""
-    still = output / "image.png"
-    if still.is_file():
-        with Image.open(still) as image:
+def take_frames(media: Path, count: int = COLUMNS) -> list[Image.Image]:
+    """`count` frames spread over one take's media file (`Take.media`): a clip, sampled from
+    its first frame to its last, or a picture (by its suffix), repeated. Raises
+    ffmpeg.FFmpegError if the clip is not readable media."""
+    if media.suffix.lower() in PICTURES:
+        with Image.open(media) as image:
             return [image.convert("RGB")] * count
-    clip = output / "clip.mkv"
-    info = ffmpeg.probe(clip)
+    info = ffmpeg.probe(media)
     width, height = THUMB_WIDTH, round(info.height * THUMB_WIDTH / info.width)
     # Small frames of the whole take, straight from ffmpeg (a take is seconds long).
-    raw = subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(clip), "-vf", f"scale={width}:{height}",
+    raw = subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(media), "-vf", f"scale={width}:{height}",
                           "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
     frames = np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
     picks = [round(i * (len(frames) - 1) / max(count - 1, 1)) for i in range(count)]

@@ -1,7 +1,9 @@
 """Generators turn a planned shot into a clip source for the editor, chosen by name.
 
-The registry maps names to `module:Class` strings so that listing or validating names never
-imports a generator's heavy dependencies (torch, diffusers); `get` imports on first use.
+Each is a `base.BaseGenerator` subclass, and the rest of the program uses it only through the
+`base.Generator` contract (options, check, prepare, takes, lock_entry). The registry maps names
+to `module:Class` strings so that listing or validating names never imports a generator's
+heavy dependencies (torch, diffusers); `get` imports on first use.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ def names() -> tuple[str, ...]:
 
 
 def get(name: str) -> "Generator":
-    """The generator called `name` (one instance per process)."""
+    """The generator called `name` (one instance per process), a writer's or an internal one;
+    raises KeyError for any other name (validation reports those first)."""
     if name not in _loaded:
         module, _, cls = (REGISTRY.get(name) or INTERNAL[name]).partition(":")
         _loaded[name] = getattr(import_module(module), cls)()

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..edit.camera import canvas_size
+from ..camera import canvas_size
 from ..edit.sources import ImageMove
 from ..plan import ShotPlan
 from ..cache import make_job
-from .base import Context, Prepared
+from .base import BaseGenerator, Context, Prepared
 from .drawing import PanelRequest, draw_background, draw_overlay
 
 
-class Animatic:
+class Animatic(BaseGenerator):
     name = "animatic"
     version = "4"  # 4: staged from the words (set per scene, props, poses, shot sizes); 3: every script drawn
 

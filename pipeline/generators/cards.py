@@ -4,38 +4,39 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..edit.camera import canvas_size
+from ..camera import canvas_size
 from ..edit.sources import ImageMove, Scroll
-from ..plan import ShotPlan
+from ..plan import CardSource, ShotPlan
 from ..cache import make_job
-from .base import Context, Prepared
+from .base import BaseGenerator, Context, Prepared
 from .drawing import draw_credits, draw_text_card, draw_title_card
 
 
-class Cards:
+class Cards(BaseGenerator):
     name = "card"
     version = "2"   # 2: a card keeps the line breaks of its text
 
     def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:
-        total = shot.head + shot.frames + shot.tail
+        total = shot.span
         fmt = ctx.fmt
+        card: CardSource = shot.source
         if shot.kind == "credits":
             def run(out: Path) -> None:
-                draw_credits(fmt.width, fmt.height, shot.credits).save(out, format="PNG", compress_level=1)
+                draw_credits(fmt.width, fmt.height, card.credits).save(out, format="PNG", compress_level=1)
 
-            inputs = {"card": "credits", "version": self.version, "credits": shot.credits, "size": [fmt.width, fmt.height]}
+            inputs = {"card": "credits", "version": self.version, "credits": card.credits, "size": [fmt.width, fmt.height]}
             job = make_job(ctx.cache, "card", shot.id, inputs, run, suffix=".png")
             return Prepared(Scroll(key=job.key, image=job.output, total=total), job)
 
         width, height = canvas_size(fmt.width, fmt.height)
         if shot.kind == "title":
             def run(out: Path) -> None:
-                draw_title_card(width, height, shot.card_text, shot.card_subtitle).save(out, format="PNG", compress_level=1)
+                draw_title_card(width, height, card.text, card.subtitle).save(out, format="PNG", compress_level=1)
         else:
             def run(out: Path) -> None:
-                draw_text_card(width, height, shot.card_text).save(out, format="PNG", compress_level=1)
+                draw_text_card(width, height, card.text).save(out, format="PNG", compress_level=1)
 
-        inputs = {"card": shot.kind, "version": self.version, "text": shot.card_text,
-                  "subtitle": shot.card_subtitle, "size": [width, height]}
+        inputs = {"card": shot.kind, "version": self.version, "text": card.text,
+                  "subtitle": card.subtitle, "size": [width, height]}
         job = make_job(ctx.cache, "card", shot.id, inputs, run, suffix=".png")
         return Prepared(ImageMove(key=job.key, image=job.output, move=shot.camera, total=total), job)

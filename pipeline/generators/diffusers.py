@@ -15,22 +15,23 @@ the one the cut uses; each take is its own cached job, so picking another re-ren
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from ..cache import Cache, Job, make_job
+from ..cache import make_job
 from ..edit import ffmpeg
-from ..edit.camera import canvas_size
+from ..camera import canvas_size
 from ..edit.sources import ImageMove, VideoClip
 from ..errors import FilmError, Problem
-from ..plan import ShotPlan, derive_seed
+from ..plan import GeneratedSource, ShotPlan, derive_seed
+from ..spec import GeneratorSpec
 from . import diffusion_models as models
-from .base import Context, Prepared
-from .diffusion_settings import DiffusionSettings, read_settings
+from .base import BaseGenerator, Context, Prepared, Take
+from .diffusion_settings import OPTIONS, DiffusionSettings, read_settings
 from .families import Family, clip_frames, generation_size, seconds_to_native
 
 CLIP = "clip.mkv"
@@ -59,9 +60,31 @@ def take_seed(seed: int, take: int) -> int:
     return seed if take == 1 else derive_seed(seed, f"take-{take}")
 
 
-class Diffusers:
+EXTRA_MODULES = ("torch", "diffusers", "transformers")   # the `film[diffusers]` install extra
+
+
+class Diffusers(BaseGenerator):
     name = "diffusers"
     version = "1"
+    options = OPTIONS
+
+    def check(self, spec: GeneratorSpec, root: Path) -> list[Problem]:
+        """The options; when they are right, that the install extra is there (found, not
+        imported) and that the model is (a folder, or in the Hugging Face cache when offline:
+        reading its model_index.json, no weights). Every problem is at `spec.loc`."""
+        import importlib.util
+
+        settings, messages = read_settings(spec.options)
+        if messages or settings is None:
+            return [spec.loc.problem(m) for m in messages]
+        missing = [m for m in EXTRA_MODULES if importlib.util.find_spec(m) is None]
+        if missing:
+            return [spec.loc.problem(f"the diffusers generator needs {', '.join(missing)}: {models.EXTRA}")]
+        try:
+            models.describe(settings, root)
+        except FilmError as error:
+            return [spec.loc.problem(p.message) for p in error.problems]
+        return []
 
     def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:
         settings, problems = read_settings(shot.generator.options)
@@ -69,8 +92,9 @@ class Diffusers:
             raise FilmError([shot.generator.loc.problem(p) for p in problems])
         info = models.describe(settings, ctx.root)
         family = models.family_of(info, settings)
-        total = shot.head + shot.frames + shot.tail
-        seconds = float(Fraction(total) / ctx.fmt.fps)
+        generated: GeneratedSource = shot.source
+        total = shot.span
+        seconds = ctx.fmt.seconds(total)
         still = family.task == "text-to-image"
         if still:
             width, height = canvas_size(ctx.fmt.width, ctx.fmt.height)
@@ -78,15 +102,15 @@ class Diffusers:
         else:
             gen_size = generation_size(family, ctx.fmt.width, ctx.fmt.height, settings.size)
         condition, condition_key, deps = _condition(shot, ctx)
-        jobs = []
-        for take in range(1, shot.takes + 1):
+        takes = []
+        for take in range(1, generated.takes + 1):
             request = Request(prompt=shot.prompt, negative=shot.negative, seed=take_seed(shot.seed, take),
                               width=gen_size[0], height=gen_size[1], frames=seconds_to_native(family, seconds),
                               steps=settings.steps or family.steps,
                               guidance=settings.guidance if settings.guidance is not None else family.guidance,
                               fallback=settings.fallback, colour_match=settings.colour_match)
             inputs = {"generator": self.name, "version": self.version, "model": info.lock_entry(),
-                      "family": family.__dict__, "request": request.__dict__, "condition": condition_key,
+                      "family": asdict(family), "request": asdict(request), "condition": condition_key,
                       "seconds": round(seconds, 6)}
             if still:
                 inputs["canvas"] = [*canvas_size(ctx.fmt.width, ctx.fmt.height)]
@@ -94,30 +118,33 @@ class Diffusers:
             def run(out: Path, request=request) -> None:
                 _render(out, settings, info, family, request, condition, seconds, ctx, still)
 
-            job = make_job(ctx.cache, "diffusion", f"{shot.id}" + (f" take {take}" if shot.takes > 1 else ""),
+            job = make_job(ctx.cache, "diffusion", f"{shot.id}" + (f" take {take}" if generated.takes > 1 else ""),
                            inputs, run, deps=deps)
-            jobs.append(job)
-        chosen = jobs[shot.take - 1]
+            media = job.output / (IMAGE if still else CLIP)
+            takes.append(Take(job, request.seed, f"take {take} (seed {request.seed})", media))
+        chosen = takes[generated.take - 1].job
         if still:
             source = ImageMove(key=chosen.key, image=chosen.output / IMAGE, move=shot.camera, total=total)
         else:
             source = VideoClip(key=chosen.key, path=chosen.output / CLIP, offset=0.0, total=total)
-        return Prepared(source, chosen, tuple(jobs), last_frame=chosen.output / LAST)
+        return Prepared(source, chosen, tuple(takes), last_frame=chosen.output / LAST)
 
     def lock_entry(self, shot: ShotPlan, ctx: Context) -> dict:
         """What the shot is rendered with, for `lock.json`."""
         settings, _ = read_settings(shot.generator.options)
         info = models.describe(settings, ctx.root)
-        return {**info.lock_entry(), "seed": shot.seed, "takes": shot.takes, "take": shot.take}
+        generated: GeneratedSource = shot.source
+        return {**info.lock_entry(), "seed": shot.seed, "takes": generated.takes, "take": generated.take}
 
 
 def _condition(shot: ShotPlan, ctx: Context) -> tuple[Path | None, str | None, tuple[str, ...]]:
     """The image the shot starts from, what it depends on (for the key) and the job that makes it."""
-    if shot.first_frame is not None:
-        return shot.first_frame, f"image:{ctx.cache.digest(shot.first_frame)}", ()
-    if shot.continues is None:
+    generated: GeneratedSource = shot.source
+    if generated.first_frame is not None:
+        return generated.first_frame, f"image:{ctx.cache.digest(generated.first_frame)}", ()
+    if generated.continues is None:
         return None, None, ()
-    before = ctx.prepared.get(shot.continues)
+    before = ctx.prepared.get(generated.continues)
     if before is None:
         return None, None, ()
     deps = (before.job.id,) if before.job is not None else ()

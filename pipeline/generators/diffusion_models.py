@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -152,7 +152,7 @@ def family_of(info: ModelInfo, settings: DiffusionSettings) -> Family:
     known = info.class_name in FAMILIES or info.class_name in IMAGE_DEFAULTS
     family = family_for(info.class_name, () if known else call_parameters(info.class_name), settings.task)
     overrides = {k: v for k, v in (("fps", settings.fps), ("max_frames", settings.max_frames)) if v}
-    return Family(**{**family.__dict__, **overrides}) if overrides else family
+    return replace(family, **overrides)
 
 
 @dataclass

@@ -7,11 +7,10 @@ Every option but `model` has a default; a wrong one is a `file:line` problem at 
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..errors import did_you_mean, one_of
+from ..values import Choice, Flag, Number, Options, Required, Size, Text
 from .families import FALLBACKS, TASKS
 
 DTYPES = ("auto", "fp32", "fp16", "bf16")
@@ -40,66 +39,35 @@ class DiffusionSettings:
     compile: bool = False           # torch.compile the denoiser (opt-in: slow first call)
 
 
-OPTION_NAMES = tuple(f.name for f in fields(DiffusionSettings))
+NEEDS_MODEL = "the diffusers generator needs a 'model': a Hugging Face hub id or a local folder"
+
+# Checked, and their messages given, in this order.
+OPTIONS = Options.of(
+    model=Required(Text(), NEEDS_MODEL),
+    revision=Text(),
+    variant=Text(),
+    dtype=Choice(DTYPES),
+    device=Choice(DEVICES),
+    task=Choice(TASKS),
+    fallback=Choice(FALLBACKS),
+    memory=Choice(MEMORY),
+    steps=Number(whole=True, minimum=1),
+    guidance=Number(minimum=0),
+    fps=Number(whole=True, minimum=1),
+    max_frames=Number(whole=True, minimum=1),
+    colour_match=Flag(),
+    vae_tiling=Flag(),
+    vae_slicing=Flag(),
+    compile=Flag(),
+    size=Size(minimum=8, example="832x480"),
+)
+OPTION_NAMES = OPTIONS.names
 
 
 def read_settings(options: Mapping[str, Any]) -> tuple[DiffusionSettings | None, list[str]]:
-    """The settings from a `generator:` mapping (without `name`), and what is wrong with it."""
-    problems: list[str] = []
-    for key in options:
-        if key not in OPTION_NAMES:
-            hint = did_you_mean(key, OPTION_NAMES) or f"; options: {', '.join(OPTION_NAMES)}"
-            problems.append(f"unknown diffusers option '{key}'{hint}")
-    model = options.get("model")
-    if not isinstance(model, str) or not model.strip():
-        problems.append("the diffusers generator needs a 'model': a Hugging Face hub id or a local folder")
+    """The settings from a `generator:` mapping (without `name`), and what is wrong with it:
+    messages such as `diffusers steps must be at least 1, got 0`. None without a `model`."""
+    values, problems = OPTIONS.read(options, "diffusers")
+    if "model" not in values:
         return None, problems
-    values: dict[str, Any] = {"model": model.strip()}
-
-    def choice(key: str, allowed: tuple[str, ...]) -> None:
-        if key in options and options[key] is not None:
-            value = str(options[key])
-            if value not in allowed:
-                problems.append(f"diffusers {key} '{value}'{did_you_mean(value, allowed)}; {one_of(allowed)}")
-            else:
-                values[key] = value
-
-    def number(key: str, kind: type, minimum: float) -> None:
-        if key in options and options[key] is not None:
-            value = options[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and value != int(value)):
-                problems.append(f"diffusers {key} must be {'a whole number' if kind is int else 'a number'}, "
-                                f"got {value!r}")
-            elif value < minimum:
-                problems.append(f"diffusers {key} must be at least {minimum:g}, got {value!r}")
-            else:
-                values[key] = kind(value)
-
-    def flag(key: str) -> None:
-        if key in options and options[key] is not None:
-            if not isinstance(options[key], bool):
-                problems.append(f"diffusers {key} must be true or false, got {options[key]!r}")
-            else:
-                values[key] = options[key]
-
-    for key in ("revision", "variant"):
-        if options.get(key) is not None:
-            values[key] = str(options[key])
-    choice("dtype", DTYPES)
-    choice("device", DEVICES)
-    choice("task", TASKS)
-    choice("fallback", FALLBACKS)
-    choice("memory", MEMORY)
-    number("steps", int, 1)
-    number("guidance", float, 0)
-    number("fps", int, 1)
-    number("max_frames", int, 1)
-    for key in ("colour_match", "vae_tiling", "vae_slicing", "compile"):
-        flag(key)
-    if options.get("size") is not None:
-        found = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", str(options["size"]))
-        if not found or int(found[1]) < 8 or int(found[2]) < 8:
-            problems.append(f"diffusers size must be WIDTHxHEIGHT (e.g. 832x480), got {options['size']!r}")
-        else:
-            values["size"] = (int(found[1]), int(found[2]))
     return DiffusionSettings(**values), problems

@@ -9,7 +9,7 @@ generator's options.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 TASKS = ("text-to-video", "image-to-video", "text-to-image")
 FALLBACKS = ("slow", "loop", "hold")
@@ -73,7 +73,7 @@ def family_for(class_name: str, call_parameters: tuple[str, ...], task: str | No
         else:
             family = Family(class_name, "text-to-image")
     if task and task != family.task:
-        family = Family(**{**family.__dict__, "task": task})
+        family = replace(family, task=task)
     return family
 
 

@@ -6,19 +6,19 @@ from __future__ import annotations
 
 from ..edit.sources import VideoClip
 from .still import WHITE
-from ..plan import ShotPlan
-from .base import Context, Prepared
+from ..plan import FootageSource, ShotPlan
+from .base import BaseGenerator, Context, Prepared
 
 
-class Footage:
+class Footage(BaseGenerator):
     name = "footage"
     version = "1"
 
     def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:
-        assert shot.footage is not None and shot.footage_path is not None
-        digest = ctx.cache.digest(shot.footage_path)
-        start = shot.footage.start - float(shot.head / ctx.fmt.fps)
+        source: FootageSource = shot.source
+        digest = ctx.cache.digest(source.path)
+        start = source.start - ctx.fmt.seconds(shot.head)
         # Transparent footage (a GIF, ProRes 4444, PNG-in-MOV) shows the shot's background, white
         # unless it says otherwise, as a transparent still does.
-        return Prepared(VideoClip(key=f"{self.version}:{digest}", path=shot.footage_path, offset=start,
-                                  total=shot.head + shot.frames + shot.tail, background=shot.background or WHITE), None)
+        return Prepared(VideoClip(key=f"{self.version}:{digest}", path=source.path, offset=start,
+                                  total=shot.span, background=source.background or WHITE), None)

@@ -3,7 +3,7 @@ the shot's camera (Ken Burns).
 
 "Shown whole": a picture of the canvas's shape (within ASPECT_TOLERANCE) covers the canvas, as
 before. Any other is scaled to fit inside the part of the canvas that every framing of every move
-keeps in view (the camera's keep box, the central 90%: see pipeline.edit.camera), so even the
+keeps in view (the camera's keep box, the central 90%: see pipeline.camera), so even the
 tightest framing of a zoom shows all of it, its edges and any caption on them; the rest of the
 canvas is filled from the picture itself, a cover-scaled copy strongly blurred and darkened, as
 editors fill pillar- and letterboxes, so there are no flat bars.
@@ -24,11 +24,11 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFilter, ImageOps, UnidentifiedImageError
 
-from ..edit.camera import SAFE_BOX, Box, canvas_size
+from ..camera import SAFE_BOX, Box, canvas_size
 from ..edit.sources import ImageMove
-from ..plan import ShotPlan
+from ..plan import ShotPlan, StillSource
 from ..cache import make_job
-from .base import Context, Prepared
+from .base import BaseGenerator, Context, Prepared
 
 WHITE = (255, 255, 255)
 # Pillow refuses pictures over 2 x Image.MAX_IMAGE_PIXELS (179 megapixels) as possible
@@ -223,15 +223,15 @@ def load_picture(path: Path, width: int, height: int, background: tuple[int, int
         return whole(viewed(decode_reduced(original, width, height), background), width, height)
 
 
-class Still:
+class Still(BaseGenerator):
     name = "still"
     version = "3"   # 3: shown whole on a fill from itself, not cover-cropped
 
     def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:
-        assert shot.image is not None
+        source: StillSource = shot.source
         width, height = canvas_size(ctx.fmt.width, ctx.fmt.height)
-        image_path = shot.image
-        background = shot.background or WHITE
+        image_path = source.image
+        background = source.background or WHITE
 
         def run(out: Path) -> None:
             load_picture(image_path, width, height, background).save(out, format="PNG", compress_level=1)
@@ -239,5 +239,4 @@ class Still:
         inputs = {"generator": self.name, "version": self.version, "image": ctx.cache.digest(image_path),
                   "canvas": [width, height], "background": list(background)}
         job = make_job(ctx.cache, "still", shot.id, inputs, run, suffix=".png")
-        return Prepared(ImageMove(key=job.key, image=job.output, move=shot.camera,
-                                  total=shot.head + shot.frames + shot.tail), job)
+        return Prepared(ImageMove(key=job.key, image=job.output, move=shot.camera, total=shot.span), job)

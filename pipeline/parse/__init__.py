@@ -65,46 +65,17 @@ def load(target: Path, config: Path | None = None) -> Storyboard:
 
 
 def check_generators(board: Storyboard) -> list[Problem]:
-    """Each diffusers generator's options, and that its install extra is there."""
-    from ..generators.diffusion_settings import read_settings
+    """Every `generator:` the writer gave (the project's, each scene's and shot's), checked by
+    its own generator (`Generator.check`: its options, and what a build with it needs). Only
+    the generators named are imported, so a film that names no heavy one imports none."""
+    from ..generators import get
 
     specs = [board.project.generator] + [s.generator for s in board.scenes] + [s.generator for s in board.shots]
     problems: list[Problem] = []
     seen = set()
     for spec in specs:
-        if spec is None or spec.name != "diffusers" or id(spec) in seen:
+        if spec is None or id(spec) in seen:
             continue
         seen.add(id(spec))
-        _, messages = read_settings(spec.options)
-        problems += [spec.loc.problem(m) for m in messages]
-    if seen and not problems:
-        import importlib.util
-
-        missing = [m for m in ("torch", "diffusers", "transformers") if importlib.util.find_spec(m) is None]
-        if missing:
-            spec = next(s for s in specs if s is not None and s.name == "diffusers")
-            problems.append(spec.loc.problem(f"the diffusers generator needs {', '.join(missing)}: "
-                                             "pip install 'film[diffusers]'"))
-        else:
-            problems += _check_models([s for s in specs if s is not None and id(s) in seen], board.root)
-    return problems
-
-
-def _check_models(specs: list, root: Path) -> list[Problem]:
-    """That each model named is there (a folder, or in the Hugging Face cache when offline)."""
-    from ..errors import FilmError
-    from ..generators.diffusion_models import describe
-    from ..generators.diffusion_settings import read_settings
-
-    problems: list[Problem] = []
-    checked: set[tuple] = set()
-    for spec in specs:
-        settings, _ = read_settings(spec.options)
-        if (settings.model, settings.revision) in checked:
-            continue
-        checked.add((settings.model, settings.revision))
-        try:
-            describe(settings, root)
-        except FilmError as error:
-            problems += [spec.loc.problem(p.message) for p in error.problems]
+        problems += get(spec.name).check(spec, board.root)
     return problems

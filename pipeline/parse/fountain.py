@@ -30,6 +30,7 @@ from types import MappingProxyType
 
 import yaml as pyyaml
 
+from .. import transitions
 from ..errors import Problem, StoryboardError, did_you_mean
 from ..names import display_name
 from ..spec import (
@@ -60,17 +61,9 @@ _VOICE_OF = re.compile(r"(?P<name>.+?)\s*['\u2019]S\s+VOICE")
 #: `EDWARD AND WILL`, `BRICK & STEEL`, `ANN, BOB AND CY`: several people speaking one line.
 _TOGETHER = re.compile(r"\s*,\s*(?:AND\s+|&\s*)?|\s+AND\s+|\s*&\s*")
 
-#: Screenplay transitions (without their final `:` or `.`) and the film's transition for each.
-TRANSITIONS = {
-    "CUT TO": "cut", "SMASH CUT TO": "cut", "MATCH CUT TO": "cut", "JUMP CUT TO": "cut",
-    "HARD CUT TO": "cut", "QUICK CUT TO": "cut", "CUT BACK TO": "cut", "BACK TO": "cut",
-    "TIME CUT TO": "cut", "INTERCUT WITH": "cut", "CUT": "cut",
-    "DISSOLVE TO": "dissolve", "CROSS DISSOLVE TO": "dissolve", "LAP DISSOLVE TO": "dissolve",
-    "MATCH DISSOLVE TO": "dissolve", "RIPPLE DISSOLVE TO": "dissolve",
-    "FADE OUT": "fade-black", "FADE TO BLACK": "fade-black", "FADE TO": "fade-black",
-    "FADE OUT TO BLACK": "fade-black", "CUT TO BLACK": "fade-black", "SMASH TO BLACK": "fade-black",
-    "WIPE TO": "wipe-left",
-}
+#: Screenplay transitions (without their final `:` or `.`) and the film's transition for each:
+#: each transition's words in the registry (`pipeline/transitions.py`).
+TRANSITIONS = transitions.words()
 #: Lines that open a script; they are not shots.
 OPENINGS = ("FADE IN", "FADE IN FROM BLACK", "OPEN ON", "COLD OPEN")
 
@@ -586,7 +579,7 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
     )
     problems += r.problems + validate(board, generators) + _voice_problems(board)
     if problems:
-        raise StoryboardError(sorted(problems, key=lambda p: (p.file != str(path), p.file, p.line)))
+        raise StoryboardError(sorted(problems, key=lambda p: (p.subject != str(path), p.subject, p.line)))
     return board
 
 

@@ -6,7 +6,6 @@ PyYAML's composer gives us nodes with line marks; we walk them ourselves (instea
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -16,11 +15,12 @@ from typing import Any, Callable
 
 import yaml
 
-from ..errors import Problem, StoryboardError, did_you_mean, one_of
+from ..errors import Problem, StoryboardError, did_you_mean
 from ..spec import (
-    MUSIC_GENERATORS, SUBTITLE_MODES, SUBTITLE_POSITIONS, AudioCue, Character, Footage, GeneratorSpec, Heading, Line,
+    MUSIC_GENERATORS, SUBTITLE_MODES, SUBTITLE_POSITIONS, Music, Character, Footage, GeneratorSpec, Heading, Line,
     Loc, MixSettings, Pacing, Project, Recognition, Sound, SoundEffect, Subtitles, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
 )
+from ..values import Choice, Number
 
 PROJECT_KEYS = (
     "title", "fps", "size", "seed", "style", "negative", "generator", "camera", "transition",
@@ -135,24 +135,11 @@ class _Reader:
                minimum: float | None = None, maximum: float | None = None) -> Any:
         if node is None or node.value is None:
             return default
-        value = node.value
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(node, f"{what} must be a number of seconds, got {value!r}" if "seconds" in what
-                         else f"{what} must be a number, got {value!r}")
-            return default
-        if not math.isfinite(value):
-            self.problem(node, f"{what} must be a finite number, got {value}")
-            return default
-        if positive and value <= 0:
-            self.problem(node, f"{what} must be positive, got {value}")
-            return default
-        if minimum is not None and value < minimum:
-            self.problem(node, f"{what} must be at least {minimum:g}, got {value}")
-            return default
-        if maximum is not None and value > maximum:
-            self.problem(node, f"{what} must be at most {maximum:g}, got {value}")
-            return default
-        return float(value)
+        kind = Number(minimum=minimum, maximum=maximum, positive=positive, unit="seconds" if "seconds" in what else "")
+        value, messages = kind.read(node.value, what)
+        for message in messages:
+            self.problem(node, message)
+        return default if messages else value
 
     def integer(self, node: Node | None, what: str, default: int | None = None) -> int | None:
         if node is None or node.value is None:
@@ -175,11 +162,10 @@ class _Reader:
         value = self.text(node, what, default)
         if node is None or node.value is None:
             return value
-        canonical = {c.lower(): c for c in choices}.get(value.lower())
-        if canonical is None:
-            self.problem(node, f"unknown {what} '{value}'{did_you_mean(value.lower(), choices)}; {one_of(choices)}")
-            return default
-        return canonical
+        canonical, messages = Choice(choices, any_case=True).read(value, f"unknown {what}")
+        for message in messages:
+            self.problem(node, message)
+        return default if messages else canonical
 
     def plain(self, node: Node | None) -> Any:
         """A Node tree back to plain Python values (for free-form `metadata` and options)."""
@@ -365,7 +351,7 @@ def _cast(r: _Reader, node: Node | None) -> tuple[Character, ...]:
     return tuple(cast)
 
 
-def _music(r: _Reader, node: Node | None) -> tuple[AudioCue, ...]:
+def _music(r: _Reader, node: Node | None) -> tuple[Music, ...]:
     if node is None or node.value is None:
         return ()
     entries = node.value if isinstance(node.value, list) else [node]
@@ -373,10 +359,10 @@ def _music(r: _Reader, node: Node | None) -> tuple[AudioCue, ...]:
     for entry in entries:
         if isinstance(entry.value, str):
             value = entry.value.strip()
-            cue = AudioCue(generate=value, loc=r.loc(entry)) if value in MUSIC_GENERATORS else AudioCue(file=value, loc=r.loc(entry))
+            cue = Music(generate=value, loc=r.loc(entry)) if value in MUSIC_GENERATORS else Music(file=value, loc=r.loc(entry))
         else:
             keys = r.mapping(entry, MUSIC_KEYS, "music")
-            cue = AudioCue(
+            cue = Music(
                 file=r.text(keys.get("file"), "music file") or None,
                 generate=r.choice(keys.get("generate"), "music generator", MUSIC_GENERATORS, "") or None,
                 gain=r.number(keys.get("gain"), "music gain", -14.0),
@@ -704,7 +690,7 @@ class Settings:
 
     project: Project
     cast: tuple[Character, ...]
-    music: tuple[AudioCue, ...]
+    music: tuple[Music, ...]
     problems: tuple[Problem, ...]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.generators.tiny_pipelines import save_wan_text_to_video
+from pipeline.testing.tiny_pipelines import save_wan_text_to_video
 
 FOLDER = Path(__file__).resolve().parent / "models" / "tiny-wan"
 

@@ -12,11 +12,12 @@ import pytest
 
 from conftest import audio_samples, solid_png, write_project
 from pipeline.audio.ambient import write_wav
-from pipeline.build import build, plan_jobs
+from pipeline.build import build, make_graph
 from pipeline.cache import Cache
 from pipeline.edit import ffmpeg
 from pipeline.errors import FilmError
 from pipeline.parse import load
+from pipeline import measure
 from pipeline.plan import make_plan
 
 RATE = 48000
@@ -180,9 +181,8 @@ def mix_key(folder: Path, shot: str) -> str:
     """The mix job's content key for a film of the one shot `shot` (a YAML flow mapping)."""
     write_project(folder, HEADER + f"          - {shot}\n")
     board = load(folder)
-    plan = make_plan(board)
-    jobs, _ = plan_jobs(plan, Cache(folder / "cache"))
-    return next(job.key for job in jobs if job.kind == "mix")
+    plan = make_plan(board, footage=measure.footage_files(measure.check_media(board)))
+    return make_graph(plan, Cache(folder / "cache")).job("mix").key
 
 
 def test_the_mix_is_redone_when_footage_sound_changes(tmp_path):
@@ -243,7 +243,8 @@ def test_through_black_each_sound_fades_on_its_own_side_and_none_plays_before_th
               - {id: b, footage: b.mp4, duration: 2, transition: {name: dissolve, duration: 1}}
               - {id: c, footage: c.mp4, duration: 2}
     """)
-    plan = make_plan(load(folder))
+    board = load(folder)
+    plan = make_plan(board, footage=measure.footage_files(measure.check_media(board)))
     a, b, c = footage_sounds(plan, plan.starts())
     # a fades to silence over the half second before the cut at 2 s, as its picture fades to black
     assert (a.start, a.seconds, a.offset, a.fade_in, a.fade_out_at, a.fade_out) == pytest.approx((0, 2, 0, 0, 1.5, 0.5))

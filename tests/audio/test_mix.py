@@ -11,7 +11,8 @@ import numpy as np
 
 from conftest import audio_samples
 from pipeline.audio.ambient import ambient_pad, write_wav
-from pipeline.audio.mix import Bed, FootageSound, Line, duck_envelope, mix
+from pipeline.audio.mix import FootageSound, PlacedLine, duck_envelope, mix
+from pipeline.plan import Bed
 from pipeline.edit import ffmpeg
 from pipeline.spec import MixSettings
 
@@ -42,7 +43,7 @@ def tone(tmp_path: Path, seconds: float, level: float = 0.5) -> Path:
 
 def test_the_mix_meets_the_loudness_target(tmp_path):
     bed = Bed(music(tmp_path), 0.0, 10.0, gain=-20, fade_in=1, fade_out=1, loop=True)
-    line = Line(tone(tmp_path, 3.0), 3.0, 3.0)
+    line = PlacedLine(tone(tmp_path, 3.0), 3.0, 3.0)
     for target in (-16.0, -23.0):
         out = tmp_path / f"mix{target}.m4a"
         mix([bed], [line], 10.0, out, MixSettings(loudness=target, true_peak=-1.0))
@@ -55,7 +56,7 @@ def test_the_mix_meets_the_loudness_target(tmp_path):
 def test_music_ducks_at_least_8_db_under_speech(tmp_path):
     pad = music(tmp_path)
     bed = Bed(pad, 0.0, 10.0, gain=-6, fade_in=0, fade_out=0, loop=True)
-    silent_line = Line(tone(tmp_path, 3.0, level=0.0), 4.0, 3.0)   # speech that adds no sound of its own
+    silent_line = PlacedLine(tone(tmp_path, 3.0, level=0.0), 4.0, 3.0)   # speech that adds no sound of its own
 
     def rms_db(samples, start, end):
         window = samples[round(start * 48000):round(end * 48000)]
@@ -134,7 +135,7 @@ def test_footage_sound_is_not_ducked_under_speech_and_does_not_duck_the_music(tm
     write_wav(hum, (0.2 * np.sin(2 * np.pi * 200 * t)).astype(np.float32))
     write_wav(scene, (0.2 * np.sin(2 * np.pi * 880 * t)).astype(np.float32))
     bed = Bed(hum, 0.0, 6.0, gain=0, fade_in=0, fade_out=0, loop=False)
-    silent_line = Line(tone(tmp_path, 1.0, level=0.0), 3.0, 1.0)   # speech that adds no sound of its own
+    silent_line = PlacedLine(tone(tmp_path, 1.0, level=0.0), 3.0, 1.0)   # speech that adds no sound of its own
     recorded = FootageSound(scene, start=1.0, seconds=4.0, offset=2.0)
     out = tmp_path / "mix.m4a"
     mix([bed], [silent_line], 6.0, out, footage=[recorded])

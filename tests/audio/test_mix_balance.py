@@ -26,10 +26,11 @@ from conftest import audio_samples, write_project
 from pipeline.audio import ambient
 from pipeline.audio.ambient import AMBIENCE_LOOP_SECONDS, AMBIENCE_RATE, AMBIENCES, ambience, ambience_for, write_wav
 from pipeline.audio.footage_sound import ambience_on_cut
-from pipeline.audio.mix import AMBIENCE_LEVEL, EFFECT_CEILING, Bed, Effect, Line, Room, mix
+from pipeline.audio.mix import AMBIENCE_LEVEL, EFFECT_CEILING, Effect, PlacedLine, Room, mix
+from pipeline.plan import Bed
 from pipeline.build import build
 from pipeline.edit import ffmpeg
-from pipeline.plan import CREDIT_MIN_ON_SCREEN, CREDIT_READING_CPS
+from pipeline.plan.cards import CREDIT_MIN_ON_SCREEN, CREDIT_READING_CPS
 from pipeline.spec import MixSettings
 
 PROJECTS = Path(__file__).resolve().parents[2] / "projects"
@@ -102,7 +103,7 @@ def balance(result, folder: Path) -> tuple[float, float, float]:
     `release` after it) and no sound effect."""
     plan = result.plan
     audio = audio_samples(result.output)
-    settings = plan.board.project.mix
+    settings = plan.mix
     speech = speech_spans(plan)
     ducked = [(a - settings.attack, b + settings.release) for a, b in speech]
     music_only = mask(len(audio), ducked, False) & mask(len(audio), effect_spans(plan), False)
@@ -137,7 +138,7 @@ def screenplay(tmp_path_factory):
 @pytest.mark.parametrize("example", ["lighthouse", "lesson", "screenplay"])
 def test_the_music_sits_well_under_the_speech_which_stays_on_target(example, request, tmp_path):
     result = request.getfixturevalue(example)
-    target = result.plan.board.project.mix.loudness
+    target = result.plan.mix.loudness
     programme, speech, music = balance(result, tmp_path)
     assert music <= speech - UNDER, (programme, speech, music)
     assert abs(speech - target) <= 1.0, (programme, speech, music)
@@ -166,8 +167,10 @@ def test_a_short_films_credits_are_short_and_readable(lighthouse):
     # each line is wholly on screen long enough to read it, at the film's full size
     from pipeline.generators.drawing.cards import credits_lines
 
-    project = plan.board.project
-    content, lines = credits_lines(project.width, project.height, credits.credits)
+    from pipeline.parse import load
+
+    project = load(plan.source).project
+    content, lines = credits_lines(project.width, project.height, credits.source.credits)
     seconds = credits.frames / float(plan.fmt.fps)
     for tall, text in lines:
         on_screen = seconds * (project.height - tall) / (content + project.height)
@@ -224,14 +227,14 @@ def test_brick_and_steel_is_never_silent(tmp_path):
 def soundtrack(target: Path, renders: Path) -> Path:
     """Build only a film's soundtrack (its speech, music and mix jobs, no pictures): the very
     track `final.mp4` carries (the cut copies it), in a fraction of the time of a whole build."""
-    from pipeline.build import execute, plan_jobs, prepare
+    from pipeline.build import execute, make_graph, prepare
     from pipeline.cache import Cache
     from pipeline.parse import load
 
     board = load(target)
     cache = Cache(renders / board.name / "cache")
     plan, _ = prepare(board, cache, preview=True)
-    jobs, _ = plan_jobs(plan, cache)
+    jobs = make_graph(plan, cache).jobs
     (soundtrack,) = [job for job in jobs if job.kind == "mix"]
     execute([job for job in jobs if job.id in soundtrack.deps] + [soundtrack], cache)
     return soundtrack.output
@@ -253,7 +256,7 @@ def tone(tmp_path: Path, seconds: float, hz: float, level: float) -> Path:
 
 
 def test_a_beds_gain_is_its_level_under_the_speech_whatever_the_files_level(tmp_path):
-    line = Line(tone(tmp_path, 3.0, 300, 0.3), 5.0, 3.0)
+    line = PlacedLine(tone(tmp_path, 3.0, 300, 0.3), 5.0, 3.0)
     levels = []
     for file_level in (0.0, -20.0):   # a loud and a quiet file, the same gain
         bed = Bed(pad(tmp_path, file_level), 0.0, 10.0, gain=-14, fade_in=0, fade_out=0, loop=True)
@@ -268,7 +271,7 @@ def test_a_beds_gain_is_its_level_under_the_speech_whatever_the_files_level(tmp_
 
 
 def test_a_loud_effect_is_held_under_the_ceiling(tmp_path):
-    line = Line(tone(tmp_path, 4.0, 300, 0.1), 0.5, 4.0)
+    line = PlacedLine(tone(tmp_path, 4.0, 300, 0.1), 0.5, 4.0)
     horn = Effect(tone(tmp_path, 1.5, 150, 0.9), 6.0, 1.5, gain=12.0)   # far too loud as written
     out = tmp_path / "mix.m4a"
     mix([], [line], 9.0, out, MixSettings(), effects=[horn])
@@ -280,7 +283,7 @@ def test_a_loud_effect_is_held_under_the_ceiling(tmp_path):
 
 
 def test_ambience_fills_the_gaps_at_its_level_and_crossfades_without_a_dip(tmp_path):
-    line = Line(tone(tmp_path, 2.0, 300, 0.3), 1.0, 2.0)
+    line = PlacedLine(tone(tmp_path, 2.0, 300, 0.3), 1.0, 2.0)
     # the sea for a whole loop, so its waves average out
     sea_seconds = 0.4 + AMBIENCE_LOOP_SECONDS
     rooms = [Room("room", 0.0, 5.2, fade_out=0.4, seed=3),
@@ -300,7 +303,7 @@ def test_ambience_fills_the_gaps_at_its_level_and_crossfades_without_a_dip(tmp_p
 
 def test_a_mix_of_nothing_but_silence_stays_silent_without_ambience(tmp_path):
     out = tmp_path / "mix.m4a"
-    mix([], [Line(tone(tmp_path, 1.0, 300, 0.0), 0.5, 1.0)], 2.0, out)
+    mix([], [PlacedLine(tone(tmp_path, 1.0, 300, 0.0), 0.5, 1.0)], 2.0, out)
     assert np.abs(audio_samples(out)).max() == 0.0
 
 

@@ -152,7 +152,8 @@ def test_the_voice_is_given_the_speakable_text():
 def test_a_line_with_nothing_to_say_keeps_its_subtitle_for_a_beat(tmp_path: Path):
     """No speech, but the line still shows: a one-second beat, its subtitle on screen for it."""
     from pipeline.parse import load
-    from pipeline.plan import SILENT_LINE_SECONDS, Spoken, make_plan
+    from pipeline.plan import Spoken, make_plan
+    from pipeline.plan.timing import SILENT_LINE_SECONDS
     from pipeline.subtitles import cues_for
 
     path = write_project(tmp_path / "p", """
@@ -291,7 +292,8 @@ def test_film_check_warns_once_per_voice_and_script(tmp_path: Path):
 def test_a_line_the_voice_cannot_read_is_a_silent_beat_long_enough_to_read(tmp_path: Path):
     """Nothing spoken, but the subtitle stays: as long as its characters take to read."""
     from pipeline.parse import load
-    from pipeline.plan import CJK_WORDS_PER_CHARACTER, Spoken, make_plan
+    from pipeline.plan import Spoken, make_plan
+    from pipeline.plan.timing import CJK_WORDS_PER_CHARACTER
     from pipeline.subtitles import cues_for
 
     text = "在一个寒冷的冬天早晨，渔船在晨雾中慢慢归来，老人站在码头上静静地等待着他的儿子回家。"   # 39 characters, 3 commas

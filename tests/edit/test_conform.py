@@ -20,17 +20,18 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pipeline.edit import ffmpeg
-from pipeline.edit.camera import canvas_size
+from pipeline.camera import canvas_size
 from pipeline.edit.render import render_segment
-from pipeline.edit.sources import Format, ImageMove, Scroll, VideoClip
+from pipeline.edit.sources import ImageMove, Scroll, VideoClip
+from pipeline.frames import Format
 from pipeline.edit.timeline import Clip, Join, Timeline
-from pipeline.edit.transitions import XFADE
+from pipeline import transitions
 from pipeline.generators.diffusers import write_clip
 
 W, H = 64, 36
 RATES = {"23.976": Fraction(24000, 1001), "24": Fraction(24), "25": Fraction(25), "29.97": Fraction(30000, 1001),
          "30": Fraction(30), "50": Fraction(50), "60": Fraction(60)}
-TRANSITIONS = (*XFADE, "fade-black")
+TRANSITIONS = tuple(name for name in transitions.names() if name != "cut")   # every one the registry holds
 # One colour per kind, away from 0 and 255 so that blends never clip.
 COLOURS = {
     "animatic": (200, 60, 60), "still": (60, 190, 70), "card": (60, 70, 200), "credits": (210, 200, 60),
@@ -211,6 +212,18 @@ def _cell(sources, fps: Fraction, out: Path, outgoing: str, incoming: str, trans
             # At the midpoint each shot is weighted one half.
             if not np.allclose(middle, (colour_a + colour_b) / 2, atol=6):
                 wrong.append(f"midpoint {middle.round()}, not the mean {(colour_a + colour_b) / 2}")
+        elif transition == "iris":
+            # The incoming shot opens from a circle at the centre: at the midpoint it holds the
+            # centre, and the outgoing shot still holds the corners. (xfade's circle has a soft
+            # edge, and 4:2:0 chroma on a 64x36 frame blurs small areas: measured as how much of
+            # each area is the incoming shot, from the colours.)
+            frame = got.frames[frames // 2]
+            centre = mean(frame[H // 2 - 2:H // 2 + 2, W // 2 - 2:W // 2 + 2])
+            corners = mean(np.concatenate([frame[:4, :4], frame[:4, -4:], frame[-4:, :4], frame[-4:, -4:]]))
+            def incoming_share(seen_colour: np.ndarray) -> float:
+                return float((seen_colour - colour_a) @ (colour_b - colour_a) / ((colour_b - colour_a) @ (colour_b - colour_a)))
+            if not (incoming_share(centre) > 0.85 and incoming_share(corners) < 0.15):
+                wrong.append(f"midpoint centre {centre.round()} corners {corners.round()}, expected {colour_b} {colour_a}")
         else:
             # A wipe or slide to the left brings the incoming shot in from the right, and vice versa.
             frame = got.frames[frames // 2]

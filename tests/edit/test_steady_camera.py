@@ -18,13 +18,14 @@ import pytest
 from PIL import Image, ImageDraw
 
 from conftest import count_frames
-from pipeline.build import build
 from pipeline.edit import ffmpeg
-from pipeline.edit.camera import MOVES, SAFE_BOX, canvas_size, depth, framing, move_filter
-from pipeline.edit.render import concat, render_segment
-from pipeline.edit.sources import Format, ImageMove
+from pipeline.camera import MOVES, SAFE_BOX, canvas_size, depth, framing, move_filter
+from pipeline.edit.sources import ImageMove
+from pipeline.frames import Format
+from pipeline.plan import StillSource
 from pipeline.edit.timeline import Clip, Join, Timeline
-from pipeline.edit.transitions import split
+from pipeline.transitions import split
+from pipeline.testing.timelines import centroids, marker_card as marker_card_at, render_timeline
 
 PROJECTS = Path(__file__).resolve().parents[2] / "projects"
 FMT = Format(384, 216, Fraction(24))
@@ -48,42 +49,12 @@ def decode(video: Path, width: int, height: int, frames: list[int] | None = None
     return decoded[[order[n] for n in frames]]
 
 
-def render(timeline: Timeline, folder: Path) -> Path:
-    """The timeline through the real segment path: one encode per segment, joined by copying."""
-    outs = []
-    for n, segment in enumerate(timeline.segments()):
-        outs.append(folder / f"seg{n}.mp4")
-        render_segment(segment, timeline.fmt, outs[-1])
-    silence = folder / "silence.m4a"
-    ffmpeg.run(["-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", str(float(timeline.total / timeline.fmt.fps)),
-                "-c:a", "aac", str(silence)])
-    final = folder / "final.mp4"
-    concat(outs, silence, final, folder / "list.txt")
-    return final
-
-
 # -- a test card through every move --------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def marker_card(tmp_path_factory) -> Path:
     """Soft round markers (known centres) on black, on a camera canvas."""
-    width, height = canvas_size(FMT.width, FMT.height)
-    ys, xs = np.mgrid[0:height, 0:width] + 0.5
-    level = sum(np.exp(-((xs - mx * width) ** 2 + (ys - my * height) ** 2) / (2 * 3.5 ** 2)) for mx, my in MARKS)
-    path = tmp_path_factory.mktemp("card") / "markers.png"
-    Image.fromarray((np.clip(level, 0, 1) * 255).astype(np.uint8)).convert("RGB").save(path)
-    return path
-
-
-def centroids(frame: np.ndarray, around: np.ndarray, radius: int = 12) -> np.ndarray:
-    """Brightness-weighted centres (x, y) of the markers near `around` (pixel-centre coordinates)."""
-    found = []
-    for x, y in around:
-        x0, y0 = max(int(x) - radius, 0), max(int(y) - radius, 0)
-        window = frame[y0:y0 + 2 * radius, x0:x0 + 2 * radius]
-        rows, cols = np.mgrid[y0:y0 + window.shape[0], x0:x0 + window.shape[1]] + 0.5
-        found.append(((window * cols).sum() / window.sum(), (window * rows).sum() / window.sum()))
-    return np.array(found)
+    return marker_card_at(tmp_path_factory.mktemp("card") / "markers.png", FMT, MARKS)
 
 
 def planned(move: str, frame: int, total: int) -> np.ndarray:
@@ -105,7 +76,7 @@ def test_moves_follow_their_framing_through_every_segment(tmp_path, marker_card,
     before = Clip("a", ImageMove("a", tmp_path / "black.png", "static", 14), 10, 0, 4)
     after = Clip("b", ImageMove("b", tmp_path / "black.png", "static", 16), 10, 6, 0)
     timeline = Timeline(FMT, (before, card, after), (Join("dissolve", 8), Join("fade-black", 12)))
-    film = decode(render(timeline, tmp_path), FMT.width, FMT.height).astype(np.float64)
+    film = decode(render_timeline(timeline, tmp_path), FMT.width, FMT.height).astype(np.float64)
     cut_in = timeline.starts()[1]
     seen = {}
     for n in range(cut_in - 4, cut_in + frames + 6):
@@ -339,11 +310,11 @@ def test_the_lessons_labels_stay_whole_through_every_move(lesson):
     cw, ch = canvas_size(width, height)
     tightest = []
     for index, (shot, start) in enumerate(zip(plan.shots, plan.starts())):
-        if shot.image is None:
+        if not isinstance(shot.source, StillSource):
             continue
         total = shot.head + shot.frames + shot.tail
         frames = [framing(shot.camera, k, total) for k in range(total)]
-        for text, (x0, y0, x1, y1) in labels[shot.image.name]:
+        for text, (x0, y0, x1, y1) in labels[shot.source.image.name]:
             for f in frames:
                 assert f.left <= x0 and f.top <= y0 and x1 <= f.left + f.size and y1 <= f.top + f.size, (shot.id, text)
         body = range(start + split(plan.shots[index - 1].transition_frames)[1],
@@ -355,7 +326,7 @@ def test_the_lessons_labels_stay_whole_through_every_move(lesson):
     # no zoom or shift carries one onto the other
     film = decode(lesson.output, width, height, [n for _, n, _ in tightest])
     for (shot, n, f), frame in zip(tightest, film):
-        canvas = load_picture(shot.image, cw, ch).convert("L")
+        canvas = load_picture(shot.source.image, cw, ch).convert("L")
         box = (f.left * cw, f.top * ch, (f.left + f.size) * cw, (f.top + f.size) * ch)
         expected = np.asarray(canvas.resize((width, height), Image.Resampling.LANCZOS, box=box), np.float64)
         assert motion(expected, frame) < 0.5, (shot.id, n)

@@ -21,7 +21,7 @@ from pipeline.build import build, takes  # noqa: E402
 from pipeline.cli import main  # noqa: E402
 from pipeline.edit import ffmpeg  # noqa: E402
 from pipeline.generators import diffusion_models  # noqa: E402
-from pipeline.generators.tiny_pipelines import (  # noqa: E402
+from pipeline.testing.tiny_pipelines import (  # noqa: E402
     one_thread, save_cogvideox_text_to_video, save_ltx_image_to_video, save_stable_diffusion, save_wan_image_to_video,
     save_wan_text_to_video,
 )

@@ -224,7 +224,7 @@ def test_the_background_key_is_read_from_storyboards_and_screenplays(tmp_path):
         "      - {id: b, image: a.png, background: '#ff8000', duration: 1}\n      - {id: c, image: a.png, duration: 1}\n",
         encoding="utf-8")
     plan = make_plan(load(folder / "storyboard.yaml"))
-    assert [s.background for s in plan.shots] == [(0, 0, 128), (255, 128, 0), None]
+    assert [s.source.background for s in plan.shots] == [(0, 0, 128), (255, 128, 0), None]
     (folder / "script.fountain").write_text("EXT. SEA - DAY\n\n[[image: a.png; background: black]]\nWaves.\n",
                                             encoding="utf-8")
     board = load(folder / "script.fountain")

@@ -16,8 +16,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from conftest import frame_at
-from pipeline.edit.camera import SAFE_BOX, canvas_size, framing
-from pipeline.edit.transitions import split
+from pipeline.camera import SAFE_BOX, canvas_size, framing
+from pipeline.transitions import split
 from pipeline.generators import still
 from pipeline.generators.still import fitted_box, load_picture
 

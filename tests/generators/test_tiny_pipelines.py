@@ -13,8 +13,8 @@ torch = pytest.importorskip("torch")
 diffusers = pytest.importorskip("diffusers")
 pytest.importorskip("transformers")
 
-from pipeline.generators import tiny_pipelines  # noqa: E402
-from pipeline.generators.tiny_pipelines import CALL_ARGUMENTS  # noqa: E402
+from pipeline.testing import tiny_pipelines  # noqa: E402
+from pipeline.testing.tiny_pipelines import CALL_ARGUMENTS  # noqa: E402
 
 CLASSES = {
     "save_wan_text_to_video": "WanPipeline",

@@ -1,4 +1,10 @@
-"""Camera moves as ffmpeg filters: a window on the picture that eases from one framing to another.
+"""The camera moves: one registry entry per name (`MOVES`), and each as ffmpeg filters, a window
+on the picture that eases from one framing to another.
+
+Everything that knows a camera move reads it here: the storyboard's validation (`spec.py`), the
+generator prompt's words for it (the plan), and the renderer (`edit/sources.py`). Adding a move
+is one entry in `MOVES`. Standard library only: `spec.py` imports this, and `film check` must
+stay fast.
 
 A moved picture (a still, a card, an animatic panel) is drawn on a canvas larger than the frame
 (about 1.25x), so moves have room. A framing is a window on that canvas: its left, top and size,
@@ -24,10 +30,8 @@ No Python runs per frame: ffmpeg evaluates the expressions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-
-from ..spec import CAMERA_MOVES
 
 # How much larger than the frame a canvas for a camera move is drawn.
 CANVAS_SCALE = 1.25
@@ -40,27 +44,46 @@ SAFE_BOX: Box = ((1 - TITLE_SAFE) / 2, (1 - TITLE_SAFE) / 2, (1 + TITLE_SAFE) / 
 @dataclass(frozen=True)
 class Move:
     """Zoom (1 = the whole canvas fills the frame) and window position (0..1 of the room the
-    zoom leaves: 0 left or top, 1 right or bottom) at the start and the end of the shot."""
+    zoom leaves: 0 left or top, 1 right or bottom) at the start and the end of the shot; and the
+    words a generator prompt uses for the move ("slow zoom in"; none for a still camera). Two
+    moves are the same move when they frame alike, whatever their words."""
 
     zoom: tuple[float, float] = (1.0, 1.0)
     x: tuple[float, float] = (0.5, 0.5)
     y: tuple[float, float] = (0.5, 0.5)
+    words: str = field(default="", compare=False)
 
 
+# The order is the order messages list them in (`one of: static, zoom-in, ...`): add at the end.
 MOVES: dict[str, Move] = {
     "static": Move(),
-    "zoom-in": Move(zoom=(1.0, 1.22)),
-    "zoom-out": Move(zoom=(1.22, 1.0)),
+    "zoom-in": Move(zoom=(1.0, 1.22), words="slow zoom in"),
+    "zoom-out": Move(zoom=(1.22, 1.0), words="slow zoom out"),
     # A pan left turns the camera left: the view travels from the right of the canvas to the left.
-    "pan-left": Move(zoom=(1.2, 1.2), x=(1.0, 0.0)),
-    "pan-right": Move(zoom=(1.2, 1.2), x=(0.0, 1.0)),
-    "tilt-up": Move(zoom=(1.2, 1.2), y=(1.0, 0.0)),
-    "tilt-down": Move(zoom=(1.2, 1.2), y=(0.0, 1.0)),
+    "pan-left": Move(zoom=(1.2, 1.2), x=(1.0, 0.0), words="camera pans left"),
+    "pan-right": Move(zoom=(1.2, 1.2), x=(0.0, 1.0), words="camera pans right"),
+    "tilt-up": Move(zoom=(1.2, 1.2), y=(1.0, 0.0), words="camera tilts up"),
+    "tilt-down": Move(zoom=(1.2, 1.2), y=(0.0, 1.0), words="camera tilts down"),
     # A dolly travels into the scene: a stronger push than a zoom, drifting a little upward.
-    "dolly-in": Move(zoom=(1.0, 1.3), y=(0.5, 0.42)),
-    "dolly-out": Move(zoom=(1.3, 1.0), y=(0.42, 0.5)),
+    "dolly-in": Move(zoom=(1.0, 1.3), y=(0.5, 0.42), words="dolly in"),
+    "dolly-out": Move(zoom=(1.3, 1.0), y=(0.42, 0.5), words="dolly out"),
+    # A crane rises: the view travels from the bottom of the picture to its top, as a tilt up
+    # does, while the camera pushes gently in (a tilt holds its size). The push is gentle enough
+    # that the window's centre rises all the way (a stronger one would hold it down at first).
+    "crane-up": Move(zoom=(1.15, 1.3), y=(1.0, 0.0), words="crane shot rising"),
 }
-assert set(MOVES) == set(CAMERA_MOVES)
+
+
+def names() -> tuple[str, ...]:
+    """Every camera move's name, in the registry's order."""
+    return tuple(MOVES)
+
+
+def words(move: str) -> str:
+    """What a generator prompt says for `move` (a name the registry does not hold is said as
+    written)."""
+    entry = MOVES.get(move)
+    return entry.words if entry is not None else move
 
 
 def canvas_size(width: int, height: int) -> tuple[int, int]:
