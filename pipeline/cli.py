@@ -228,10 +228,8 @@ def _takes(args: argparse.Namespace) -> int:
 
 
 def _transcribe(args: argparse.Namespace) -> int:
-    from fractions import Fraction
-
     from .audio.asr import Recognizer
-    from .subtitles import cues_from_words, write_srt, write_vtt
+    from .subtitles import captions_from_words, write_captions
 
     audio = Path(args.audio)
     if not audio.is_file():
@@ -248,11 +246,10 @@ def _transcribe(args: argparse.Namespace) -> int:
     if not transcript.words:
         raise FilmError([Problem(str(audio), 0, "no speech found")])
     phrases = [(p.text, [(w.start, w.end) for w in p.words]) for p in transcript.phrases]
-    cues = cues_from_words(phrases)
+    captions = captions_from_words(phrases)
     stem = Path(args.out) if args.out else audio.with_suffix("")
-    write_srt(cues, Fraction(1000), stem.with_suffix(".srt"))
-    write_vtt(cues, Fraction(1000), stem.with_suffix(".vtt"))
-    print(f"{len(transcript.words)} words, {len(cues)} cues → {stem.with_suffix('.srt')}, {stem.with_suffix('.vtt')}")
+    write_captions(captions, stem.with_suffix(".srt"), stem.with_suffix(".vtt"))
+    print(f"{len(transcript.words)} words, {len(captions)} cues → {stem.with_suffix('.srt')}, {stem.with_suffix('.vtt')}")
     return 0
 
 

@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from .plan import Plan
 
 __all__ = [
-    "Cue", "split_text", "place_cues", "frames_to_ms", "display_width",
+    "Caption", "Cue", "captions_from_words", "split_text", "place_cues", "frames_to_ms", "display_width",
+    "write_captions",
     "write_srt", "write_vtt", "write_ass", "cues_for", "time_for_reading", "place_cues_on_shots",
     "reading_speed",
 ]
@@ -525,11 +526,22 @@ def place_cues(texts: list[tuple[str, str]], start: int, end: int, fps: Fraction
 
 # --------------------------------------------------------------------------- writing
 
-def cues_from_words(phrases: Sequence[tuple[str, Sequence[tuple[float, float]]]], rate: int = 1000,
-                    max_chars: int = 42, max_lines: int = 2, min_seconds: float = 1.0) -> list[Cue]:
-    """Cues that follow spoken words: each phrase's text split by the subtitle rules, each chunk
-    on screen from its first word's start to its last word's end (at least `min_seconds` when
-    the next cue leaves room), in units of 1/`rate` s.
+@dataclass(frozen=True)
+class Caption:
+    """Words on screen timed to speech, in milliseconds: [start_ms, end_ms). A film's subtitles
+    are `Cue`s in its frames; captions are what words heard in a recording give before (or
+    without: `film transcribe`) a film to place them on."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+def captions_from_words(phrases: Sequence[tuple[str, Sequence[tuple[float, float]]]], max_chars: int = 42,
+                        max_lines: int = 2, min_seconds: float = 1.0) -> list[Caption]:
+    """Captions that follow spoken words: each phrase's text split by the subtitle rules, each
+    chunk on screen from its first word's start to its last word's end (at least `min_seconds`
+    when the next caption leaves room), in whole milliseconds.
 
     `phrases` holds (text, [(start, end) seconds for each whitespace-separated word of text]).
     A chunk that holds part of a word (Chinese and Japanese break inside a word) takes its share
@@ -538,7 +550,8 @@ def cues_from_words(phrases: Sequence[tuple[str, Sequence[tuple[float, float]]]]
     or, at the end, follow one another, each on screen as long as it takes to read (at
     `READING_COLUMNS_PER_SECOND`, at least `min_seconds`).
     """
-    cues: list[Cue] = []
+    ms = 1000
+    captions: list[Caption] = []
     for text, times in phrases:
         if not times:
             continue
@@ -558,39 +571,41 @@ def cues_from_words(phrases: Sequence[tuple[str, Sequence[tuple[float, float]]]]
             span = where[done:done + count] or where[-1:]
             done += count
             start, end = at(span[0][0], span[0][1]), at(span[-1][0], span[-1][2])
-            cues.append(Cue(round(start * rate), max(round(end * rate), round(start * rate) + 1), chunk))
-    cues = _spread_unheard(cues, rate, min_seconds)
-    out: list[Cue] = []
-    for i, cue in enumerate(cues):
-        limit = cues[i + 1].start if i + 1 < len(cues) else cue.start + 10 * rate
-        end = min(max(cue.end, cue.start + round(min_seconds * rate)), limit)
-        out.append(replace(cue, end=max(end, cue.start + 1)))
+            captions.append(Caption(round(start * ms), max(round(end * ms), round(start * ms) + 1), chunk))
+    captions = _spread_unheard(captions, min_seconds)
+    out: list[Caption] = []
+    for i, caption in enumerate(captions):
+        limit = captions[i + 1].start_ms if i + 1 < len(captions) else caption.start_ms + 10 * ms
+        end = min(max(caption.end_ms, caption.start_ms + round(min_seconds * ms)), limit)
+        out.append(replace(caption, end_ms=max(end, caption.start_ms + 1)))
     return out
 
 
 READING_COLUMNS_PER_SECOND = 12.0   # a chunk not heard: 6 Chinese characters (or 12 letters) a second
 
 
-def _spread_unheard(cues: list[Cue], rate: int, min_seconds: float) -> list[Cue]:
-    """Cues starting together (their words take no time: not spoken) spread out in time."""
-    out: list[Cue] = []
+def _spread_unheard(captions: list[Caption], min_seconds: float) -> list[Caption]:
+    """Captions starting together (their words take no time: not spoken) spread out in time."""
+    out: list[Caption] = []
     i = 0
-    while i < len(cues):
+    while i < len(captions):
         j = i + 1
-        while j < len(cues) and cues[j].start == cues[i].start:
+        while j < len(captions) and captions[j].start_ms == captions[i].start_ms:
             j += 1
-        group = cues[i:j]
+        group = captions[i:j]
         if len(group) > 1:
+            first = group[0].start_ms
             widths = [max(display_width(c.text.replace("\n", " ")), 1) for c in group]
-            if j < len(cues) and cues[j].start > group[0].start + len(group):
-                span = cues[j].start - group[0].start
-                edges = [group[0].start + round(span * sum(widths[:n]) / sum(widths)) for n in range(len(group) + 1)]
+            if j < len(captions) and captions[j].start_ms > first + len(group):
+                span = captions[j].start_ms - first
+                edges = [first + round(span * sum(widths[:n]) / sum(widths)) for n in range(len(group) + 1)]
             else:
-                edges = [group[0].start]
+                edges = [first]
                 for w in widths:
-                    edges.append(edges[-1] + max(round(w / READING_COLUMNS_PER_SECOND * rate),
-                                                 round(min_seconds * rate), 1))
-            group = [replace(c, start=edges[n], end=max(c.end, edges[n + 1]) if n + 1 == len(group) else edges[n + 1])
+                    edges.append(edges[-1] + max(round(w / READING_COLUMNS_PER_SECOND * 1000),
+                                                 round(min_seconds * 1000), 1))
+            group = [replace(c, start_ms=edges[n],
+                             end_ms=max(c.end_ms, edges[n + 1]) if n + 1 == len(group) else edges[n + 1])
                      for n, c in enumerate(group)]
         out += group
         i = j
@@ -622,16 +637,20 @@ def _shown(cues: Sequence[Cue]) -> list[Cue]:
     return [c for c in sorted(cues, key=lambda c: (c.start, c.end)) if c.end > c.start]
 
 
-def _plain_events(cues: Sequence[Cue], fps: Fraction, escape_html: bool, top_tag: bool = False) -> pysubs2.SSAFile:
+def _timed(cues: Sequence[Cue], fps: Fraction) -> list[tuple[int, int, Cue]]:
+    """(start ms, end ms, cue) of each cue shown, in time order."""
+    return [(frames_to_ms(c.start, fps), frames_to_ms(c.end, fps), c) for c in _shown(cues)]
+
+
+def _plain_events(timed: Sequence[tuple[int, int, Cue]], escape_html: bool, top_tag: bool = False) -> pysubs2.SSAFile:
     subs = pysubs2.SSAFile()
-    for cue in _shown(cues):
+    for start, end, cue in timed:
         text = _protect_backslashes(cue.text)
         if escape_html:
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         if top_tag and cue.align == "top":
             text = TOP_TAG + text
-        subs.append(pysubs2.SSAEvent(start=frames_to_ms(cue.start, fps), end=frames_to_ms(cue.end, fps),
-                                     text=text.replace("\n", r"\N"), name=cue.speaker))
+        subs.append(pysubs2.SSAEvent(start=start, end=end, text=text.replace("\n", r"\N"), name=cue.speaker))
     return subs
 
 
@@ -645,7 +664,11 @@ def write_srt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
 
     A cue at the top starts with `TOP_TAG`; SubRip has no way to say how far from the edge."""
     # keep_ssa_tags: pass the text through verbatim (only \N becomes a line break); there is no styling.
-    write_text(Path(path), _plain_events(cues, fps, escape_html=False, top_tag=True).to_string("srt", keep_ssa_tags=True))
+    _write_srt(_timed(cues, fps), path)
+
+
+def _write_srt(timed: Sequence[tuple[int, int, Cue]], path: PathLike) -> None:
+    write_text(Path(path), _plain_events(timed, escape_html=False, top_tag=True).to_string("srt", keep_ssa_tags=True))
 
 
 def vtt_settings(cue: Cue) -> str:
@@ -669,9 +692,13 @@ def _percent(fraction: float) -> str:
 def write_vtt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
     """Write the cues as a WebVTT (.vtt) file, UTF-8, with &, < and > escaped as the format
     requires, and each cue's place in its settings (`vtt_settings`)."""
-    text = _plain_events(cues, fps, escape_html=True).to_string("vtt", keep_ssa_tags=True)
-    # pysubs2 writes the cues in time order, one "start --> end" line each, as `_shown` lists them.
-    settings = iter([vtt_settings(c) for c in _shown(cues)])
+    _write_vtt(_timed(cues, fps), path)
+
+
+def _write_vtt(timed: Sequence[tuple[int, int, Cue]], path: PathLike) -> None:
+    text = _plain_events(timed, escape_html=True).to_string("vtt", keep_ssa_tags=True)
+    # pysubs2 writes the cues in time order, one "start --> end" line each, as `timed` lists them.
+    settings = iter([vtt_settings(cue) for _, _, cue in timed])
     lines = text.split("\n")
     for n, line in enumerate(lines):
         if _VTT_TIMING.fullmatch(line):
@@ -679,6 +706,14 @@ def write_vtt(cues: list[Cue], fps: Fraction, path: PathLike) -> None:
             if extra:
                 lines[n] = f"{line} {extra}"
     write_text(Path(path), "\n".join(lines))
+
+
+def write_captions(captions: Sequence[Caption], srt: PathLike, vtt: PathLike) -> None:
+    """Write captions (milliseconds) as a SubRip and a WebVTT file, at the bottom of the picture."""
+    timed = [(c.start_ms, c.end_ms, Cue(0, 0, c.text))
+             for c in sorted(captions, key=lambda c: (c.start_ms, c.end_ms)) if c.end_ms > c.start_ms]
+    _write_srt(timed, srt)
+    _write_vtt(timed, vtt)
 
 
 # Bump when the look of burned-in subtitles changes, so cached segments are redrawn.
@@ -1062,15 +1097,15 @@ def _cues_on_words(line, begin: int, end_of_shot: int, fps, max_lines: int = 2, 
         [heard[min(k * len(heard) // len(written), len(heard) - 1)] for k in range(len(written))]
     offset = float(begin / fps)
     phrase = [(line.text, [(offset + a, offset + b) for a, b in times])]
-    cues = cues_from_words(phrase, rate=1000, max_chars=max_chars, max_lines=max_lines)
+    captions = captions_from_words(phrase, max_chars=max_chars, max_lines=max_lines)
     out = []
-    for n, cue in enumerate(cues):
-        first = max(round(cue.start * fps / 1000), begin)
+    for n, caption in enumerate(captions):
+        first = max(round(caption.start_ms * fps / 1000), begin)
         # A cue stays up until the next part of the line starts; the last until the line ends.
-        follow = round(cues[n + 1].start * fps / 1000) if n + 1 < len(cues) else begin + line.frames
-        last = min(max(round(cue.end * fps / 1000), follow), end_of_shot)
+        follow = round(captions[n + 1].start_ms * fps / 1000) if n + 1 < len(captions) else begin + line.frames
+        last = min(max(round(caption.end_ms * fps / 1000), follow), end_of_shot)
         if last > first:
-            out.append(Cue(first, last, cue.text, line.speaker))
+            out.append(Cue(first, last, caption.text, line.speaker))
     return out
 
 

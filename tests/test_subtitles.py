@@ -429,22 +429,22 @@ def test_korean_breaks_between_its_words() -> None:
 
 def test_cues_share_a_word_split_between_them_by_its_characters() -> None:
     """A Chinese sentence is one "word" to the voice; its chunks share its time by characters."""
-    from pipeline.subtitles import cues_from_words
+    from pipeline.subtitles import captions_from_words
 
     text = "字" * 60      # two chunks of 30 characters (two lines of 15)
-    cues = cues_from_words([(text, [(0.0, 6.0)])])
-    assert [c.text.replace("\n", "") for c in cues] == ["字" * 30, "字" * 30]
-    assert cues[0].start == 0 and abs(cues[1].start - 3000) <= 1
+    captions = captions_from_words([(text, [(0.0, 6.0)])])
+    assert [c.text.replace("\n", "") for c in captions] == ["字" * 30, "字" * 30]
+    assert captions[0].start_ms == 0 and abs(captions[1].start_ms - 3000) <= 1
 
 
 def test_chunks_not_heard_follow_one_another_long_enough_to_read() -> None:
     """A line the voice did not say (zero-length word times): every chunk shows, in turn."""
-    from pipeline.subtitles import cues_from_words
+    from pipeline.subtitles import captions_from_words
 
-    cues = cues_from_words([(ZH, [(0.0, 0.0)])])
-    assert len(cues) >= 2 and "".join(c.text.replace("\n", "") for c in cues) == ZH
-    assert all(b.start >= a.end > a.start for a, b in zip(cues, cues[1:]))
-    assert all(c.end - c.start >= 1000 for c in cues[:-1])
+    captions = captions_from_words([(ZH, [(0.0, 0.0)])])
+    assert len(captions) >= 2 and "".join(c.text.replace("\n", "") for c in captions) == ZH
+    assert all(b.start_ms >= a.end_ms > a.start_ms for a, b in zip(captions, captions[1:]))
+    assert all(c.end_ms - c.start_ms >= 1000 for c in captions[:-1])
 
 
 def test_a_cjk_narration_without_speech_is_on_screen_long_enough_to_read(tmp_path: Path) -> None:

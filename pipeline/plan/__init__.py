@@ -17,7 +17,7 @@ Code downstream reads only the `Plan`, never the storyboard.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Mapping
 from pathlib import Path
@@ -25,16 +25,16 @@ from pathlib import Path
 from ..errors import Problem, StoryboardError
 from ..frames import Format, duration_frames, to_frames, to_seconds
 from .. import transitions
-from ..spec import Storyboard, resolve_asset
+from ..spec import Scene, Shot, Storyboard, resolve_asset
 from ..transitions import split
 from .cards import TITLE_TRANSITION, credits_card, film_credits, title_card
-from .defaults import cast_in, cast_patterns, derive_seed, seed_groups, settings, shot_source
+from .defaults import Seeded, cast_in, cast_patterns, derive_seed, seed_groups, settings, shot_source
 from .model import (
     Bed, CardSource, Chapter, DrawnSource, FootageFile, FootageSource, GeneratedSource, Pacing, Plan, ShotPlan, ShotSource,
     SoundEffectPlan, SpeechPlan, Spoken, StillSource, with_handles,
 )
 from .prompt import compose_prompt
-from .timing import footage_frames, pacing_in_frames, place_speech, shot_length, spoken_lines, voice_readers, words
+from .timing import Reads, footage_frames, pacing_in_frames, place_speech, shot_length, spoken_lines, voice_readers, words
 
 __all__ = [
     "Bed", "CardSource", "Chapter", "DrawnSource", "FootageFile", "FootageSource", "GeneratedSource", "Pacing", "Plan", "ShotPlan",
@@ -52,6 +52,22 @@ def picture_format(board: Storyboard, preview: bool) -> Format:
     return Format(width, height, project.fps)
 
 
+@dataclass(frozen=True)
+class Planning:
+    """What planning each shot reads besides the shot: the film, its rate and pacing, the
+    measured speech (None: estimate it) and footage, the seeds, and who can be seen and heard."""
+
+    board: Storyboard
+    fps: Fraction
+    pacing: Pacing
+    speech: Mapping[tuple, Spoken] | None
+    footage: Mapping[Path, FootageFile]
+    seeds: Mapping[str, Seeded]
+    patterns: tuple
+    reads: Reads
+    said: dict = field(default_factory=dict)   # how many times each (speaker, text) has been said so far
+
+
 def make_plan(board: Storyboard, preview: bool = False, speech: Mapping[tuple, Spoken] | None = None,
               footage: Mapping[Path, FootageFile] | None = None) -> Plan:
     """Resolve `board` into a Plan; raises StoryboardError for problems only timing reveals.
@@ -64,55 +80,74 @@ def make_plan(board: Storyboard, preview: bool = False, speech: Mapping[tuple, S
     project = board.project
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    footage = footage or {}
 
     # 1. format and pacing
     fmt = picture_format(board, preview)
-    fps = fmt.fps
-    pacing = pacing_in_frames(project.pacing, fps)
+    pacing = pacing_in_frames(project.pacing, fmt.fps)
 
-    # 2-5. each shot, in story order
-    seeds = seed_groups(board, problems)
-    patterns = cast_patterns(board)
-    reads = voice_readers(board)
-    said: dict[tuple[str, str], int] = {}   # how many times each (speaker, text) has been said so far
-    shots: list[ShotPlan] = []
-    opening = title_card(project, derive_seed(project.seed, "title"), fps)
-    if opening is not None:
-        shots.append(opening)
-    for scene_number, scene in enumerate(board.scenes, 1):
-        for shot in scene.shots:
-            chosen = settings(board, scene, shot)
-            transition = chosen.transition
-            seconds = transition.seconds if transition.seconds is not None else transitions.default_seconds(transition.name)
-            seeded = seeds[shot.id]
-            source, generator = shot_source(shot, chosen.generator, board.root, seeded.continues, footage)
-            cast = cast_in(shot, board, patterns)
-            texts = tuple((speaker, text) for speaker, text, _ in spoken_lines(shot))
-            placed = place_speech(shot, speech, pacing, fps, reads, said) if speech is not None else ()
-            length_of_footage = (footage_frames(shot, source.file.seconds, fps, problems)
-                                 if isinstance(source, FootageSource) else 0)
-            length = shot_length(shot, placed, [t for _, t in texts], pacing, project.pacing, fps,
-                                 length_of_footage, timed=speech is not None)
-            if length.problem:
-                problems.append(shot.at("duration").problem(length.problem))
-            if length.warning:
-                warnings.append(shot.at("duration").problem(length.warning))
-            shots.append(ShotPlan(
-                id=shot.id, kind="card" if shot.title else "shot", scene=scene_number, heading=scene.heading,
-                generator=generator, source=source,
-                prompt=compose_prompt(project.style, scene.heading, shot.prompt or shot.title or "", cast, chosen.camera),
-                negative=project.negative, action=shot.prompt, seed=seeded.seed, frames=length.frames, head=0, tail=0,
-                camera=chosen.camera, transition=transition.name,
-                transition_frames=0 if transition.name == "cut" else duration_frames(seconds, fps),
-                cast=cast, texts=texts, speech=placed,
-                sfx=tuple(SoundEffectPlan(resolve_asset(board.root, e.file), to_frames(e.at, fps), e.gain)
-                          for e in shot.sfx),
-                continuity=seeded.group, explicit_duration=shot.duration is not None,
-                chapter=str(scene.metadata.get("chapter") or ""), loc=shot.loc,
-            ))
+    # 2-5. the title card, then each shot in story order
+    planning = Planning(board, fmt.fps, pacing, speech, footage or {}, seed_groups(board, problems),
+                        cast_patterns(board), voice_readers(board))
+    opening = title_card(project, derive_seed(project.seed, "title"), fmt.fps)
+    shots = [opening] if opening is not None else []
+    shots += [plan_shot(planning, number, scene, shot, problems, warnings)
+              for number, scene in enumerate(board.scenes, 1) for shot in scene.shots]
 
-    # 6. the credits, after a fade when the film would otherwise cut to them
+    # 6. the credits
+    shots = with_credits(board, shots, fmt.fps)
+
+    # 7. room for the transitions, then the handles
+    shots = fit_transitions(shots, fmt.fps, problems)
+    if problems:
+        raise StoryboardError(problems)
+    planned = with_handles(shots)
+
+    # 8. the music beds, placed on the cut
+    music = place_beds(board, to_seconds(sum(s.frames for s in planned), fmt.fps))
+    return Plan(name=board.name, source=board.source, root=board.root, seed=project.seed, fmt=fmt, shots=planned,
+                music=music, subtitles=project.subtitles, pacing=pacing, mix=project.mix, preview=preview,
+                warnings=tuple(warnings))
+
+
+def plan_shot(planning: Planning, scene_number: int, scene: Scene, shot: Shot, problems: list[Problem],
+              warnings: list[Problem]) -> ShotPlan:
+    """One shot of scene `scene_number` resolved: its settings, seed, source, prompt, speech and
+    length; what is wrong with its length goes to `problems` or `warnings`."""
+    board, fps, project = planning.board, planning.fps, planning.board.project
+    chosen = settings(board, scene, shot)
+    transition = chosen.transition
+    seconds = transition.seconds if transition.seconds is not None else transitions.default_seconds(transition.name)
+    seeded = planning.seeds[shot.id]
+    source, generator = shot_source(shot, chosen.generator, board.root, seeded.continues, planning.footage)
+    cast = cast_in(shot, board, planning.patterns)
+    texts = tuple((speaker, text) for speaker, text, _ in spoken_lines(shot))
+    placed = () if planning.speech is None else \
+        place_speech(shot, planning.speech, planning.pacing, fps, planning.reads, planning.said)
+    of_footage = footage_frames(shot, source.file.seconds, fps, problems) if isinstance(source, FootageSource) else 0
+    length = shot_length(shot, placed, [t for _, t in texts], planning.pacing, project.pacing, fps, of_footage,
+                         timed=planning.speech is not None)
+    if length.problem:
+        problems.append(shot.at("duration").problem(length.problem))
+    if length.warning:
+        warnings.append(shot.at("duration").problem(length.warning))
+    return ShotPlan(
+        id=shot.id, kind="card" if shot.title else "shot", scene=scene_number, heading=scene.heading,
+        generator=generator, source=source,
+        prompt=compose_prompt(project.style, scene.heading, shot.prompt or shot.title or "", cast, chosen.camera),
+        negative=project.negative, action=shot.prompt, seed=seeded.seed, frames=length.frames, head=0, tail=0,
+        camera=chosen.camera, transition=transition.name,
+        transition_frames=0 if transition.name == "cut" else duration_frames(seconds, fps),
+        cast=cast, texts=texts, speech=placed,
+        sfx=tuple(SoundEffectPlan(resolve_asset(board.root, e.file), to_frames(e.at, fps), e.gain) for e in shot.sfx),
+        continuity=seeded.group, explicit_duration=shot.duration is not None,
+        chapter=str(scene.metadata.get("chapter") or ""), loc=shot.loc,
+    )
+
+
+def with_credits(board: Storyboard, shots: list[ShotPlan], fps: Fraction) -> list[ShotPlan]:
+    """`shots` and the credits roll after them (after a fade when the film would cut to them);
+    the last shot of all cuts out."""
+    shots = list(shots)
     credits = film_credits(board, drawn=any(isinstance(s.source, DrawnSource) for s in shots))
     if credits and shots:
         rest = sum(shot.frames for shot in shots)
@@ -120,21 +155,10 @@ def make_plan(board: Storyboard, preview: bool = False, speech: Mapping[tuple, S
         if last.transition == "cut" and last.transition_frames == 0:
             shots[-1] = replace(last, transition=TITLE_TRANSITION[0],
                                 transition_frames=duration_frames(TITLE_TRANSITION[1], fps))
-        shots.append(credits_card(credits, project, derive_seed(project.seed, "credits"), rest, fps))
+        shots.append(credits_card(credits, board.project, derive_seed(board.project.seed, "credits"), rest, fps))
     if shots:
         shots[-1] = replace(shots[-1], transition="cut", transition_frames=0)
-
-    # 7. room for the transitions, then the handles
-    shots = fit_transitions(shots, fps, problems)
-    if problems:
-        raise StoryboardError(problems)
-    planned = with_handles(shots)
-
-    # 8. the music beds, placed on the cut
-    music = place_beds(board, to_seconds(sum(s.frames for s in planned), fps))
-    return Plan(name=board.name, source=board.source, root=board.root, seed=project.seed, fmt=fmt, shots=planned,
-                music=music, subtitles=project.subtitles, pacing=pacing, mix=project.mix, preview=preview,
-                warnings=tuple(warnings))
+    return shots
 
 
 def fit_transitions(shots: list[ShotPlan], fps: Fraction, problems: list[Problem]) -> list[ShotPlan]:
