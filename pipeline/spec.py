@@ -204,12 +204,14 @@ class Subtitles(str):
 
 @dataclass(frozen=True)
 class Pacing:
-    """How long shots last when the writer gives no duration."""
+    """How long shots last when the writer gives no duration, in seconds: `lead_in` before a
+    shot's first line, `hold` after its last (written `tail:` under `pacing:`, as editors say
+    it), `line_gap` between lines, `min_duration` the shortest shot."""
 
     words_per_minute: float = 160.0
     min_duration: float = 3.0
     lead_in: float = 0.5
-    tail: float = 0.8
+    hold: float = 0.8
     line_gap: float = 0.3
 
 

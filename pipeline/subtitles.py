@@ -34,7 +34,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Collection, Sequence
+from typing import TYPE_CHECKING, Collection, Literal, Sequence
 
 import pysubs2
 
@@ -64,7 +64,7 @@ class Cue:
     end: int            # first frame after (exclusive)
     text: str           # may contain "\n" between its (at most 2) lines
     speaker: str = ""   # character name, "" for narration
-    align: str = "bottom"          # the edge of the frame it sits at: "bottom" or "top"
+    align: Literal["bottom", "top"] = "bottom"   # the edge of the frame it sits at
     margin: float | None = None    # from that edge to its text, a fraction of the height (None: title-safe 5%)
 
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 #: How an entry is drawn: no transition at all; ffmpeg's `xfade` filter (two overlapping
 #: pictures blended by one of its transitions); or the renderer's own fade through black.
+Renderer = Literal["cut", "xfade", "through-black"]
 CUT, XFADE, THROUGH_BLACK = "cut", "xfade", "through-black"
-RENDERERS = (CUT, XFADE, THROUGH_BLACK)
+RENDERERS: tuple[Renderer, ...] = (CUT, XFADE, THROUGH_BLACK)
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Transition:
     (written without their final `:` or `.`, in capitals: "DISSOLVE TO")."""
 
     seconds: float
-    renderer: str = XFADE
+    renderer: Renderer = XFADE
     xfade: str = ""
     words: tuple[str, ...] = ()
 

@@ -81,3 +81,23 @@ def lighthouse_preview(tmp_path_factory):
 def lesson_preview(tmp_path_factory):
     from pipeline.build import build
     return build(EXAMPLES / "water-cycle", renders=tmp_path_factory.mktemp("lesson"), preview=True)
+
+
+@pytest.fixture(scope="session")
+def screenplay_preview(tmp_path_factory):
+    from pipeline.build import build
+    return build(EXAMPLES / "screenplay", renders=tmp_path_factory.mktemp("screenplay"), preview=True)
+
+
+def renders_from(result, folder: Path) -> Path:
+    """A renders folder in `folder` for another build of `result`'s film (a variant of it, of
+    the same name) that starts from `result`'s cache: each cached file is hard-linked (a build
+    replaces files, never writes into one), so what the variant shares is not made again and
+    `result`'s own outputs are left as they are."""
+    import os
+    import shutil
+
+    film = result.folder.parent if result.plan.preview else result.folder
+    renders = folder / "renders"
+    shutil.copytree(film / "cache", renders / film.name / "cache", copy_function=os.link)
+    return renders

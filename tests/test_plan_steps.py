@@ -94,7 +94,7 @@ def test_each_shot_has_one_typed_source(board, tmp_path):
 
 def test_speech_is_placed_after_the_lead_in_a_gap_apart(board, tmp_path):
     fps = Fraction(24)
-    pacing = pacing_in_frames(Pacing(lead_in=0.5, tail=0.8, line_gap=0.25), fps)
+    pacing = pacing_in_frames(Pacing(lead_in=0.5, hold=0.8, line_gap=0.25), fps)
     assert (pacing.lead_in, pacing.hold, pacing.line_gap, pacing.min_frames) == (12, 19, 6, 72)
     shot = board.scenes[0].shots[0]
     from dataclasses import replace

@@ -21,7 +21,7 @@ import pysubs2
 import pytest
 from PIL import Image
 
-from conftest import write_project
+from conftest import renders_from, write_project
 from pipeline import subtitles
 from pipeline.build import build, prepare
 from pipeline.cache import Cache
@@ -66,37 +66,29 @@ def _copy(project: str, folder: Path, subtitles: str) -> Path:
     return target
 
 
-def _build_twice(tmp_path_factory, project: str, original: Path, other: str):
-    """The example as it is, and built again without (or with) burned subtitles, its frames
-    kept aside: (the example's result, the other's video)."""
-    renders = tmp_path_factory.mktemp("renders")
-    result = build(original, renders=renders, preview=True)
-    kept = renders / "kept"
-    kept.mkdir()
-    for name in ("final.mp4", "subtitles.srt", "subtitles.vtt"):
-        if (result.folder / name).exists():
-            shutil.copy(result.folder / name, kept / name)
+def _other_build(tmp_path_factory, project: str, result, other: str):
+    """The example as it is (`result`, a build shared by the session), and built again without
+    (or with) burned subtitles from its cache: (the example's result, its folder, the other's)."""
     copy = _copy(project, tmp_path_factory.mktemp("copy"), other)
-    again = build(copy, renders=renders, preview=True)
-    return result, kept, again
+    again = build(copy, renders=renders_from(result, tmp_path_factory.mktemp("other")), preview=True)
+    return result, result.folder, again
 
 
 @pytest.fixture(scope="module")
-def lessons(tmp_path_factory):
+def lessons(tmp_path_factory, lesson_preview):
     """The burned-in lesson (as it is), and the same lesson without subtitles."""
-    return _build_twice(tmp_path_factory, "water-cycle", PROJECTS / "water-cycle", "off")
+    return _other_build(tmp_path_factory, "water-cycle", lesson_preview, "off")
 
 
 @pytest.fixture(scope="module")
-def lighthouses(tmp_path_factory):
+def lighthouses(tmp_path_factory, lighthouse_preview):
     """The short film as it is (sidecar subtitles), and the same film with them burned in."""
-    return _build_twice(tmp_path_factory, "lighthouse", PROJECTS / "lighthouse", "burn")
+    return _other_build(tmp_path_factory, "lighthouse", lighthouse_preview, "burn")
 
 
 @pytest.fixture(scope="module")
-def ferry(tmp_path_factory):
-    return build(PROJECTS / "screenplay" / "night-ferry.fountain", renders=tmp_path_factory.mktemp("renders"),
-                 preview=True)
+def ferry(screenplay_preview):
+    return screenplay_preview
 
 
 def srt_cues(path: Path) -> list[pysubs2.SSAEvent]:

@@ -473,7 +473,7 @@ def test_a_cjk_narration_without_speech_is_on_screen_long_enough_to_read(tmp_pat
     hans = sum(c not in "，。" for c in ZH)                         # 61 characters, 5 commas and stops
     pacing = board.project.pacing
     reading = hans * 0.5 * 60 / pacing.words_per_minute             # 11.4 s
-    assert abs(shot.frames / 24 - (reading + pacing.lead_in + pacing.tail)) < 0.1
+    assert abs(shot.frames / 24 - (reading + pacing.lead_in + pacing.hold)) < 0.1
     cues = [c for c in cues_for(plan)]
     assert "".join(c.text.replace("\n", "") for c in cues) == ZH
     assert all(len(line) <= 21 for c in cues for line in c.text.split("\n"))

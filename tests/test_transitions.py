@@ -174,3 +174,36 @@ def test_a_screenplay_irises_in_and_to(tmp_path):
                                          "The sun sets."]
     assert [s.transition.name if s.transition else None for s in shots[:3]] == ["iris", "iris", "fade-black"]
     assert not [w for w in board.warnings if "played as a cut" in w.message]
+
+
+def test_changing_how_an_entry_draws_redraws_what_it_drew_and_nothing_else(project, monkeypatch):
+    """A segment's key holds how its transition and camera moves are drawn, not just their
+    names: an entry changed in the registry invalidates the segments it drew, no others."""
+    from dataclasses import replace
+
+    from pipeline import camera
+    from pipeline.build import make_graph
+    from pipeline.cache import Cache
+    from pipeline.plan import make_plan
+
+    folder = project("""
+        speech: false
+        title_card: false
+        scenes:
+          - shots:
+              - {id: a, prompt: a harbour, duration: 2, camera: zoom-in, transition: dissolve}
+              - {id: b, prompt: a boat, duration: 2, camera: static, transition: wipe-left}
+              - {id: c, prompt: a gull, duration: 2}
+    """).parent
+
+    def keys() -> dict[str, str]:
+        plan = make_plan(load(folder))
+        return {job.id: job.key for job in make_graph(plan, Cache(folder / "cache")).jobs if job.kind == "segment"}
+
+    before = keys()
+    monkeypatch.setitem(transitions.TRANSITIONS, "dissolve", replace(transitions.get("dissolve"), xfade="fadegrays"))
+    after = keys()
+    assert {i for i in before if before[i] != after[i]} == {"dissolve:a>b"}
+    monkeypatch.setitem(camera.MOVES, "zoom-in", replace(camera.MOVES["zoom-in"], zoom=(1.0, 1.1)))
+    moved = keys()
+    assert {i for i in after if after[i] != moved[i]} == {"body:a", "dissolve:a>b"}

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Literal, Sequence
 
 import numpy as np
 
@@ -41,7 +41,7 @@ class Place:
     """Where a cue's lines sit: "bottom" or "top", `margin` (a fraction of the frame's height)
     from that edge to the text."""
 
-    align: str = "bottom"
+    align: Literal["bottom", "top"] = "bottom"
     margin: float = TITLE_SAFE
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Literal
 
 from ..frames import Format
 from .sources import Source
@@ -51,7 +52,7 @@ class Segment:
     """A run of the cut rendered as one encoded file: a clip's body, or a transition."""
 
     id: str
-    kind: str             # "body" or "transition"
+    kind: Literal["body", "transition"]
     start: int            # first frame in the cut
     frames: int
     parts: tuple[Part, ...]

@@ -645,7 +645,7 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
             words_per_minute=r.number(pacing_keys.get("words_per_minute"), "words_per_minute", defaults.words_per_minute, positive=True),
             min_duration=r.number(pacing_keys.get("min_duration"), "min_duration in seconds", defaults.min_duration, positive=True),
             lead_in=r.number(pacing_keys.get("lead_in"), "lead_in in seconds", defaults.lead_in, minimum=0),
-            tail=r.number(pacing_keys.get("tail"), "tail in seconds", defaults.tail, minimum=0),
+            hold=r.number(pacing_keys.get("tail"), "tail in seconds", defaults.hold, minimum=0),
             line_gap=r.number(pacing_keys.get("line_gap"), "line_gap in seconds", defaults.line_gap, minimum=0),
         ),
         speech=r.boolean(keys.get("speech"), "speech", True),

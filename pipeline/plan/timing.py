@@ -48,7 +48,7 @@ def words(text: str) -> float:
 def pacing_in_frames(pacing: WrittenPacing, fps: Fraction) -> Pacing:
     """The writer's pacing (seconds) in frames at `fps`."""
     return Pacing(words_per_minute=pacing.words_per_minute, lead_in=to_frames(pacing.lead_in, fps),
-                  hold=to_frames(pacing.tail, fps), line_gap=to_frames(pacing.line_gap, fps),
+                  hold=to_frames(pacing.hold, fps), line_gap=to_frames(pacing.line_gap, fps),
                   min_frames=duration_frames(pacing.min_duration, fps))
 
 
@@ -56,7 +56,7 @@ def reading_frames(texts: list[str], pacing: WrittenPacing, fps: Fraction) -> in
     """Frames to read `texts` at the pacing's words a minute, with its lead-in and tail when
     there is anything to read, and at least its shortest shot."""
     count = sum(words(t) for t in texts)
-    seconds = count * 60.0 / pacing.words_per_minute + (pacing.lead_in + pacing.tail if count else 0)
+    seconds = count * 60.0 / pacing.words_per_minute + (pacing.lead_in + pacing.hold if count else 0)
     return duration_frames(max(seconds, pacing.min_duration), fps)
 
 

@@ -86,8 +86,8 @@ def effect_spans(plan) -> list[tuple[float, float, Path]]:
     """(start, end, file) of each sound effect: from its `at` to its shot's last frame (and the
     transition out of it)."""
     fps = float(plan.fmt.fps)
-    return [((start + at) / fps, (start + shot.frames + shot.transition_frames) / fps, path)
-            for shot, start in zip(plan.shots, plan.starts()) for path, at, _ in shot.sfx]
+    return [((start + sfx.at) / fps, (start + shot.frames + shot.transition_frames) / fps, sfx.file)
+            for shot, start in zip(plan.shots, plan.starts()) for sfx in shot.sfx]
 
 
 def mask(length: int, spans, value: bool) -> np.ndarray:
@@ -131,8 +131,8 @@ def lesson(lesson_preview):
 
 
 @pytest.fixture(scope="module")
-def screenplay(tmp_path_factory):
-    return build(PROJECTS / "screenplay", renders=tmp_path_factory.mktemp("renders"), preview=True)
+def screenplay(screenplay_preview):
+    return screenplay_preview
 
 
 @pytest.mark.parametrize("example", ["lighthouse", "lesson", "screenplay"])
