@@ -1,6 +1,8 @@
-"""Media probes before planning: every picture, video and sound file a storyboard names is
-opened and checked, so that a file the build could not use is a `file:line` problem at `film
-check` (exit 1), not a failed job halfway through a build.
+"""Measuring before planning: what only files can tell. Every picture, video and sound file a
+storyboard names is opened and checked, so that a file the build could not use is a `file:line`
+problem at `film check` (exit 1), not a failed job halfway through a build; and every line is
+synthesised (or found in a recorded voice-over) and its words timed (`measure`), because a
+shot lasts as long as what is said in it.
 
 What is checked, per use:
 
@@ -26,12 +28,12 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Mapping
 
 from .cache import Cache
 from .edit import ffmpeg
 from .errors import Problem, StoryboardError, did_you_mean_file
-from .plan.model import FootageFile
+from .plan.model import FootageFile, Spoken
 from .spec import Footage, Loc, Storyboard, resolve_asset
 
 Kind = Literal["picture", "video", "audio", "speech"]   # speech: audio that must hold some
@@ -354,3 +356,35 @@ def _trim_problems(name: str, footage: Footage | None, info: ffmpeg.MediaInfo) -
         problems.append(f"{name}: its out point ({footage.end:g} s) must be after its in point ({footage.start:g} s)")
     return problems
 
+
+@dataclass(frozen=True)
+class Measures:
+    """What the plan needs to know from files: each footage file (`footage_files`), and each
+    line's audio by (speaker, text) — None for a film without speech, timed by reading — with
+    the results of the speech jobs that ran (`build.run.JobResult`)."""
+
+    footage: dict[Path, FootageFile]
+    speech: Mapping[tuple, Spoken] | None = None
+    results: tuple = ()
+
+
+def measure(board: Storyboard, cache: Cache, probes: Probes | None = None, synthesise: bool = True,
+            force: bool = False, workers: int | None = None, reporter=None) -> Measures:
+    """Measure `board`: its footage from `probes` (`check_media`'s; probed here when None) and
+    its speech, synthesised and aligned as cached jobs run through `build.run.execute` (told to
+    `reporter` as the "speech" stage). With `synthesise=False` nothing is made or written:
+    speech already in the cache is used as it is and the rest is estimated from its words.
+    Raises StoryboardError for a voice-over that cannot be read, JobError for a job that fails."""
+    from .audio import speech
+    from .build.run import QuietReporter, execute, to_run
+
+    footage = footage_files(probes if probes is not None else probe_all(board, cache=cache))
+    if not board.project.speech:
+        return Measures(footage)
+    if not synthesise:
+        return Measures(footage, speech.spoken_without_synthesis(board, cache))
+    jobs, collect = speech.jobs(board, cache)
+    reporter = reporter or QuietReporter()
+    reporter.stage("speech", len(jobs), to_run(jobs, force))
+    results = execute(jobs, cache, force=force, workers=workers, reporter=reporter)
+    return Measures(footage, collect(), tuple(results))
