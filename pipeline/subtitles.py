@@ -135,7 +135,10 @@ def _breaks_anywhere(c: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _Token:
+class Token:
+    """A piece of text a line may break after: a word (or part of one, in a script that breaks
+    between characters), and what follows it."""
+
     word: str
     sentence_end: bool = False   # a sentence ends after this word
     clause_end: bool = False     # a clause ends after this word (comma, semicolon, dash, ...)
@@ -191,7 +194,9 @@ def _plain_word(word: str) -> str:
     return word.lower().replace("’", "'").rstrip(_CLOSERS).lstrip("\"'“‘«([「『（").strip(".,;:!?…—–-")
 
 
-def _tokens(text: str, max_chars: int) -> list[_Token]:
+def word_tokens(text: str, max_chars: int) -> list[Token]:
+    """`text` as the tokens lines are made of, each word marked where a sentence or clause ends
+    after it, and words longer than `max_chars` columns cut into pieces that fit."""
     words: list[tuple[str, bool]] = []
     for word in text.split():
         # Chinese and Japanese break between characters; a word longer than a line is hard-split.
@@ -206,24 +211,24 @@ def _tokens(text: str, max_chars: int) -> list[_Token]:
         sentence_end = not following or (stop and not abbreviation and not following[:1].islower())
         clause_end = not sentence_end and (bool(_CLAUSE_END.search(word)) or (stop and not abbreviation))
         function = _plain_word(word)
-        tokens.append(_Token(word, sentence_end, clause_end, function in FUNCTION_WORDS, space,
+        tokens.append(Token(word, sentence_end, clause_end, function in FUNCTION_WORDS, space,
                              display_width(word), function in _OPENERS))
     return tokens
 
 
-def _gap(t: _Token) -> int:
+def _gap(t: Token) -> int:
     return 1 if t.space else 0
 
 
-def _length(tokens: Sequence[_Token]) -> int:
+def _length(tokens: Sequence[Token]) -> int:
     return sum(t.width for t in tokens) + sum(_gap(t) for t in tokens[1:])
 
 
-def _join(tokens: Sequence[_Token]) -> str:
+def _join(tokens: Sequence[Token]) -> str:
     return "".join((" " if n and t.space else "") + t.word for n, t in enumerate(tokens))
 
 
-def _lines_needed(tokens: Sequence[_Token], max_chars: int) -> int:
+def _lines_needed(tokens: Sequence[Token], max_chars: int) -> int:
     """Fewest lines of at most max_chars columns that hold the tokens (greedy fill is optimal for this)."""
     lines, width = 1, None
     for t in tokens:
@@ -236,18 +241,18 @@ def _lines_needed(tokens: Sequence[_Token], max_chars: int) -> int:
     return lines
 
 
-def _fits(tokens: Sequence[_Token], max_chars: int, max_lines: int) -> bool:
+def _fits(tokens: Sequence[Token], max_chars: int, max_lines: int) -> bool:
     """Whether the tokens fit `max_lines` lines at all (with breaks anywhere): once a run of
     tokens does not, no longer run does."""
     return _lines_needed(tokens, max_chars) <= max_lines
 
 
-def _layout(tokens: Sequence[_Token], max_chars: int, max_lines: int = 2,
+def _layout(tokens: Sequence[Token], max_chars: int, max_lines: int = 2,
             strict: bool = True) -> tuple[list[str], float] | None:
     """Break one chunk into the fewest lines (at most `max_lines`), balanced, preferring breaks
     at punctuation and before conjunctions and prepositions.
 
-    Strict: no line ends on a function word left hanging (`_Token.dangles`); None when no
+    Strict: no line ends on a function word left hanging (`Token.dangles`); None when no
     layout avoids it. Not strict: such a break only costs more (None only when the tokens do
     not fit `max_lines` lines at all).
 
@@ -263,7 +268,7 @@ def _layout(tokens: Sequence[_Token], max_chars: int, max_lines: int = 2,
     return None
 
 
-def _balanced(tokens: Sequence[_Token], max_chars: int, k: int, strict: bool) -> tuple[list[str], float] | None:
+def _balanced(tokens: Sequence[Token], max_chars: int, k: int, strict: bool) -> tuple[list[str], float] | None:
     """The best layout of the tokens on exactly `k` lines (see `_layout`), or None."""
     n = len(tokens)
     mean = _length(tokens) / k
@@ -315,8 +320,8 @@ def _balanced(tokens: Sequence[_Token], max_chars: int, k: int, strict: bool) ->
     return out[::-1], best[k][n]
 
 
-def _split_sentence(tokens: Sequence[_Token], max_chars: int, max_lines: int,
-                    strict: bool = True) -> list[list[_Token]]:
+def _split_sentence(tokens: Sequence[Token], max_chars: int, max_lines: int,
+                    strict: bool = True) -> list[list[Token]]:
     """Split one sentence that does not fit a chunk: fewest chunks, at clauses where possible,
     even sizes; strict, no chunk ends (nor has a line end) on a function word left hanging,
     unless the sentence cannot be split so."""
@@ -358,8 +363,8 @@ def _split_sentence(tokens: Sequence[_Token], max_chars: int, max_lines: int,
     return chunks[::-1]
 
 
-def _pack_sentences(sentences: Sequence[Sequence[_Token]], max_chars: int,
-                    max_lines: int) -> list[list[_Token]]:
+def _pack_sentences(sentences: Sequence[Sequence[Token]], max_chars: int,
+                    max_lines: int) -> list[list[Token]]:
     """Group consecutive whole sentences (each fits a chunk) into as few, as full chunks as possible."""
     n = len(sentences)
     capacity = max_chars * max_lines
@@ -368,7 +373,7 @@ def _pack_sentences(sentences: Sequence[Sequence[_Token]], max_chars: int,
     back = [0] * (n + 1)
     best[0] = 0.0
     for i in range(n):
-        merged: list[_Token] = []
+        merged: list[Token] = []
         for j in range(i + 1, n + 1):
             merged = merged + list(sentences[j - 1])
             if not _fits(merged, max_chars, max_lines):
@@ -407,18 +412,18 @@ def split_text(text: str, max_chars: int = 42, max_lines: int = 2) -> list[str]:
     """
     if max_chars < 1 or max_lines < 1:
         raise ValueError(f"max_chars and max_lines must be >= 1, not {max_chars} and {max_lines}")
-    tokens = _tokens(text, max_chars)
+    tokens = word_tokens(text, max_chars)
     if not tokens:
         return []
-    sentences: list[list[_Token]] = [[]]
+    sentences: list[list[Token]] = [[]]
     for t in tokens:
         sentences[-1].append(t)
         if t.sentence_end:
             sentences.append([])
     sentences = [s for s in sentences if s]
 
-    chunks: list[list[_Token]] = []
-    run: list[list[_Token]] = []            # consecutive sentences that each fit a chunk
+    chunks: list[list[Token]] = []
+    run: list[list[Token]] = []            # consecutive sentences that each fit a chunk
     for sentence in sentences:
         if _layout(sentence, max_chars, max_lines) is not None:
             run.append(sentence)
@@ -863,7 +868,7 @@ def cues_for(plan: "Plan") -> list[Cue]:
                 begin = start + group[0].start
                 if begin >= end_of_shot:
                     continue
-                said = _line_cues(group[0], begin, end_of_shot, fps) if len(group) == 1 else \
+                said = line_cues(group[0], begin, end_of_shot, fps) if len(group) == 1 else \
                     _together_cues(group, begin, end_of_shot, fps)
                 heard.update(c.start for c in said[:1])
                 cues += said
@@ -871,7 +876,7 @@ def cues_for(plan: "Plan") -> list[Cue]:
             cues += place_cues(list(shot.texts), start, start + shot.frames, fps,
                                lead_in=pacing.lead_in, tail=pacing.hold)
     bounds = [(start, start + shot.frames) for shot, start in zip(plan.shots, plan.starts())]
-    cues = time_for_reading(_no_overlap(cues), bounds, fps, reading_speed(plan), heard)
+    cues = time_for_reading(no_overlap(cues), bounds, fps, reading_speed(plan), heard)
     return place_cues_on_shots(cues, plan)
 
 
@@ -1049,7 +1054,9 @@ def _spoken_together(lines) -> list[list]:
     return groups
 
 
-def _line_cues(line, begin: int, end_of_shot: int, fps, max_lines: int = 2, max_chars: int = 42) -> list[Cue]:
+def line_cues(line, begin: int, end_of_shot: int, fps, max_lines: int = 2, max_chars: int = 42) -> list[Cue]:
+    """The cues of one placed line (`plan.SpeechPlan`) heard from frame `begin`, never past
+    `end_of_shot`: on its words' times when it has them, else spread over its length."""
     if line.words:
         return _cues_on_words(line, begin, end_of_shot, fps, max_lines, max_chars)
     return place_cues([(line.speaker, line.text)], begin, min(begin + line.frames, end_of_shot), fps)
@@ -1064,9 +1071,9 @@ def _together_cues(group, begin: int, end_of_shot: int, fps) -> list[Cue]:
     if len(texts) == 1:
         longest = max(group, key=lambda line: line.frames)
         speakers = " & ".join(dict.fromkeys(line.speaker for line in group))
-        return [replace(c, speaker=speakers) for c in _line_cues(longest, begin, end_of_shot, fps)]
+        return [replace(c, speaker=speakers) for c in line_cues(longest, begin, end_of_shot, fps)]
     # One line each, short enough for its dash.
-    per_line = [_line_cues(line, begin, end_of_shot, fps, max_lines=1, max_chars=40) for line in group]
+    per_line = [line_cues(line, begin, end_of_shot, fps, max_lines=1, max_chars=40) for line in group]
     end = min(max(begin + line.frames for line in group), end_of_shot)
     out: list[Cue] = []
     for k in range(max(len(cues) for cues in per_line)):
@@ -1109,7 +1116,7 @@ def _cues_on_words(line, begin: int, end_of_shot: int, fps, max_lines: int = 2, 
     return out
 
 
-def _no_overlap(cues: list[Cue]) -> list[Cue]:
+def no_overlap(cues: list[Cue]) -> list[Cue]:
     """On screen a cue ends where the next one starts (lines said together are already one cue);
     two cues starting together become one, each speaker's line after a dash (`DASH`) when
     they are one line each."""

@@ -227,11 +227,11 @@ def test_every_cue_is_read_at_17_characters_a_second_where_the_lines_leave_time(
         shots, lines = _quick_film(rng, fps)
         cues, heard, first = [], set(), []
         for _, line, begin, end in lines:
-            said = subtitles._line_cues(line, begin, end, fps)
+            said = subtitles.line_cues(line, begin, end, fps)
             heard.update(c.start for c in said[:1])
             first.append(said[0].start)
             cues += said
-        got = time_for_reading(subtitles._no_overlap(cues), shots, fps, 17, heard)
+        got = time_for_reading(subtitles.no_overlap(cues), shots, fps, 17, heard)
         assert [c.start for c in got if c.start in heard] == first
         assert all(a.end + 2 <= b.start for a, b in zip(got, got[1:]))
         for k, begin in enumerate(first):

@@ -119,9 +119,9 @@ def test_long_sentence_breaks_at_clause_boundaries() -> None:
 
 
 def test_abbreviations_and_pauses_are_not_sentence_ends() -> None:
-    from pipeline.subtitles import _tokens
+    from pipeline.subtitles import word_tokens
 
-    tokens = _tokens('Mr. J. Smith left at 9 a.m. sharp. "Go!" she said. Wait... and then? Yes.', 42)
+    tokens = word_tokens('Mr. J. Smith left at 9 a.m. sharp. "Go!" she said. Wait... and then? Yes.', 42)
     ends = [t.word for t in tokens if t.sentence_end]
     assert ends == ["sharp.", "said.", "then?", "Yes."]     # '"Go!" she said.' is one sentence
     assert split_text("Mr. Smith arrived. Dr. Jones left.") == ["Mr. Smith arrived. Dr. Jones left."]

@@ -98,7 +98,8 @@ class Recognizer:
         """What a cached recognition result depends on: the engine and its model."""
         return f"{self.engine}:{self.model}"
 
-    def _load(self):
+    def load(self):
+        """The recognition model, loaded on first use and then shared (thread-safe)."""
         with self._lock:
             if self._model is None:
                 self._model = (_load_faster_whisper(self.model) if self.engine == "faster-whisper"
@@ -115,7 +116,7 @@ class Recognizer:
         if not voiced_frames(samples).any():
             # Nothing to recognise: whisper "hears" words such as "You" in digital silence.
             return Transcript((), len(samples) / SAMPLE_RATE)
-        model = self._load()
+        model = self.load()
         if self.engine == "faster-whisper":
             segments, _ = model.transcribe(samples, language="en", word_timestamps=True,
                                            beam_size=5, condition_on_previous_text=False)

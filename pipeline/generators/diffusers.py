@@ -182,7 +182,7 @@ def _render(out: Path, settings: DiffusionSettings, info: models.ModelInfo, fami
         image = image.resize((request.width, request.height), Image.Resampling.LANCZOS)
     with loaded.lock:
         if still:
-            picture = _call(loaded, loaded.pipe, request, image=None, frames=None)[0]
+            picture = call_pipeline(loaded, loaded.pipe, request, image=None, frames=None)[0]
             width, height = canvas_size(ctx.fmt.width, ctx.fmt.height)
             picture_image = Image.fromarray(picture).resize((width, height), Image.Resampling.LANCZOS)
             picture_image.save(out / IMAGE, format="PNG", compress_level=1)
@@ -206,14 +206,14 @@ def generate_clip(loaded: models.Loaded, request: Request, image: Image.Image | 
         # Start from the image through the family's image-to-video pipeline where it has one
         # (LTX); a text-to-video model without one keeps the seed and matches the colours.
         pipe = loaded.chain_pipeline() or pipe
-    frames = _call(loaded, pipe, request, image=image, frames=clip_frames(family, request.frames))
+    frames = call_pipeline(loaded, pipe, request, image=image, frames=clip_frames(family, request.frames))
     reference = np.asarray(image) if image is not None and request.colour_match else None
     if reference is not None:
         frames = match_colours(frames, reference)
     chain = loaded.chain_pipeline() if len(frames) < request.frames else None
     while chain is not None and len(frames) < request.frames:
         wanted = clip_frames(family, request.frames - len(frames) + 1)
-        more = _call(loaded, chain, request, image=Image.fromarray(frames[-1]), frames=wanted)
+        more = call_pipeline(loaded, chain, request, image=Image.fromarray(frames[-1]), frames=wanted)
         if request.colour_match:
             more = match_colours(more, frames[-1])
         frames = np.concatenate([frames, more[1:]])      # its first frame is the one it continued
@@ -229,7 +229,7 @@ def generate_clip(loaded: models.Loaded, request: Request, image: Image.Image | 
     return np.concatenate([frames, hold]), fps
 
 
-def _call(loaded: models.Loaded, pipe, request: Request, image: Image.Image | None, frames: int | None) -> np.ndarray:
+def call_pipeline(loaded: models.Loaded, pipe, request: Request, image: Image.Image | None, frames: int | None) -> np.ndarray:
     """One pipeline call with the arguments this pipeline takes; retried once with VAE tiling
     if the GPU runs out of memory (most often while decoding)."""
     import inspect

@@ -173,8 +173,8 @@ def test_openai_whisper_loads_a_checkpoint_once_and_transcribes(line_after_silen
     path, _ = line_after_silence
     recognizer = Recognizer(checkpoint, engine="openai-whisper")
     transcript = recognizer.transcribe(path)
-    loaded = recognizer._load()
-    assert recognizer._load() is loaded and loaded.dims.n_audio_state == 16
+    loaded = recognizer.load()
+    assert recognizer.load() is loaded and loaded.dims.n_audio_state == 16
     # Random weights say nothing sensible, but the times must be real times in the audio.
     assert transcript.seconds == pytest.approx(Recognizer().transcribe(path).seconds)
     for word in transcript.words:
@@ -186,9 +186,9 @@ def test_openai_whisper_rejects_what_is_not_a_checkpoint(tmp_path):
     bogus = tmp_path / "voice.pt"
     bogus.write_bytes(b"not a checkpoint")
     with pytest.raises(FilmError, match="not an openai-whisper checkpoint"):
-        Recognizer(bogus, engine="openai-whisper")._load()
+        Recognizer(bogus, engine="openai-whisper").load()
     with pytest.raises(FilmError, match="did you mean 'base.en'"):
-        Recognizer("bse.en", engine="openai-whisper")._load()
+        Recognizer("bse.en", engine="openai-whisper").load()
     with pytest.raises(FilmError, match="needs a model"):
         Recognizer(engine="openai-whisper")
 

@@ -285,7 +285,7 @@ def test_running_out_of_gpu_memory_retries_once_with_vae_tiling():
     (the generator's own retry code runs for real)."""
     from types import SimpleNamespace
 
-    from pipeline.generators.diffusers import Request, _call
+    from pipeline.generators.diffusers import Request, call_pipeline
     from pipeline.generators.families import FAMILIES
 
     class Vae:
@@ -310,7 +310,7 @@ def test_running_out_of_gpu_memory_retries_once_with_vae_tiling():
     pipe = Pipe()
     loaded = diffusion_models.Loaded(pipe, None, FAMILIES["WanPipeline"])
     request = Request("waves", "", 1, 16, 16, 9, 2, 1.0, "slow", False)
-    frames = _call(loaded, pipe, request, image=None, frames=9)
+    frames = call_pipeline(loaded, pipe, request, image=None, frames=9)
     assert frames.shape == (9, 16, 16, 3) and Pipe.calls == 2 and pipe.vae.tiled
 
 
