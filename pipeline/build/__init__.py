@@ -1,0 +1,175 @@
+"""The build: the stages wired together, from a script to a published cut.
+
+1. parse the project (`parse.load`) and measure its media (`measure.check_media`);
+2. measure its speech: synthesise and align every line (`prepare`; cached jobs) — its length
+   decides how long shots last;
+3. plan the cut (`plan.make_plan`), then `--only` and `--locked` are checked;
+4. turn the plan into jobs (`graph.make_graph`) and run what is not cached (`run.execute`);
+5. publish the cut and its subtitles, and write the exports (`export`: lock.json, build.json).
+
+Reads and validates everything before writing anything, so a project with mistakes leaves
+`renders/` untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .. import export, measure
+from ..cache import Cache, atomic, remove_stale_temps
+from ..errors import FilmError, Problem, StoryboardError, did_you_mean
+from ..parse import load
+from ..plan import Plan, make_plan
+from ..spec import Storyboard
+from .graph import Graph, make_graph, prepare_shots
+from .run import BuildResult, JobResult, QuietReporter, Reporter, execute, to_run
+
+__all__ = ["BuildResult", "Graph", "JobResult", "Reporter", "build", "execute", "make_graph", "output_folder", "prepare",
+           "takes"]
+
+
+def output_folder(renders: Path, plan: Plan) -> Path:
+    """Where a build's outputs go: renders/NAME, or renders/NAME/preview for previews."""
+    base = renders / plan.name
+    return base / "preview" if plan.preview else base
+
+
+def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool = False, workers: int | None = None,
+            reporter: Reporter | None = None, synthesise: bool = True,
+            probes: measure.Probes | None = None) -> tuple[Plan, list[JobResult]]:
+    """Measure the film (`measure.measure`: its footage, its speech synthesised and timed) and
+    plan the cut around it; returns the plan and the speech jobs' results.
+
+    With `synthesise=False` nothing is made or written: lines not in the cache are estimated
+    from their words (`Plan.estimated`; a shot whose explicit duration may be too short for
+    estimated speech is a warning in `Plan.warnings`, and an error only once the speech is
+    made). Raises StoryboardError for problems timing reveals."""
+    found = measure.measure(board, cache, probes, synthesise=synthesise, force=force, workers=workers,
+                            reporter=reporter)
+    return make_plan(board, preview=preview, speech=found.speech, footage=found.footage), list(found.results)
+
+
+def publish(source: Path, target: Path) -> None:
+    """Put a cached output at its public name atomically (a hard link where possible)."""
+    with atomic(target) as temp:
+        try:
+            os.link(source, temp)
+        except OSError:
+            shutil.copyfile(source, temp)
+
+
+def build(target: Path, renders: Path = Path("renders"), preview: bool = False, only: list[str] | None = None,
+          force: bool = False, workers: int | None = None, reporter: Reporter | None = None,
+          config: Path | None = None, locked: bool = False,
+          warn: Callable[[tuple[Problem, ...]], None] | None = None) -> BuildResult:
+    """Build the film at `target`; returns what was rendered and where the cut is.
+
+    `config` names a screenplay's sidecar. `only` builds just those shots (to only.mp4),
+    checked before any speech is made. `locked` refuses to render generated shots with anything
+    other than what `lock.json` records. `warn` is given the storyboard's warnings as soon as
+    it is read, then the plan's. Raises FilmError (exit 1) for input problems, JobError (exit 2)
+    for a job that failed.
+    """
+    from ..export import lock
+
+    started = time.perf_counter()
+    reporter = reporter or QuietReporter()
+    board = load(target, config)
+    if warn:
+        warn(board.warnings)
+    if only:
+        check_only(board, only)
+    cache = Cache(renders / board.name / "cache")
+    probes = measure.check_media(board, cache=cache)
+    remove_stale_temps(renders / board.name)
+    with _nothing_left_on_input_error(renders / board.name):
+        # Only the speech tells whether a shot is long enough for its lines, so an input error can
+        # still come once speech is made; the film's first build then leaves no folder behind.
+        plan, voiced = prepare(board, cache, preview=preview, force=force, workers=workers, reporter=reporter,
+                               probes=probes)
+        if warn:
+            warn(plan.warnings)
+        if only:
+            plan = plan.only(only)
+        graph = make_graph(plan, cache)
+        locks = lock.entries(plan, cache)
+        if locked:
+            lock.check(lock.lock_file(renders, plan), locks)
+    reporter.stage("pictures and sound", len(graph.jobs), to_run(list(graph.jobs), force))
+    results = voiced + execute(list(graph.jobs), cache, force=force, workers=workers, reporter=reporter)
+    folder = output_folder(renders, plan)
+    output = folder / ("only.mp4" if only else "final.mp4")
+    publish(graph.final.output, output)
+    subtitles = graph.job("subtitles")
+    if subtitles is not None and not only:
+        for suffix in ("srt", "vtt"):
+            publish(subtitles.output / f"subtitles.{suffix}", folder / f"subtitles.{suffix}")
+    result = BuildResult(plan=plan, output=output, folder=folder, results=results,
+                         seconds=round(time.perf_counter() - started, 3), locks={} if locked else locks,
+                         partial=bool(only))
+    export.write_all(result, renders)
+    return result
+
+
+def check_only(board: Storyboard, ids: list[str]) -> None:
+    """Raise a FilmError naming each of `ids` that is not a shot of `board` (before any speech
+    is made: a mistyped `--only` costs nothing). The title and credits cards count as shots."""
+    known = ["title"] + [s.id for s in board.shots] + ["credits"]
+    problems = [Problem(str(board.source), 0, f"no shot '{i}'{did_you_mean(i, known)}") for i in ids if i not in known]
+    if problems:
+        raise StoryboardError(problems)
+
+
+@contextmanager
+def _nothing_left_on_input_error(folder: Path) -> Iterator[None]:
+    """On a FilmError (exit 1) inside, remove `folder` if it did not exist before: a first build
+    of a film with mistakes writes nothing, though its speech had to be made to find them."""
+    existed = folder.exists()
+    try:
+        yield
+    except FilmError:
+        if not existed:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: bool = False,
+          config: Path | None = None) -> tuple[Path, int]:
+    """Render every take of one generated shot (and what it needs) and write
+    renders/NAME/takes/SHOT.png, one row per take; returns the sheet and how many takes.
+    Raises FilmError for an unknown shot or one that has no takes."""
+    from ..export.contact import contact_sheet, take_frames
+
+    board = load(target, config)
+    cache = Cache(renders / board.name / "cache")
+    probes = measure.check_media(board, cache=cache)
+    plan, _ = prepare(board, cache, preview=preview, probes=probes)
+    known = [s.id for s in plan.shots]
+    if shot_id not in known:
+        raise FilmError([Problem(str(board.source), 0, f"no shot '{shot_id}'{did_you_mean(shot_id, known)}")])
+    shot = next(s for s in plan.shots if s.id == shot_id)
+    ctx = prepare_shots(plan, cache)
+    wanted = ctx.prepared[shot_id].takes
+    if not wanted:
+        raise FilmError([Problem(str(board.source), shot.loc.line,
+                                 f"shot '{shot_id}' is drawn by '{shot.generator.name}', not generated, so it "
+                                 "has no takes")])
+    # The takes and every job they depend on (a continued shot needs the shot before it).
+    everything = {j.id: j for p in ctx.prepared.values()
+                  for j in ([p.job] if p.job else []) + [t.job for t in p.takes]}
+    needed, queue = {}, [t.job for t in wanted]
+    while queue:
+        job = queue.pop()
+        if job.id not in needed:
+            needed[job.id] = job
+            queue += [everything[d] for d in job.deps if d in everything]
+    execute(list(needed.values()), cache)
+    rows = [(take.label, take_frames(take.media)) for take in wanted]
+    sheet = renders / board.name / "takes" / f"{shot_id}.png"
+    contact_sheet(rows, sheet)
+    return sheet, len(rows)

@@ -1,0 +1,225 @@
+"""The job graph: a plan turned into jobs, each with a content key, and which jobs make each shot.
+
+Shots → segments → final; music, speech, effects → mix → final; subtitles beside. Each job's
+output is stored under its content key, so a job is cached exactly when its output exists.
+`Graph.by_shot` says which jobs make what a shot shows (its own, its body segment, the
+transition out of it), for `film plan` and `film status`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from .. import generators as generator_registry
+from .. import subtitles as subs
+from ..audio.footage_sound import ambience_on_cut, footage_sounds
+from ..audio.mix import MIX_VERSION, Effect, PlacedLine, mix
+from ..cache import Cache, Job, key_fields, make_job
+from ..edit.render import ENCODER_VERSION, concat, render_segment
+from ..edit.timeline import Clip, Join, Segment, Timeline
+from ..frames import Format, to_seconds
+from ..generators.base import Context, source_identity
+from ..plan import Bed, Plan
+from .. import camera, transitions
+from ..transitions import split
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Every job of a build in an order where dependencies come first, the `final` job (the
+    cut), and for each shot id the ids of the jobs that make it (`by_shot`)."""
+
+    jobs: tuple[Job, ...]
+    final: Job
+    by_shot: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def job(self, kind: str) -> Job | None:
+        """The first job of `kind` ("mix", "subtitles", …), or None."""
+        return next((j for j in self.jobs if j.kind == kind), None)
+
+
+def prepare_shots(plan: Plan, cache: Cache) -> Context:
+    """Each shot prepared by its generator, in story order (a shot that continues another sees
+    what was prepared for it), in the returned context's `prepared`."""
+    ctx = Context(cache=cache, fmt=plan.fmt, root=plan.root, project_seed=plan.seed,
+                  subtitles=plan.subtitles, shots=plan.shots)
+    for shot in plan.shots:
+        ctx.prepared[shot.id] = generator_registry.get(shot.generator.name).prepare(shot, ctx)
+    return ctx
+
+
+def make_graph(plan: Plan, cache: Cache) -> Graph:
+    """The jobs that build `plan`'s cut, with content keys from `cache`."""
+    fmt = plan.fmt
+    ctx = prepare_shots(plan, cache)
+    jobs: list[Job] = []
+    clips: list[Clip] = []
+    shot_job: dict[str, str] = {}
+    for shot in plan.shots:
+        prepared = ctx.prepared[shot.id]
+        jobs += prepared.extra_jobs
+        if prepared.job is not None:
+            jobs.append(prepared.job)
+            shot_job[shot.id] = prepared.job.id
+        clips.append(Clip(shot.id, prepared.source, shot.frames, shot.head, shot.tail))
+    timeline = Timeline(fmt, tuple(clips), tuple(Join(s.transition, s.transition_frames) for s in plan.shots[:-1]))
+    cues = subs.cues_for(plan) if plan.subtitles != "off" else []
+
+    by_shot: dict[str, list[str]] = {shot.id: [shot_job[shot.id]] if shot.id in shot_job else [] for shot in plan.shots}
+    segment_jobs = []
+    for segment in timeline.segments():
+        job = segment_job(segment, fmt, cache, shot_job, cues if plan.subtitles == "burn" else [])
+        segment_jobs.append(job)
+        by_shot[segment.parts[0].clip.id].append(job.id)   # a body, or the transition out of the shot
+    jobs += segment_jobs
+
+    mix_job, music_jobs = soundtrack_jobs(plan, timeline, cache)
+    jobs += music_jobs + [mix_job]
+    if cues:
+        jobs.append(subtitles_job(cues, fmt, cache))
+    jobs.append(final := final_job(plan, segment_jobs, mix_job, cache))
+    return Graph(tuple(jobs), final, {k: tuple(v) for k, v in by_shot.items()})
+
+
+def soundtrack_jobs(plan: Plan, timeline: Timeline, cache: Cache) -> tuple[Job, list[Job]]:
+    """The mix job, and the jobs that make its generated music beds."""
+    fmt = plan.fmt
+    total_seconds = to_seconds(timeline.total, fmt.fps)
+    beds: list[tuple[Bed, str]] = []   # each bed with what identifies its sound
+    music_jobs = []
+    for n, bed in enumerate(plan.music):
+        if bed.generate:
+            music = ambient_job(cache, n, bed.seconds, plan.seed)
+            music_jobs.append(music)
+            beds.append((Bed(music.output, bed.start, bed.seconds, bed.gain, bed.fade_in, bed.fade_out, bed.loop,
+                             bed.generate), music.key))
+        else:
+            beds.append((bed, cache.digest(bed.file)))
+    starts = timeline.starts()
+    lines = []
+    for shot, start in zip(plan.shots, starts):
+        for line in shot.speech:
+            length = min(line.frames, shot.frames - line.start)   # `fit: trim` cuts speech at the cut
+            if length > 0:
+                lines.append(PlacedLine(line.path, to_seconds(start + line.start, fmt.fps),
+                                        to_seconds(length, fmt.fps), line.offset))
+    effects = effects_on_cut(plan, starts)
+    production = footage_sounds(plan, starts)
+    rooms = ambience_on_cut(plan, starts)
+    settings = plan.mix
+    # Every field of every bed, line, effect and footage sound, with each file known by its content.
+    inputs = {"version": MIX_VERSION, "seconds": total_seconds, "settings": settings,
+              "beds": [key_fields(b, drop=("generate",), file=ident) for b, ident in beds],
+              "lines": [key_fields(line, path=cache.digest(line.path)) for line in lines],
+              "effects": [key_fields(e, path=cache.digest(e.path)) for e in effects],
+              "footage": [key_fields(f, path=cache.digest(f.path)) for f in production],
+              "rooms": [key_fields(r) for r in rooms]}
+    mix_job = make_job(cache, "mix", "soundtrack", inputs,
+                       lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings, effects,
+                                       production, rooms),
+                       suffix=".m4a", deps=tuple(j.id for j in music_jobs))
+    return mix_job, music_jobs
+
+
+def subtitles_job(cues: list, fmt: Format, cache: Cache) -> Job:
+    """The job that writes subtitles.srt and subtitles.vtt (a folder) from `cues`."""
+    def write(out: Path) -> None:
+        out.mkdir(parents=True)
+        subs.write_srt(cues, fmt.fps, out / "subtitles.srt")
+        subs.write_vtt(cues, fmt.fps, out / "subtitles.vtt")
+
+    return make_job(cache, "subtitles", "subtitles", {"cues": cues, "fps": fmt.fps}, write)
+
+
+def final_job(plan: Plan, segment_jobs: list[Job], mix_job: Job, cache: Cache) -> Job:
+    """The cut: the segments joined without re-encoding, the mix and the chapter marks muxed in."""
+    outputs = [job.output for job in segment_jobs]
+    marks = chapter_marks(plan)
+
+    def assemble(out: Path) -> None:
+        concat(outputs, mix_job.output, out, out.with_suffix(".txt"), marks)
+        out.with_suffix(".txt").unlink()
+
+    return make_job(cache, "final", "final", {"segments": [j.key for j in segment_jobs], "mix": mix_job.key,
+                                              "fps": plan.fmt.fps, "chapters": marks, "version": __version__},
+                    assemble, suffix=".mp4", deps=tuple(j.id for j in segment_jobs) + (mix_job.id,))
+
+
+def chapter_marks(plan: Plan) -> list[tuple[int, int, str]]:
+    """(start ms, end ms, title) of each of `plan`'s chapters, as MP4 chapter marks."""
+    def ms(frame: int) -> int:
+        return round(frame * 1000 / plan.fmt.fps)
+
+    return [(ms(c.start), ms(c.end), c.title) for c in plan.chapters()]
+
+
+def effects_on_cut(plan: Plan, starts: list[int]) -> list[Effect]:
+    """Each shot's sound effects placed on the cut. An effect lasts until its shot's picture is
+    gone: it fades out across a dissolve (or other transition) out of the shot, as the picture
+    does, and stops at a hard cut; one that starts during the transition in fades in with it."""
+    fps = plan.fmt.fps
+    effects = []
+    for i, (shot, cut_in) in enumerate(zip(plan.shots, starts)):
+        after_in = split(plan.shots[i - 1].transition_frames)[1] if i else 0
+        before_out, after_out = split(shot.transition_frames)
+        cut_out = cut_in + shot.frames
+        for sfx in shot.sfx:
+            start = cut_in + sfx.at
+            end = cut_out + after_out
+            if start >= end:
+                continue
+            fade_in = max(cut_in + after_in - start, 0) if after_in else 0
+            fade_out_at = max(cut_out - before_out - start, 0)
+            effects.append(Effect(sfx.file, to_seconds(start, fps), to_seconds(end - start, fps), sfx.gain,
+                                  to_seconds(fade_in, fps), to_seconds(fade_out_at, fps),
+                                  to_seconds(end - start - fade_out_at, fps) if shot.transition_frames else 0.0))
+    return effects
+
+
+def segment_job(segment: Segment, fmt: Format, cache: Cache, shot_job: dict[str, str], cues: list) -> Job:
+    """The job that encodes one segment of the timeline, with `cues` burnt in where they fall."""
+    burn = [c for c in cues if c.end > segment.start and c.start < segment.start + segment.frames]
+    inputs = {
+        "encoder": ENCODER_VERSION, "width": fmt.width, "height": fmt.height, "fps": fmt.fps,
+        "frames": segment.frames, "transition": segment.transition, "drawn": drawn(segment),
+        "parts": [{"source": source_identity(p.clip.source), "start": p.start} for p in segment.parts],
+        "burn": [[c.start - segment.start, c.end - segment.start, c.text, c.align, c.margin] for c in burn],
+        "burn_style": subs.ASS_STYLE_VERSION if burn else "",
+    }
+
+    def run(out: Path) -> None:
+        ass = None
+        if burn:
+            ass = out.with_suffix(".ass")
+            subs.write_ass(burn, fmt.fps, ass, fmt.width, fmt.height, offset=segment.start)
+        try:
+            render_segment(segment, fmt, out, ass)
+        finally:
+            if ass is not None:
+                ass.unlink(missing_ok=True)
+
+    deps = tuple(dict.fromkeys(shot_job[p.clip.id] for p in segment.parts if p.clip.id in shot_job))
+    return make_job(cache, "segment", segment.id, inputs, run, suffix=".mp4", deps=deps)
+
+
+def drawn(segment: Segment) -> dict:
+    """How the vocabulary draws `segment`: its transition's entry and each camera move's framing
+    (the entries' words aside), so that changing an entry redraws what it drew and nothing else."""
+    moves = sorted({p.clip.source.move for p in segment.parts if hasattr(p.clip.source, "move")})
+    entry = transitions.get(segment.transition) if segment.transition else None
+    return {"transition": key_fields(entry, drop=("words",)) if entry else None,
+            "moves": {name: key_fields(camera.MOVES[name], drop=("words",)) for name in moves if name in camera.MOVES}}
+
+
+def ambient_job(cache: Cache, n: int, seconds: float, seed: int) -> Job:
+    """The job that makes the `n`-th music bed, a generated ambient pad `seconds` long."""
+    from ..audio import ambient
+
+    def run(out: Path) -> None:
+        ambient.write_wav(out, ambient.ambient_pad(seconds, seed=seed))
+
+    return make_job(cache, "music", f"ambient-{n + 1}", {"generator": "ambient", "version": "1",
+                                                          "seconds": round(seconds, 4), "seed": seed},
+                    run, suffix=".wav")

@@ -1,0 +1,222 @@
+"""Running jobs: what is not cached runs, dependencies first, through an executor, and every
+step is told to a reporter.
+
+The runner decides (what is cached, what must run and why, what may start now); an executor
+only runs a job's function somewhere — a thread pool today, processes or a Ray cluster next —
+and a reporter only hears about it (a progress bar, plain log lines, JSON), as doit separates
+its task runner from its reporters. A job's output is written under a temporary name and
+renamed when whole (`cache.atomic`), so a killed build leaves nothing a later build trusts.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Literal, Protocol
+
+from ..cache import Cache, Job, Reason, atomic, why, write_text
+from ..edit.ffmpeg import FFmpegError
+from ..errors import FilmError, JobError
+
+if TYPE_CHECKING:
+    from ..plan import Plan
+
+ERROR_LOG = "error.log"
+Status = Literal["cached", "rendered"]
+
+
+@dataclass
+class JobResult:
+    """How a job ended: `status` "cached" (its output was there) or "rendered" (it ran, for
+    `reason`, in `seconds`), and where its output is."""
+
+    kind: str
+    id: str
+    key: str
+    status: Status
+    seconds: float
+    output: str
+    reason: Reason | None = None
+
+    def record(self) -> dict:
+        """The result as build.json lists it (the reason as its words, "" when cached)."""
+        return {**vars(self), "reason": str(self.reason or "")}
+
+
+@dataclass
+class BuildResult:
+    """A finished build: its plan, the cut (`output`) in `folder`, every job's result, how long
+    it took (seconds), what `lock.json` records for its generated shots (`locks`), and whether
+    it built only some shots (`--only`: `partial`)."""
+
+    plan: "Plan"
+    output: Path
+    folder: Path
+    results: list[JobResult] = field(default_factory=list)
+    seconds: float = 0.0
+    locks: dict[str, dict] = field(default_factory=dict)
+    partial: bool = False
+
+    @property
+    def rendered(self) -> int:
+        return sum(r.status == "rendered" for r in self.results)
+
+    @property
+    def cached(self) -> int:
+        return sum(r.status == "cached" for r in self.results)
+
+
+class Reporter(Protocol):
+    """What a build tells whoever watches it. Every method is optional in practice: subclass
+    `Reporter` and override what you show."""
+
+    def stage(self, name: str, jobs: int, to_run: int) -> None:
+        """A stage of `jobs` jobs begins, `to_run` of them not cached."""
+
+    def started(self, job: Job, reason: Reason) -> None:
+        """`job` starts running, for `reason`."""
+
+    def finished(self, done: int, total: int, result: JobResult) -> None:
+        """`result`'s job is done (cached or rendered): `done` of the stage's `total`."""
+
+    def failed(self, job: Job, error: BaseException) -> None:
+        """`job` failed with `error` (the build stops once running jobs finish)."""
+
+
+class QuietReporter:
+    """A reporter that shows nothing (the default)."""
+
+    def stage(self, name: str, jobs: int, to_run: int) -> None:
+        pass
+
+    def started(self, job: Job, reason: Reason) -> None:
+        pass
+
+    def finished(self, done: int, total: int, result: JobResult) -> None:
+        pass
+
+    def failed(self, job: Job, error: BaseException) -> None:
+        pass
+
+
+class Executor(Protocol):
+    """Where jobs run: `submit(fn)` starts `fn()` and returns a Future of its result."""
+
+    def submit(self, fn: Callable[[], JobResult]) -> Future: ...
+
+    def shutdown(self, wait: bool = True) -> None: ...
+
+
+def thread_executor(workers: int | None = None) -> Executor:
+    """Jobs on a thread pool, one worker per core by default: jobs are mostly ffmpeg processes,
+    so threads run them side by side and ffmpeg uses the cores within each job."""
+    return ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2)
+
+
+def to_run(jobs: list[Job], force: bool) -> int:
+    """How many of `jobs` will run: all when forced, else those whose output is not cached."""
+    return len(jobs) if force else sum(not job.output.exists() for job in jobs)
+
+
+def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | None = None,
+            reporter: Reporter | None = None, executor: Executor | None = None) -> list[JobResult]:
+    """Run every job whose output is missing (or all with `force`), dependencies first; returns
+    each job's result in `jobs`' order.
+
+    Raises the first failure once running jobs have finished: a JobError (exit 2) naming the
+    job, its traceback written to renders/NAME/error.log; a FilmError as it is; Ctrl-C as it is.
+    """
+    reporter = reporter or QuietReporter()
+    pool = executor or thread_executor(workers)
+    by_id = {job.id: job for job in jobs}
+    results: dict[str, JobResult] = {}
+    pending = list(jobs)
+    running: dict[Future, Job] = {}
+    failure: BaseException | None = None
+
+    def run_one(job: Job, reason: Reason) -> JobResult:
+        started = time.perf_counter()
+        temp = None
+        try:
+            with atomic(job.output) as temp:
+                job.run(temp)
+        except BaseException as error:
+            if temp is not None:   # what the job wrote beside its output (a concat list, subtitles)
+                for leftover in temp.parent.glob(glob.escape(temp.stem) + ".*"):
+                    shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+            # A user error or a job error already says what is wrong; KeyboardInterrupt and
+            # SystemExit are not faults of the job. Anything else is this job's failure.
+            if isinstance(error, (FilmError, JobError)) or not isinstance(error, Exception):
+                raise
+            raise job_error(job, error) from None
+        return JobResult(job.kind, job.id, job.key, "rendered", round(time.perf_counter() - started, 3),
+                         str(job.output), reason)
+
+    def finish(job: Job, result: JobResult) -> None:
+        results[job.id] = result
+        cache.remember(job.id, job.key, job.inputs)
+        reporter.finished(len(results), len(jobs), result)
+
+    def start_ready() -> None:
+        """Every pending job whose dependencies are done: cached, or submitted (in order, so a
+        job whose dependency turns out cached in this pass starts in it too)."""
+        for job in list(pending):
+            if any(dep in by_id and dep not in results for dep in job.deps):
+                continue
+            pending.remove(job)
+            if not force and job.output.exists():
+                finish(job, JobResult(job.kind, job.id, job.key, "cached", 0.0, str(job.output)))
+                continue
+            reason = Reason("forced") if force else why(cache.previous(job.id), job.key, job.inputs)
+            reporter.started(job, reason)
+            running[pool.submit(lambda job=job, reason=reason: run_one(job, reason))] = job
+
+    try:
+        while pending or running:
+            if failure is None:
+                start_ready()
+            else:
+                pending.clear()   # after a failure, only what runs already finishes
+            if not running:
+                if pending and failure is None:
+                    continue
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = running.pop(future)
+                try:
+                    finish(job, future.result())
+                except BaseException as error:  # noqa: BLE001 - re-raised after running jobs finish
+                    reporter.failed(job, error)
+                    failure = failure or error
+    finally:
+        if executor is None:
+            pool.shutdown(wait=True)
+    cache.save()
+    if isinstance(failure, JobError) and failure.details:
+        log = cache.root.parent / ERROR_LOG
+        write_text(log, failure.details)
+        raise JobError(failure.job, failure.reason, log=log) from None
+    if failure is not None:
+        raise failure
+    return [results[job.id] for job in jobs]
+
+
+def job_error(job: Job, error: Exception) -> JobError:
+    """`error`, raised inside `job`, as a JobError: the job's kind and id, the exception's type
+    and message (ffmpeg's own message as it is), and its traceback kept as `details`."""
+    if isinstance(error, FFmpegError):
+        reason = str(error)
+    else:
+        message = str(error).strip()
+        if len(message) > 300:
+            message = message[:299] + "…"
+        reason = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    details = f"job {job.kind} {job.id} failed\n" + "".join(traceback.format_exception(error))
+    return JobError(f"{job.kind} {job.id}", reason, details)
