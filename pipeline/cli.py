@@ -154,7 +154,7 @@ def _plan(args: argparse.Namespace) -> int:
         status = "to render" if set(graph.by_shot[shot.id]) & missing else "cached"
         card = shot.source.text if isinstance(shot.source, CardSource) else ""
         prompt = " ".join((shot.prompt or card or shot.kind).split())   # a card's lines on one row
-        guess = "~" if any(line.estimated for line in shot.speech) else " "
+        guess = "~" if not shot.explicit_duration and any(line.estimated for line in shot.speech) else " "
         line = (f"{shot.id[:22]:<22} {plan.seconds(start):>6.2f}s {guess}{plan.seconds(shot.frames):>5.2f}s "
                 f"{shot.seed:>10}  {status:<9}  ")
         room = max(width - len(line), 20)
@@ -204,6 +204,10 @@ class TerminalReporter:
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
+    if args.jobs is not None and args.jobs < 1:
+        raise FilmError([Problem("--jobs", 0, f"is how many jobs run at once: at least 1, not {args.jobs} "
+                                              "(leave it out for one per core)")])
+
     reporter = TerminalReporter()
     try:
         result = build(Path(args.project), renders=_renders(args), preview=args.preview, only=args.only,
@@ -223,7 +227,7 @@ def _takes(args: argparse.Namespace) -> int:
 
     sheet, count = takes(Path(args.project), args.shot, renders=_renders(args), preview=args.preview,
                          config=Path(args.config) if args.config else None)
-    print(f"{count} takes of {args.shot} → {sheet}; pick one with 'take: K' in the shot")
+    print(f"{count} take{'s' if count != 1 else ''} of {args.shot} → {sheet}; pick one with 'take: K' in the shot")
     return 0
 
 

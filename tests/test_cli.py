@@ -151,3 +151,38 @@ def test_renders_blocked_by_a_file_or_a_closed_pipe_give_no_traceback(tmp_path):
     process.stdout.close()
     stderr = process.stderr.read()
     assert process.wait() in (0, 141) and "Traceback" not in stderr
+
+
+SPOKEN = """
+title: Spoken
+fps: 12
+size: 96x54
+scenes:
+  - shots:
+      - {id: harbour, prompt: boats come home, narration: "The boats came home before the storm."}
+"""
+
+
+def test_takes_and_jobs_are_checked_before_anything_is_made(tmp_path):
+    """A mistyped shot, a drawn shot's takes, or `--jobs` under 1: exit 1 naming it, with no
+    speech made and nothing written (speech takes seconds a line)."""
+    folder = write_project(tmp_path / "spoken", SPOKEN).parent
+    renders = tmp_path / "renders"
+    typo = film("takes", str(folder), "harbor", "--out", str(renders), cwd=tmp_path)
+    assert typo.returncode == 1 and "no shot 'harbor' (did you mean 'harbour'?)" in typo.stderr
+    drawn = film("takes", str(folder), "harbour", "--out", str(renders), cwd=tmp_path)
+    assert drawn.returncode == 1 and "drawn by 'animatic', not generated, so it has no takes" in drawn.stderr
+    jobs = film("build", str(folder), "--jobs", "-2", "--out", str(renders), cwd=tmp_path)
+    assert jobs.returncode == 1 and jobs.stderr.startswith("--jobs: ") and "Traceback" not in jobs.stderr
+    assert not renders.exists()
+
+
+def test_a_film_without_subtitles_leaves_none_beside_its_cut(tmp_path):
+    folder = write_project(tmp_path / "subs", SPOKEN.replace("title: Spoken", "title: Spoken\nspeech: false")).parent
+    renders = tmp_path / "renders"
+    assert film("build", str(folder), "--out", str(renders), cwd=tmp_path).returncode == 0
+    assert (renders / "subs" / "subtitles.srt").is_file()
+    board = folder / "storyboard.yaml"
+    board.write_text(board.read_text().replace("speech: false", "speech: false\nsubtitles: off"))
+    assert film("build", str(folder), "--out", str(renders), cwd=tmp_path).returncode == 0
+    assert not (renders / "subs" / "subtitles.srt").exists() and not (renders / "subs" / "subtitles.vtt").exists()

@@ -316,6 +316,38 @@ def test_sections_become_chapters_of_the_film(tmp_path):
     assert [seconds(c) for c in chapters] == [0, Fraction(second) / plan.fmt.fps]
 
 
+def test_a_chapter_after_the_title_starts_where_its_scene_does_in_the_cut_and_in_part_of_it(tmp_path):
+    """An MP4's first chapter starts at its first frame: a film that opens on its title card
+    has a chapter for the title, so "ACT ONE" starts where its scene does (it was moved to 0)."""
+    from pipeline.edit.ffmpeg import run
+
+    script = write(tmp_path, """\
+        Title: Tides
+
+        # ACT ONE
+
+        EXT. BEACH - DAY
+
+        Gulls wheel over the sand. [[duration: 2]]
+
+        # ACT TWO
+
+        EXT. BEACH - NIGHT
+
+        Rain lashes the dunes. [[duration: 2]]
+    """)
+    (tmp_path / "film.yaml").write_text("size: 128x72\nfps: 12\nspeech: false\n", encoding="utf-8")
+    for only in (None, ["title", "gulls-wheel-over-the"]):
+        result = build(script, renders=tmp_path / "renders", only=only)
+        starts = dict(zip((s.id for s in result.plan.shots), result.plan.starts()))
+        meta = tmp_path / "meta.txt"
+        run(["-y", "-i", str(result.output), "-f", "ffmetadata", str(meta)], what="reading chapters")
+        chapters = meta.read_text(encoding="utf-8").split("[CHAPTER]")[1:]
+        found = {c.split("title=")[1].splitlines()[0]:
+                 int(c.split("START=")[1].split()[0]) * Fraction(c.split("TIMEBASE=")[1].split()[0]) for c in chapters}
+        assert found["Tides"] == 0 and found["ACT ONE"] == Fraction(starts["gulls-wheel-over-the"]) / 12
+
+
 def test_mangled_screenplays_give_errors_never_tracebacks(tmp_path):
     """Real scripts (the shipped sample, and ../shared's when present) with markup, line ends,
     bad bytes and other alphabets spliced in at random (seeded): each one reads into a plan or
@@ -756,7 +788,8 @@ def test_a_transition_with_no_blank_line_on_either_side_still_cuts(tmp_path):
 
 @pytest.mark.parametrize("written, name", [("cut to:", "cut"), ("Cut To:", "cut"), ("smash cut to:", "cut"),
                                            ("Dissolve to:", "dissolve"), ("fade out.", "fade-black"),
-                                           ("Fade to black.", "fade-black"), ("wipe to:", "wipe-left")])
+                                           ("Fade to black.", "fade-black"), ("wipe to:", "wipe-left"),
+                                           ("iris in:", "iris"), ("Iris out.", "fade-black")])
 def test_a_transition_in_lower_case_alone_on_its_line_is_a_transition_with_a_warning(tmp_path, written, name):
     """The spec reads `cut to:` as action (transitions are in capitals); a script supervisor reads
     a cut. No shot is captioned "cut to:"."""

@@ -145,3 +145,23 @@ def test_only_is_checked_before_any_speech_is_made(tmp_path):
     with pytest.raises(StoryboardError, match=r"no shot 'phot' \(did you mean 'photo'\?\)"):
         build(folder, renders=tmp_path / "renders", only=["phot"])
     assert not (tmp_path / "renders").exists()    # nothing made, not even the speech
+
+
+def test_a_generator_that_shows_a_file_needs_the_file(tmp_path):
+    """`generator: still` or `footage` on a shot with no picture or video: `film check` says so
+    at the generator's line (it once passed, and the build failed with a traceback)."""
+    from pipeline.cli import main
+
+    folder = write_project(tmp_path / "g", """
+        speech: false
+        scenes:
+          - generator: footage
+            shots:
+              - {id: a, prompt: a cat, generator: still}
+              - {id: b, prompt: a dog}
+    """).parent
+    with pytest.raises(StoryboardError) as caught:
+        make_plan(load(folder))
+    assert [(p.line, p.message.split(",")[0]) for p in caught.value.problems] == [
+        (5, "generator 'still' shows a shot's 'image:'"), (3, "generator 'footage' shows a shot's 'footage:'")]
+    assert main(["check", str(folder), "--out", str(tmp_path / "r")]) == 1 and not (tmp_path / "r").exists()

@@ -40,8 +40,9 @@ from . import ambient
 from .ambient import AMBIENCE_VERSION
 
 SAMPLE_RATE = 48000
-# 5: the footage bus; 6: speech on target, music under it, effects ceiling, ambience (and its version)
-MIX_VERSION = f"6.{AMBIENCE_VERSION}"
+# 5: the footage bus; 6: speech on target, music under it, effects ceiling, ambience (and its version);
+# 7: every amix input lasts the whole film (a mix made while other jobs ran could drop a late bed)
+MIX_VERSION = f"7.{AMBIENCE_VERSION}"
 # Seconds of ramp at both ends of a footage sound or an ambience bed, so a cut mid-waveform does not click.
 DECLICK = 0.005
 # AAC encoding can overshoot the limiter's ceiling by a few tenths of a dB.
@@ -213,12 +214,23 @@ def _room_chain(room: Room, volume: float) -> str:
             f"afade=t=out:st={room.seconds - fade_out:.6f}:d={fade_out:.4f}:curve=qsin" + _delay(room.start))
 
 
-def _dialogue(graph: _Graph, lines: list[PlacedLine]) -> str:
-    """The dialogue bus, compressed, as a chain ending in its label's place (no label)."""
+def _whole(total: float | None) -> str:
+    """Silence after a placed sound until the film's end (`total` seconds; None: none).
+
+    Every input of an `amix` then ends together: amix reads its inputs as their frames arrive,
+    and one that ends while another has yet to deliver its first frame (a bed placed late)
+    could end the mix early, depending on which ffmpeg thread ran first; a build would then
+    now and then drop whole passages of music."""
+    return f",apad=whole_dur={total:.6f}" if total is not None else ""
+
+
+def _dialogue(graph: _Graph, lines: list[PlacedLine], total: float | None = None) -> str:
+    """The dialogue bus, compressed, as a chain ending in its label's place (no label); each
+    line padded to `total` seconds when given (`_whole`)."""
     voices = []
     for line in lines:
         n = graph.input(line.path)
-        graph.filters.append(f"[{n}:a]{_line_chain(line)}[v{n}]")
+        graph.filters.append(f"[{n}:a]{_line_chain(line)}{_whole(total)}[v{n}]")
         voices.append(f"[v{n}]")
     return (f"{''.join(voices)}amix=inputs={len(voices)}:normalize=0:duration=longest,"
             "acompressor=threshold=0.125:ratio=3:attack=5:release=80:makeup=1")
@@ -246,7 +258,8 @@ def _measure_buses(beds: list[Bed], lines: list[PlacedLine], effects: list[Effec
         outputs.append(name)
 
     if lines:
-        meter(_dialogue(graph, lines), "dialogue")
+        # padded only as far as the last line ends: the bus lasts as long as it always did
+        meter(_dialogue(graph, lines, max(line.start + line.seconds for line in lines)), "dialogue")
     for i, bed in enumerate(beds):
         n = graph.input(bed.file, loop=bed.loop)
         meter(f"[{n}:a]{_bed_chain(bed, None, placed=False)}", f"bed{i}")
@@ -297,17 +310,17 @@ def _graph(beds: list[Bed], lines: list[PlacedLine], effects: list[Effect], tota
     for bed, level in zip(beds, levels.beds):
         n = graph.input(bed.file, loop=bed.loop)
         volume = target + bed.gain - level if level is not None else bed.gain
-        graph.filters.append(f"[{n}:a]{_bed_chain(bed, volume)}[m{n}]")
+        graph.filters.append(f"[{n}:a]{_bed_chain(bed, volume)}{_whole(total)}[m{n}]")
         music.append(f"[m{n}]")
     for effect, trim in zip(effects, trims):
         n = graph.input(effect.path)
-        graph.filters.append(f"[{n}:a]{_effect_chain(effect, effect.gain + anchor + trim)}[e{n}]")
+        graph.filters.append(f"[{n}:a]{_effect_chain(effect, effect.gain + anchor + trim)}{_whole(total)}[e{n}]")
         sounds.append(f"[e{n}]")
     for sound in footage:
         # Seek the input (its timestamps then start at the offset) rather than atrim from 0, so a
         # shot late in a long recording does not decode everything before it.
         n = graph.input(sound.path, seek=sound.offset)
-        graph.filters.append(f"[{n}:a]{_footage_chain(sound, sound.gain + anchor)}[f{n}]")
+        graph.filters.append(f"[{n}:a]{_footage_chain(sound, sound.gain + anchor)}{_whole(total)}[f{n}]")
         production.append(f"[f{n}]")
     silence = graph.input(Path(f"anullsrc=r={SAMPLE_RATE}:cl=stereo"))
     graph.inputs[-2:-2] = ["-f", "lavfi", "-t", f"{total:.6f}"]
@@ -318,7 +331,7 @@ def _graph(beds: list[Bed], lines: list[PlacedLine], effects: list[Effect], tota
                              f"asetnsamples=n=480,volume=volume='{envelope}':eval=frame[music]")
         buses.append("[music]")
     if lines:
-        graph.filters.append(f"{_dialogue(graph, lines)},volume={anchor:.2f}dB[dialogue]")
+        graph.filters.append(f"{_dialogue(graph, lines, total)},volume={anchor:.2f}dB[dialogue]")
         buses.append("[dialogue]")
     if sounds:
         graph.filters.append(f"{''.join(sounds)}amix=inputs={len(sounds)}:normalize=0:duration=longest[effects]")

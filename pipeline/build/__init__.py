@@ -24,7 +24,7 @@ from .. import export, measure
 from ..cache import Cache, atomic, remove_stale_temps
 from ..errors import FilmError, Problem, StoryboardError, did_you_mean
 from ..parse import load
-from ..plan import Plan, make_plan
+from ..plan import GeneratedSource, Plan, make_plan
 from ..spec import Storyboard
 from .graph import Graph, make_graph, prepare_shots
 from .run import BuildResult, JobResult, QuietReporter, Reporter, execute, to_run
@@ -106,9 +106,12 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
     output = folder / ("only.mp4" if only else "final.mp4")
     publish(graph.final.output, output)
     subtitles = graph.job("subtitles")
-    if subtitles is not None and not only:
+    if not only:
         for suffix in ("srt", "vtt"):
-            publish(subtitles.output / f"subtitles.{suffix}", folder / f"subtitles.{suffix}")
+            if subtitles is not None:
+                publish(subtitles.output / f"subtitles.{suffix}", folder / f"subtitles.{suffix}")
+            else:   # a film without subtitles now: none of a build before it stays beside the cut
+                (folder / f"subtitles.{suffix}").unlink(missing_ok=True)
     result = BuildResult(plan=plan, output=output, folder=folder, results=results,
                          seconds=round(time.perf_counter() - started, 3), locks={} if locked else locks,
                          partial=bool(only))
@@ -148,17 +151,19 @@ def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: 
     board = load(target, config)
     cache = Cache(renders / board.name / "cache")
     probes = measure.check_media(board, cache=cache)
-    plan, _ = prepare(board, cache, preview=preview, probes=probes)
-    known = [s.id for s in plan.shots]
+    # Which shot, and whether it has takes, known before any speech is made (estimated: free).
+    sketch, _ = prepare(board, cache, preview=preview, synthesise=False, probes=probes)
+    known = [s.id for s in sketch.shots]
     if shot_id not in known:
         raise FilmError([Problem(str(board.source), 0, f"no shot '{shot_id}'{did_you_mean(shot_id, known)}")])
-    shot = next(s for s in plan.shots if s.id == shot_id)
-    ctx = prepare_shots(plan, cache)
-    wanted = ctx.prepared[shot_id].takes
-    if not wanted:
+    shot = next(s for s in sketch.shots if s.id == shot_id)
+    if not isinstance(shot.source, GeneratedSource):
         raise FilmError([Problem(str(board.source), shot.loc.line,
                                  f"shot '{shot_id}' is drawn by '{shot.generator.name}', not generated, so it "
                                  "has no takes")])
+    plan, _ = prepare(board, cache, preview=preview, probes=probes)
+    ctx = prepare_shots(plan, cache)
+    wanted = ctx.prepared[shot_id].takes
     # The takes and every job they depend on (a continued shot needs the shot before it).
     everything = {j.id: j for p in ctx.prepared.values()
                   for j in ([p.job] if p.job else []) + [t.job for t in p.takes]}

@@ -21,7 +21,7 @@ from ..edit.render import ENCODER_VERSION, concat, render_segment
 from ..edit.timeline import Clip, Join, Segment, Timeline
 from ..frames import Format, to_seconds
 from ..generators.base import Context, source_identity
-from ..plan import Bed, Plan
+from ..plan import Bed, CardSource, Plan
 from .. import camera, transitions
 from ..transitions import split
 
@@ -148,11 +148,19 @@ def final_job(plan: Plan, segment_jobs: list[Job], mix_job: Job, cache: Cache) -
 
 
 def chapter_marks(plan: Plan) -> list[tuple[int, int, str]]:
-    """(start ms, end ms, title) of each of `plan`'s chapters, as MP4 chapter marks."""
+    """(start ms, end ms, title) of each of `plan`'s chapters, as MP4 chapter marks. An MP4's
+    chapters follow one another from its first frame (the muxer starts the first at zero, keeping
+    its length), so a film whose first chapter starts later opens with a chapter of its own: the
+    title card's title, or "Opening"."""
     def ms(frame: int) -> int:
         return round(frame * 1000 / plan.fmt.fps)
 
-    return [(ms(c.start), ms(c.end), c.title) for c in plan.chapters()]
+    marks = [(ms(c.start), ms(c.end), c.title) for c in plan.chapters()]
+    if marks and marks[0][0] > 0:
+        first = plan.shots[0]
+        opening = first.source.text if first.kind == "title" and isinstance(first.source, CardSource) else ""
+        marks.insert(0, (0, marks[0][0], opening.replace("\n", " ") or "Opening"))
+    return marks
 
 
 def effects_on_cut(plan: Plan, starts: list[int]) -> list[Effect]:

@@ -24,6 +24,11 @@ REGISTRY: dict[str, str] = {
 INTERNAL: dict[str, str] = {
     "card": "pipeline.generators.cards:Cards",
 }
+# What the plan gives each generator's shots (`plan.ShotSource`), without importing it: the
+# drawn ones draw from the shot's words alone; these show a file of the writer's, named by the
+# shot key given; every other writer's generator generates (`GeneratedSource`).
+DRAWN: tuple[str, ...] = ("animatic",)
+SHOWS_FILE: dict[str, str] = {"still": "image", "footage": "footage"}
 _loaded: dict[str, "Generator"] = {}
 
 

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .. import transitions
 from ..errors import Problem, StoryboardError
 
 KINDS = ("scene_heading", "action", "character", "dialogue", "parenthetical", "lyrics",
@@ -105,12 +106,12 @@ _TITLE_KEY = re.compile(r"(?P<key>[^\W_][\w \-']*?)[ \t]*:(?P<value>.*)")
 _TITLE_MORE = re.compile(r"(?: {3,}|\t)\s*\S")
 # A closing line in capitals such as "FADE OUT.", "FADE TO BLACK." or "CUT TO BLACK.".
 _CLOSING = re.compile(r"(?:FADE|CUT|SMASH|DISSOLVE|WIPE|IRIS|BURN|MATCH|JUMP|TIME)\b[^a-z]*[.:]")
-# A transition written in lower or mixed case ("cut to:", "Dissolve to:", "fade out."): the spec
-# reads it as action; alone in its paragraph, it is read as the transition it names.
+# A transition written in lower or mixed case ("cut to:", "Dissolve to:", "fade out.", "iris in:"):
+# the spec reads it as action; alone in its paragraph, it is read as the transition it names.
+# The words are the transitions registry's (one-word ones aside: "Cut." is also a line of action).
 _LOWER_TRANSITION = re.compile(
-    r"(?=.*[a-z])(?i:(?:(?:smash|match|jump|hard|quick|time|cross|lap|ripple)\s+)?"
-    r"(?:cut|dissolve|fade|wipe|iris|burn)(?:\s+(?:back|out))?\s+to(?:\s+black)?\s*[:.]"
-    r"|(?:fade|iris)\s+out(?:\s+to\s+black)?\s*[.:]|back\s+to\s*:|intercut\s+with\s*:)")
+    r"(?=.*[a-z])(?i:(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(transitions.words(), key=len, reverse=True)
+                                       if " " in w) + r")\s*[:.])")
 # A line break inside a note may not be followed by a blank line, unless that line holds exactly
 # two spaces (the spec's way to keep an element going across an empty-looking line).
 _BLANK_IN_NOTE = re.compile(r"\n(?!  \n)[ \t]*\n")

@@ -520,8 +520,8 @@ def _footage(r: _Reader, node: Node | None) -> Footage | None:
     if isinstance(node.value, str):
         return Footage(file=node.value.strip(), loc=r.loc(node))
     keys = r.mapping(node, FOOTAGE_KEYS, "footage")
-    start = r.number(keys.get("in"), "footage in in seconds", 0.0, minimum=0)
-    end = r.number(keys.get("out"), "footage out in seconds", None, positive=True)
+    start = r.number(keys.get("in"), "footage 'in' (seconds)", 0.0, minimum=0)
+    end = r.number(keys.get("out"), "footage 'out' (seconds)", None, positive=True)
     if end is not None and end <= start:
         r.problem(keys["out"], f"footage out ({end}) must be after in ({start})")
     if "file" not in keys:

@@ -118,7 +118,8 @@ def plan_shot(planning: Planning, scene_number: int, scene: Scene, shot: Shot, p
     transition = chosen.transition
     seconds = transition.seconds if transition.seconds is not None else transitions.default_seconds(transition.name)
     seeded = planning.seeds[shot.id]
-    source, generator = shot_source(shot, chosen.generator, board.root, seeded.continues, planning.footage)
+    source, generator = shot_source(shot, chosen.generator, board.root, seeded.continues, planning.footage,
+                                    problems)
     cast = cast_in(shot, board, planning.patterns)
     texts = tuple((speaker, text) for speaker, text, _ in spoken_lines(shot))
     placed = () if planning.speech is None else \

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Mapping
 
 from ..errors import Problem
+from ..generators import DRAWN, SHOWS_FILE
 from ..names import display_name
 from ..spec import GeneratorSpec, Scene, Shot, Sound, Storyboard, Transition, resolve_asset
 from .model import CardSource, DrawnSource, FootageFile, FootageSource, GeneratedSource, ShotSource, StillSource
 
-# Generators whose shots are drawn from their words alone; any other makes GeneratedSource shots.
-DRAWN = ("animatic",)
 
 
 def derive_seed(project_seed: int, name: str) -> int:
@@ -109,9 +108,11 @@ def cast_in(shot: Shot, board: Storyboard,
 
 
 def shot_source(shot: Shot, generator: GeneratorSpec, root: Path, continues: str | None,
-                footage: Mapping[Path, FootageFile]) -> tuple[ShotSource, GeneratorSpec]:
+                footage: Mapping[Path, FootageFile],
+                problems: list[Problem] | None = None) -> tuple[ShotSource, GeneratorSpec]:
     """What `shot` shows, as a typed payload, and the generator that renders it: a text card,
-    the writer's picture or footage, a drawn panel, or a generated shot."""
+    the writer's picture or footage, a drawn panel, or a generated shot. A generator that shows
+    a file (`still`, `footage`) named for a shot without one is a problem, at the generator's line."""
     if shot.title:
         return CardSource(text=shot.title), GeneratorSpec("card")
     if shot.image:
@@ -121,6 +122,13 @@ def shot_source(shot: Shot, generator: GeneratorSpec, root: Path, continues: str
         return (FootageSource(path, shot.footage.file, shot.footage.start, shot.footage.end,
                               footage.get(path, FootageFile(0.0)), shot.sound or Sound(), shot.background),
                 GeneratorSpec("footage", loc=shot.loc))
+    if generator.name in SHOWS_FILE:
+        key = SHOWS_FILE[generator.name]
+        if problems is not None:
+            problems.append(generator.loc.problem(
+                f"generator '{generator.name}' shows a shot's '{key}:', and shot '{shot.id}' has none; give it "
+                f"one, or another generator (animatic draws a shot from its words)"))
+        return DrawnSource(), GeneratorSpec("animatic", loc=generator.loc)
     if generator.name in DRAWN:
         return DrawnSource(), generator
     first_frame = resolve_asset(root, shot.first_frame) if shot.first_frame else None

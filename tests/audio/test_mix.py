@@ -152,3 +152,36 @@ def test_footage_sound_is_not_ducked_under_speech_and_does_not_duck_the_music(tm
     assert abs(level(1.2, 2.4, 200) - level(0.2, 0.8, 200)) < 0.5     # music as loud under it as before
     assert level(3.3, 3.8, 200) < level(1.2, 2.4, 200) - 8            # music ducks under the speech
     assert abs(level(3.3, 3.8, 880) - level(1.5, 2.0, 880)) < 0.5     # the footage sound does not
+
+
+def test_a_late_bed_is_heard_however_the_jobs_around_the_mix_run(tmp_path):
+    """A bed that ends early and one that starts late: the late one plays to the end in every
+    mix, made several at once (as a build makes the mix while it encodes). amix once read an
+    input that had not yet delivered a frame as ended when the first ended, now and then: the
+    late bed then went silent. Every input now lasts the whole film."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline.audio.mix import _graph, Levels
+
+    early = Bed(music(tmp_path, 3.0), 0.5, 2.0, gain=-10, fade_in=0, fade_out=0, loop=False)
+    later = tmp_path / "later.wav"
+    write_wav(later, ambient_pad(4.0, seed=2))
+    late = Bed(later, 3.5, 3.0, gain=-10, fade_in=0, fade_out=0, loop=False)
+    line = PlacedLine(tone(tmp_path, 1.0), 1.0, 1.0)
+    effect_free = MixSettings()
+    _, graph = _graph([early, late], [line], [], 7.0, effect_free, [], Levels(-20.0, (-20.0, -20.0), (), {}), [])
+    for chain in graph.split(";"):
+        if chain.endswith(("[m0]", "[m1]")) or re.search(r"\[v\d+\]$", chain):
+            assert chain.split("[")[-2].endswith("apad=whole_dur=7.000000"), chain
+
+    def made(n: int) -> np.ndarray:
+        out = tmp_path / f"mix{n}.m4a"
+        mix([early, late], [line], 7.0, out, effect_free)
+        return audio_samples(out)
+
+    with ThreadPoolExecutor(8) as pool:
+        mixes = list(pool.map(made, range(8)))
+    for samples in mixes:
+        tail = samples[round(4.0 * 48000):round(6.0 * 48000)]
+        assert 20 * np.log10(np.sqrt((tail ** 2).mean())) > -45   # the late bed plays to 6.5 s
+        assert np.array_equal(samples, mixes[0])
