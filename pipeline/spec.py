@@ -23,6 +23,17 @@ MUSIC_GENERATORS = ("ambient",)
 TIMES_OF_DAY = ("DAY", "NIGHT", "DUSK", "SUNSET", "DAWN", "MORNING", "EVENING", "CONTINUOUS", "LATER")
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
+# The ranges a writer's numbers are held to: wide enough for any film, narrow enough that a
+# slip (a shot of 1e6 seconds, a 100 dB gain, 100000 takes) is a `file:line` answer at `film
+# check`, not a build that runs until it is killed. Seconds unless said.
+LONGEST_SHOT = 3600.0             # a shot, the title card, a transition: an hour
+LONGEST_FILM = 24 * 3600.0        # where music starts and ends, a footage in or out point, an effect's `at`
+LONGEST_PAUSE = 600.0             # pacing (shortest shot, lead-in, tail, gap), fades, the mix's attack and release
+GAIN_RANGE = (-60.0, 20.0)        # dB: a voice, a music bed, an effect, a footage sound
+WORDS_PER_MINUTE = (20.0, 1000.0)
+MOST_TAKES = 16
+SEED_RANGE = (0, 2**32 - 1)
+
 
 @dataclass(frozen=True)
 class Loc:

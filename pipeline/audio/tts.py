@@ -95,16 +95,33 @@ def find_model(name: str, root: Path) -> VoiceModel:
 
 
 def check_voices(board: Storyboard) -> list[Problem]:
-    """A problem for each voice in the storyboard that names no usable Piper model."""
+    """A problem for each voice in the storyboard that names no usable Piper model, or a
+    `speaker` its model does not have (a one-speaker model has speaker 0 only)."""
     voices = [board.project.narrator] + [c.voice for c in board.cast]
     problems = []
     for voice in voices:
-        if voice.model:
-            try:
-                find_model(voice.model, board.root)
-            except VoiceError as error:
-                problems.append(voice.loc.problem(str(error)))
+        if not voice.model and voice.speaker is None:
+            continue
+        try:
+            model = find_model(voice.model, board.root)
+        except VoiceError as error:
+            problems.append(voice.loc.problem(str(error)))
+            continue
+        if voice.speaker is not None:
+            count = speakers(model)
+            if not 0 <= voice.speaker < count:
+                problems.append(voice.loc.problem(
+                    f"voice speaker {voice.speaker}: the voice '{model.name}' has "
+                    + (f"speakers 0 to {count - 1}" if count > 1 else "one speaker, 0")))
     return problems
+
+
+def speakers(model: VoiceModel) -> int:
+    """How many speakers a Piper model holds (its config's `num_speakers`; 1 when unsaid)."""
+    try:
+        return int(json.loads(model.config.read_text(encoding="utf-8")).get("num_speakers", 1) or 1)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 1
 
 
 def voice_for(board: Storyboard, speaker: str) -> Voice:

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
 from ..errors import Problem, StoryboardError, did_you_mean
 from ..spec import (
-    MUSIC_GENERATORS, SUBTITLE_MODES, SUBTITLE_POSITIONS, Music, Character, Footage, GeneratorSpec, Heading, Line,
+    GAIN_RANGE, LONGEST_FILM, LONGEST_PAUSE, LONGEST_SHOT, MOST_TAKES, SEED_RANGE, WORDS_PER_MINUTE,
+    MUSIC_GENERATORS, SUBTITLE_MODES, SUBTITLE_POSITIONS, Music, Character, Footage, GeneratorSpec, Line,
     Loc, MixSettings, Pacing, Project, Recognition, Sound, SoundEffect, Subtitles, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
 )
 from ..values import Choice, Number
@@ -52,6 +53,13 @@ FITS = ("trim",)
 TITLE_CARD_KEYS = ("duration",)
 LINE_KEYS = ("character", "text", "parenthetical", "dual")
 SUBTITLES_KEYS = ("mode", "position", "margin", "max_cps")
+# Limits on what a storyboard file may be: far past any film's needs, short of what would hang
+# the reader (a YAML alias bomb expands exponentially; a 20 MB file took minutes to check).
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 64
+MAX_VALUES = 200_000
+PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp",
+                                                           "seq", "map"))
 
 
 @dataclass
@@ -79,20 +87,54 @@ class _Reader:
 
     # -- turning PyYAML nodes into Node trees -------------------------------------------------
     def convert(self, node: yaml.Node) -> Node:
+        """`node` and everything under it as a Node tree. A structure no storyboard needs (an
+        alias that contains itself, nesting deeper than `MAX_DEPTH`, aliases that expand past
+        `MAX_VALUES` values: the "billion laughs") raises StoryboardError at once; a value YAML
+        cannot construct (an unknown or unsafe tag, `!!int abc`, `<<` of a scalar) is a problem
+        at its line, read as nothing."""
+        self._values = 0
+        self._open: set[int] = set()
+        return self._convert(node, 0)
+
+    def _convert(self, node: yaml.Node, depth: int) -> Node:
         line = node.start_mark.line + 1
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise StoryboardError([Problem(self.file, line, f"more than {MAX_VALUES:,} values (aliases that repeat "
+                                                            "aliases?); a storyboard needs far fewer")])
+        if depth > MAX_DEPTH:
+            raise StoryboardError([Problem(self.file, line, f"nested more than {MAX_DEPTH} deep; a storyboard "
+                                                            "needs a few levels")])
+        if id(node) in self._open:
+            raise StoryboardError([Problem(self.file, line, "an alias that contains itself")])
+        if node.tag not in PLAIN_TAGS:
+            self.problem(line, f"the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not read here; "
+                               "write the value plainly")
+            return Node(None, line)
+        self._open.add(id(node))
+        try:
+            return self._composite(node, line, depth)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+            text = getattr(error, "problem", None) or str(error).splitlines()[0]
+            self.problem(line, f"cannot read this value: {text}")
+            return Node(None, line)
+        finally:
+            self._open.discard(id(node))
+
+    def _composite(self, node: yaml.Node, line: int, depth: int) -> Node:
         if isinstance(node, yaml.MappingNode):
             self._constructor.flatten_mapping(node)
             items: dict[str, tuple[Node, Node]] = {}
             for key_node, value_node in node.value:
-                key = self.convert(key_node)
+                key = self._convert(key_node, depth + 1)
                 name = str(key.value)
                 if name in items:
                     self.problem(key, f"duplicate key '{name}' (first at line {items[name][0].line})")
                     continue
-                items[name] = (key, self.convert(value_node))
+                items[name] = (key, self._convert(value_node, depth + 1))
             return Node(items, line)
         if isinstance(node, yaml.SequenceNode):
-            return Node([self.convert(item) for item in node.value], line)
+            return Node([self._convert(item, depth + 1) for item in node.value], line)
         return Node(self._constructor.construct_object(node, deep=True), line)
 
     # -- typed accessors ----------------------------------------------------------------------
@@ -141,11 +183,16 @@ class _Reader:
             self.problem(node, message)
         return default if messages else value
 
-    def integer(self, node: Node | None, what: str, default: int | None = None) -> int | None:
+    def integer(self, node: Node | None, what: str, default: int | None = None,
+                limits: tuple[int, int] | None = None) -> int | None:
+        """A whole number, within `limits` (inclusive) when given."""
         if node is None or node.value is None:
             return default
         if isinstance(node.value, bool) or not isinstance(node.value, int):
             self.problem(node, f"{what} must be a whole number, got {node.value!r}")
+            return default
+        if limits is not None and not limits[0] <= node.value <= limits[1]:
+            self.problem(node, f"{what} must be from {limits[0]} to {limits[1]}, got {node.value}")
             return default
         return node.value
 
@@ -285,7 +332,7 @@ def _transition(r: _Reader, node: Node | None) -> Transition | None:
     if "name" not in keys:
         r.problem(node, "transition needs a 'name' (e.g. dissolve)")
         return None
-    seconds = r.number(keys.get("duration"), "transition duration in seconds", None, minimum=0)
+    seconds = r.number(keys.get("duration"), "transition duration in seconds", None, minimum=0, maximum=LONGEST_SHOT)
     return Transition(name=r.text(keys["name"], "transition name"), seconds=seconds, loc=r.loc(keys["name"]))
 
 
@@ -321,7 +368,7 @@ def _voice(r: _Reader, node: Node | None) -> Voice:
         speaker=r.integer(keys.get("speaker"), "voice speaker"),
         rate=r.number(keys.get("rate"), "voice rate", 1.0, minimum=RATE_RANGE[0], maximum=RATE_RANGE[1]),
         pitch=pitch,
-        gain=r.number(keys.get("gain"), "voice gain in dB", 0.0),
+        gain=r.number(keys.get("gain"), "voice gain in dB", 0.0, minimum=GAIN_RANGE[0], maximum=GAIN_RANGE[1]),
         loc=r.loc(keys["model"]) if "model" in keys else r.loc(node),
     )
 
@@ -365,11 +412,11 @@ def _music(r: _Reader, node: Node | None) -> tuple[Music, ...]:
             cue = Music(
                 file=r.text(keys.get("file"), "music file") or None,
                 generate=r.choice(keys.get("generate"), "music generator", MUSIC_GENERATORS, "") or None,
-                gain=r.number(keys.get("gain"), "music gain", -14.0),
-                fade_in=r.number(keys.get("fade_in"), "music fade_in in seconds", 2.0, minimum=0),
-                fade_out=r.number(keys.get("fade_out"), "music fade_out in seconds", 3.0, minimum=0),
-                start=r.number(keys.get("start"), "music start in seconds", 0.0, minimum=0),
-                end=r.number(keys.get("end"), "music end in seconds", None, positive=True),
+                gain=r.number(keys.get("gain"), "music gain", -14.0, minimum=GAIN_RANGE[0], maximum=GAIN_RANGE[1]),
+                fade_in=r.number(keys.get("fade_in"), "music fade_in in seconds", 2.0, minimum=0, maximum=LONGEST_PAUSE),
+                fade_out=r.number(keys.get("fade_out"), "music fade_out in seconds", 3.0, minimum=0, maximum=LONGEST_PAUSE),
+                start=r.number(keys.get("start"), "music start in seconds", 0.0, minimum=0, maximum=LONGEST_FILM),
+                end=r.number(keys.get("end"), "music end in seconds", None, positive=True, maximum=LONGEST_FILM),
                 loop=r.boolean(keys.get("loop"), "music loop", True),
                 loc=r.loc(entry),
             )
@@ -448,8 +495,9 @@ def _sfx(r: _Reader, node: Node | None) -> tuple[SoundEffect, ...]:
             r.problem(item, "a sound effect needs a 'file'")
             continue
         effects.append(SoundEffect(file=r.text(keys["file"], "sound effect file"),
-                                   at=r.number(keys.get("at"), "sound effect at in seconds", 0.0, minimum=0),
-                                   gain=r.number(keys.get("gain"), "sound effect gain in dB", 0.0),
+                                   at=r.number(keys.get("at"), "sound effect at in seconds", 0.0, minimum=0, maximum=LONGEST_FILM),
+                                   gain=r.number(keys.get("gain"), "sound effect gain in dB", 0.0, minimum=GAIN_RANGE[0],
+                                                  maximum=GAIN_RANGE[1]),
                                    loc=r.loc(item)))
     return tuple(effects)
 
@@ -464,7 +512,7 @@ def _sound(r: _Reader, node: Node | None) -> Sound | None:
         r.problem(node, f"sound must be {{gain: dB, mute: true/false}} or off, got {_kind(node.value)}")
         return None
     keys = r.mapping(node, SOUND_KEYS, "sound")
-    return Sound(gain=r.number(keys.get("gain"), "sound gain in dB", 0.0),
+    return Sound(gain=r.number(keys.get("gain"), "sound gain in dB", 0.0, minimum=GAIN_RANGE[0], maximum=GAIN_RANGE[1]),
                  mute=r.boolean(keys.get("mute"), "sound mute", False))
 
 
@@ -520,8 +568,8 @@ def _footage(r: _Reader, node: Node | None) -> Footage | None:
     if isinstance(node.value, str):
         return Footage(file=node.value.strip(), loc=r.loc(node))
     keys = r.mapping(node, FOOTAGE_KEYS, "footage")
-    start = r.number(keys.get("in"), "footage 'in' (seconds)", 0.0, minimum=0)
-    end = r.number(keys.get("out"), "footage 'out' (seconds)", None, positive=True)
+    start = r.number(keys.get("in"), "footage 'in' (seconds)", 0.0, minimum=0, maximum=LONGEST_FILM)
+    end = r.number(keys.get("out"), "footage 'out' (seconds)", None, positive=True, maximum=LONGEST_FILM)
     if end is not None and end <= start:
         r.problem(keys["out"], f"footage out ({end}) must be after in ({start})")
     if "file" not in keys:
@@ -552,7 +600,7 @@ def _shot(r: _Reader, node: Node, taken: Ids) -> Shot:
         id=shot_id,
         prompt=prompt,
         camera=r.text(keys.get("camera"), "camera") or None,
-        duration=r.number(keys.get("duration"), "duration in seconds", None, positive=True),
+        duration=r.number(keys.get("duration"), "duration in seconds", None, positive=True, maximum=LONGEST_SHOT),
         narration=narration,
         lines=_lines(r, keys.get("lines")),
         transition=_transition(r, keys.get("transition")),
@@ -561,7 +609,7 @@ def _shot(r: _Reader, node: Node, taken: Ids) -> Shot:
         footage=_footage(r, keys.get("footage")),
         title=title,
         continuity=r.text(continuity, "continuity") or None,
-        seed=r.integer(keys.get("seed"), "seed"),
+        seed=r.integer(keys.get("seed"), "seed", limits=SEED_RANGE),
         cast=cast,
         generator=_generator(r, keys.get("generator")),
         fit=r.choice(keys.get("fit"), "fit", FITS, "") or None,
@@ -596,10 +644,11 @@ class Ids(set):
 
 
 def _count(r: _Reader, node: Node | None, what: str) -> int:
+    """A shot's `takes` or `take`: a whole number from 1 to `MOST_TAKES`."""
     value = r.integer(node, what, 1)
-    if value is None or value < 1:
+    if value is None or not 1 <= value <= MOST_TAKES:
         if value is not None:
-            r.problem(node, f"{what} must be 1 or more, got {value}")
+            r.problem(node, f"{what} must be from 1 to {MOST_TAKES}, got {value}")
         return 1
     return value
 
@@ -616,7 +665,7 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
     title_seconds = 4.0
     if title_card is not None and isinstance(title_card.value, dict):
         title_seconds = r.number(r.mapping(title_card, TITLE_CARD_KEYS, "title_card").get("duration"),
-                                 "title_card duration in seconds", 4.0, positive=True)
+                                 "title_card duration in seconds", 4.0, positive=True, maximum=LONGEST_SHOT)
         show_title = True
     else:
         show_title = r.boolean(title_card, "title_card", True)
@@ -628,7 +677,7 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
         fps=_fps(r, keys.get("fps")),
         width=width,
         height=height,
-        seed=r.integer(keys.get("seed"), "seed", 0),
+        seed=r.integer(keys.get("seed"), "seed", 0, limits=SEED_RANGE),
         style=r.text(keys.get("style"), "style"),
         negative=r.text(keys.get("negative"), "negative"),
         generator=_generator(r, keys.get("generator")) or GeneratorSpec(),
@@ -642,11 +691,15 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
         title_loc=r.loc(keys["title"]) if "title" in keys else Loc("", 0),
         narrator=_voice(r, r.mapping(keys["narrator"], ("voice",), "narrator").get("voice")) if "narrator" in keys else Voice(),
         pacing=Pacing(
-            words_per_minute=r.number(pacing_keys.get("words_per_minute"), "words_per_minute", defaults.words_per_minute, positive=True),
-            min_duration=r.number(pacing_keys.get("min_duration"), "min_duration in seconds", defaults.min_duration, positive=True),
-            lead_in=r.number(pacing_keys.get("lead_in"), "lead_in in seconds", defaults.lead_in, minimum=0),
-            hold=r.number(pacing_keys.get("tail"), "tail in seconds", defaults.hold, minimum=0),
-            line_gap=r.number(pacing_keys.get("line_gap"), "line_gap in seconds", defaults.line_gap, minimum=0),
+            words_per_minute=r.number(pacing_keys.get("words_per_minute"), "words_per_minute", defaults.words_per_minute,
+                                      minimum=WORDS_PER_MINUTE[0], maximum=WORDS_PER_MINUTE[1]),
+            min_duration=r.number(pacing_keys.get("min_duration"), "min_duration in seconds", defaults.min_duration,
+                                  positive=True, maximum=LONGEST_PAUSE),
+            lead_in=r.number(pacing_keys.get("lead_in"), "lead_in in seconds", defaults.lead_in, minimum=0,
+                             maximum=LONGEST_PAUSE),
+            hold=r.number(pacing_keys.get("tail"), "tail in seconds", defaults.hold, minimum=0, maximum=LONGEST_PAUSE),
+            line_gap=r.number(pacing_keys.get("line_gap"), "line_gap in seconds", defaults.line_gap, minimum=0,
+                              maximum=LONGEST_PAUSE),
         ),
         speech=r.boolean(keys.get("speech"), "speech", True),
         voiceover=_voiceover(r, keys.get("voiceover")),
@@ -659,8 +712,10 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
             true_peak=r.number(mix_keys.get("true_peak"), "mix true_peak in dBTP", mix_defaults.true_peak,
                                minimum=-20, maximum=0),
             duck=r.number(mix_keys.get("duck"), "mix duck in dB", mix_defaults.duck, minimum=-60, maximum=0),
-            attack=r.number(mix_keys.get("attack"), "mix attack in seconds", mix_defaults.attack, minimum=0),
-            release=r.number(mix_keys.get("release"), "mix release in seconds", mix_defaults.release, minimum=0),
+            attack=r.number(mix_keys.get("attack"), "mix attack in seconds", mix_defaults.attack, minimum=0,
+                            maximum=LONGEST_PAUSE),
+            release=r.number(mix_keys.get("release"), "mix release in seconds", mix_defaults.release, minimum=0,
+                             maximum=LONGEST_PAUSE),
         ),
         metadata=MappingProxyType(r.plain(keys.get("metadata")) or {}),
         loc=Loc(r.file, 1),
@@ -669,14 +724,26 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
 
 
 def _compose(path: Path, r: _Reader) -> Node | None:
-    """The YAML file as a Node tree (None when empty); syntax errors raise at once."""
+    """The YAML file as a Node tree (None when empty); syntax errors, a file over `MAX_BYTES`
+    and nesting Python cannot follow raise at once."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise StoryboardError([Problem(r.file, 0, f"{size / 1e6:.1f} MB: a storyboard may be at most "
+                                                      f"{MAX_BYTES / 1e6:g} MB")])
         text = path.read_text(encoding="utf-8-sig")
         root_node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise StoryboardError([Problem(r.file, 0, f"nested more than {MAX_DEPTH} deep; a storyboard needs a "
+                                                  "few levels")]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
         raise StoryboardError([Problem(r.file, line, f"YAML syntax error: {error.problem or error.context}")]) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise StoryboardError([Problem(r.file, line, f"a control character ({error.character!r}) in the text: "
+                                                     "a storyboard is plain text")]) from None
     except UnicodeDecodeError as error:
         raise StoryboardError([Problem(r.file, 0, f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
     except OSError as error:

@@ -1,0 +1,77 @@
+"""Careless and hostile input, kept as data: every file under `tests/corpus/<kind>/` is a
+storyboard (or screenplay) that `film check` must refuse with exit 1, the message its first line
+expects at the line it names, no traceback, nothing written, within seconds.
+
+A case's first line says what is expected (the rest is the input as a user would write it):
+
+    # expect: exit 1, line 6: duration in seconds must be a finite number
+
+`line *` accepts any line, `line 0` a problem about the whole file. Adding a case is adding a
+file; `pytest -k corpus` runs them all in seconds (no builds: `check` answers every one).
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+CASES = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".fountain"))
+EXPECT = re.compile(rb"(?:#|/\*) expect: exit (\d), line (\d+|\*): (.*?)(?: \*/)?$")
+SECONDS = 15
+
+
+def expectation(case: Path) -> tuple[int, str, str]:
+    first = case.read_bytes().split(b"\n", 1)[0]
+    found = EXPECT.match(first)
+    assert found, f"{case}: its first line must say '# expect: exit N, line L: message'"
+    return int(found[1]), found[2].decode(), found[3].decode()
+
+
+class TooSlow(Exception):
+    pass
+
+
+def answered(args: list[str]) -> int:
+    """`film ARGS` in this process, stopped after `SECONDS` (a hang is a failure, not a stuck suite)."""
+    def stop(signum, frame):
+        raise TooSlow(f"no answer in {SECONDS} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(SECONDS)
+    try:
+        return main(args)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{p.parent.name}/{p.stem}" for p in CASES])
+def test_corpus(case: Path, tmp_path, capsys):
+    code, line, message = expectation(case)
+    folder = tmp_path / "project"
+    folder.mkdir()
+    script = folder / ("storyboard.yaml" if case.suffix == ".yaml" else "script.fountain")
+    script.write_bytes(case.read_bytes())
+    renders = tmp_path / "renders"
+    assert answered(["check", str(folder), "--out", str(renders)]) == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    at = {"0": "", "*": r":[0-9]+"}.get(line, f":{line}")
+    where = rf"{re.escape(str(script))}{at}: "
+    assert re.search(where + r".*" + re.escape(message), err), err
+    assert not renders.exists()
+
+
+def test_a_storyboard_past_the_size_limit_is_refused_unread(tmp_path, capsys):
+    """Kept in code, not in the corpus: the case is a 3 MB file."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    (folder / "storyboard.yaml").write_text("# " + "x" * 3_000_000 + "\nscenes: []\n", encoding="utf-8")
+    assert answered(["check", str(folder), "--out", str(tmp_path / "r")]) == 1
+    assert "3.0 MB: a storyboard may be at most 2 MB" in capsys.readouterr().err
