@@ -238,7 +238,9 @@ def _transcribe(args: argparse.Namespace) -> int:
     audio = Path(args.audio)
     if not audio.is_file():
         raise FilmError([Problem(str(audio), 0, "no such file")])
-    from .edit.ffmpeg import FFmpegError, probe
+    from .edit.ffmpeg import FFmpegError, probe, require
+
+    require()
 
     try:
         info = probe(audio)

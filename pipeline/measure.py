@@ -134,6 +134,7 @@ def probe_all(board: Storyboard, workers: int = WORKERS, cache: Cache | None = N
     wanted = list(dict.fromkeys((use.path, use.kind) for use in uses))
     if not wanted:
         return {}
+    ffmpeg.require()
     probes: dict[tuple[Path, Kind], Probe] = {}
     if cache is not None:
         for path, kind in wanted:

@@ -33,6 +33,8 @@ GAIN_RANGE = (-60.0, 20.0)        # dB: a voice, a music bed, an effect, a foota
 WORDS_PER_MINUTE = (20.0, 1000.0)
 MOST_TAKES = 16
 SEED_RANGE = (0, 2**32 - 1)
+# A shot id names files (a takes sheet is renders/NAME/takes/ID.png): a name, never a path.
+SHOT_ID = re.compile(r"[^\W][\w.-]{0,199}")
 
 
 @dataclass(frozen=True)
@@ -434,6 +436,9 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
         check_camera(scene.camera, scene.loc)
         check_transition(scene.transition)
         for shot in scene.shots:
+            if not SHOT_ID.fullmatch(shot.id):
+                problems.append(shot.at("id").problem(
+                    f"shot id {shot.id!r} is a name, not a path: letters, digits, '-', '_' and '.' (not first)"))
             if shot.id in seen_ids:
                 first = seen_ids[shot.id]
                 problems.append(shot.loc.problem(

@@ -186,3 +186,37 @@ def test_a_film_without_subtitles_leaves_none_beside_its_cut(tmp_path):
     board.write_text(board.read_text().replace("speech: false", "speech: false\nsubtitles: off"))
     assert film("build", str(folder), "--out", str(renders), cwd=tmp_path).returncode == 0
     assert not (renders / "subs" / "subtitles.srt").exists() and not (renders / "subs" / "subtitles.vtt").exists()
+
+
+def test_an_ffmpeg_that_does_not_run_is_one_answer_before_anything_is_made(tmp_path):
+    import os
+
+    folder = write_project(tmp_path / "f", SPOKEN.replace("title: Spoken", "title: Spoken\nspeech: false")).parent
+    audio = tmp_path / "a.wav"
+    audio.write_bytes(b"RIFF")   # never read: ffmpeg is checked first
+    env = {**os.environ, "IMAGEIO_FFMPEG_EXE": str(tmp_path / "no-ffmpeg")}
+    for args in (["build", str(folder), "--out", str(tmp_path / "r")], ["transcribe", str(audio)]):
+        result = subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=tmp_path, env=env,
+                                capture_output=True, text=True)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith(f"IMAGEIO_FFMPEG_EXE={tmp_path / 'no-ffmpeg'}: cannot run ffmpeg")
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_project_shipping_its_renders_as_a_link_is_not_built_through_it(tmp_path):
+    """A shared project with `renders/NAME` (or its cache) linking elsewhere: the build refuses,
+    and nothing is written where the link points."""
+    folder = write_project(tmp_path / "shared", SPOKEN.replace("title: Spoken", "title: Spoken\nspeech: false")).parent
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (folder / "renders").mkdir()
+    (folder / "renders" / "shared").symlink_to(elsewhere)
+    result = film("build", ".", cwd=folder)
+    assert result.returncode == 1 and "is a link to" in result.stderr and "Traceback" not in result.stderr
+    assert not any(elsewhere.iterdir())
+    (folder / "renders" / "shared").unlink()
+    (folder / "renders" / "shared").mkdir()
+    (folder / "renders" / "shared" / "cache").symlink_to(elsewhere)
+    result = film("build", ".", cwd=folder)
+    assert result.returncode == 1 and "cache: is a link to" in result.stderr and not any(elsewhere.iterdir())

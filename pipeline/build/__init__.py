@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 
 from .. import export, measure
 from ..cache import Cache, atomic, remove_stale_temps
+from ..edit import ffmpeg
 from ..errors import FilmError, Problem, StoryboardError, did_you_mean
 from ..parse import load
 from ..plan import GeneratedSource, Plan, make_plan
@@ -80,10 +81,12 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
     started = time.perf_counter()
     reporter = reporter or QuietReporter()
     board = load(target, config)
+    ffmpeg.require()
     if warn:
         warn(board.warnings)
     if only:
         check_only(board, only)
+    check_output_folder(renders / board.name)
     cache = Cache(renders / board.name / "cache")
     probes = measure.check_media(board, cache=cache)
     remove_stale_temps(renders / board.name)
@@ -119,6 +122,19 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
     return result
 
 
+def check_output_folder(folder: Path) -> None:
+    """Raise a FilmError if renders/NAME, or a folder in it that builds write into (its cache
+    and the cache's folders, the preview, the takes), is a symbolic link: a shared project that
+    ships one would have the build write wherever it points."""
+    places = [folder, folder / "preview", folder / "takes", folder / "cache"]
+    if (folder / "cache").is_dir() and not (folder / "cache").is_symlink():
+        places += sorted((folder / "cache").iterdir())
+    for place in places:
+        if place.is_symlink():
+            raise FilmError([Problem(str(place), 0, f"is a link to {os.readlink(place)}; builds write only into "
+                                                    "plain folders: remove the link")])
+
+
 def check_only(board: Storyboard, ids: list[str]) -> None:
     """Raise a FilmError naming each of `ids` that is not a shot of `board` (before any speech
     is made: a mistyped `--only` costs nothing). The title and credits cards count as shots."""
@@ -149,6 +165,8 @@ def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: 
     from ..export.contact import contact_sheet, take_frames
 
     board = load(target, config)
+    ffmpeg.require()
+    check_output_folder(renders / board.name)
     cache = Cache(renders / board.name / "cache")
     probes = measure.check_media(board, cache=cache)
     # Which shot, and whether it has takes, known before any speech is made (estimated: free).

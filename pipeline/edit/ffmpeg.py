@@ -20,6 +20,26 @@ def exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
+@lru_cache(maxsize=1)
+def require() -> str:
+    """The ffmpeg binary, checked once to run (`ffmpeg -version`); raises FilmError (exit 1)
+    naming it and where it came from (`IMAGEIO_FFMPEG_EXE` or the imageio-ffmpeg package), so
+    that a broken one is one clear answer before anything is made, not a failed job."""
+    from ..errors import FilmError, Problem
+
+    chosen = os.environ.get("IMAGEIO_FFMPEG_EXE")
+    where = f"IMAGEIO_FFMPEG_EXE={chosen}" if chosen else "imageio-ffmpeg's ffmpeg"
+    try:
+        path = exe()
+        subprocess.run([path, "-version"], capture_output=True, check=True, timeout=60)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+        reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
+        raise FilmError([Problem(where, 0, f"cannot run ffmpeg ({reason}); "
+                                            + ("unset it, or name a working ffmpeg" if chosen
+                                               else "reinstall it: pip install --force-reinstall imageio-ffmpeg"))]) from None
+    return path
+
+
 class FFmpegError(RuntimeError):
     """ffmpeg exited non-zero; the message ends with the tail of what it printed."""
 
