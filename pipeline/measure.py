@@ -209,7 +209,7 @@ def probe_speech(path: Path) -> Probe:
     found = probe_media(path, "a")
     if found.media is None or found.media.audio_codec is None or not found.media.duration or found.damage:
         return found
-    decoded = subprocess.run([ffmpeg.exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
+    decoded = subprocess.run([ffmpeg.exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *ffmpeg.media_input(path),
                               "-map", "0:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     samples = np.frombuffer(decoded.stdout, np.float32)
@@ -255,7 +255,8 @@ def probe_media(path: Path, stream: str) -> Probe:
     """
     head = ["-frames:v", "1"] if stream == "v" else ["-t", "1"]
     command = [ffmpeg.exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info",
-               "-xerror", "-i", str(path), "-sseof", f"-{TAIL_SECONDS:g}", "-xerror", "-i", str(path),
+               "-xerror", *ffmpeg.media_input(path), "-sseof", f"-{TAIL_SECONDS:g}", "-xerror",
+               *ffmpeg.media_input(path),
                "-map", f"0:{stream}:0", *head, "-f", "null", "-",
                "-map", f"1:{stream}:0", "-c", "copy", "-f", "null", "-"]
     result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
@@ -271,6 +272,8 @@ def probe_media(path: Path, stream: str) -> Probe:
             header.append(text)
         elif level in ("error", "fatal", "panic"):
             errors.append(text.strip())
+    if any(ffmpeg.NOT_PLAIN in line for line in errors):
+        return Probe(error="not plain media")
     try:
         info = ffmpeg.read_info("\n".join(header), path)
     except ffmpeg.FFmpegError:
@@ -294,6 +297,9 @@ def judge(use: Use, found: Probe) -> list[str]:
         return [f"{name} not found (looked in {use.path.parent}){did_you_mean_file(use.written, use.path)}"]
     if found.error == "empty":
         return [f"{name} is an empty file (0 bytes)"]
+    if found.error == "not plain media":
+        return [f"{name} is a playlist or a list of other files, not a media file; film reads only plain "
+                "media files (MP4, MOV, MKV, WebM, WAV, MP3, FLAC, ...)"]
     if use.kind == "picture":
         if found.picture is None:
             if found.error == "unreadable":

@@ -2,7 +2,8 @@
 storyboard (or screenplay) that `film check` must refuse with exit 1, the message its first line
 expects at the line it names, no traceback, nothing written, within seconds.
 
-A case's first line says what is expected (the rest is the input as a user would write it):
+A case is one script, or a folder with its script and the files it names (a playlist, a
+broken picture). The script's first line says what is expected (the rest is the input as a user would write it):
 
     # expect: exit 1, line 6: duration in seconds must be a finite number
 
@@ -13,6 +14,7 @@ file; `pytest -k corpus` runs them all in seconds (no builds: `check` answers ev
 from __future__ import annotations
 
 import re
+import shutil
 import signal
 from pathlib import Path
 
@@ -21,7 +23,17 @@ import pytest
 from pipeline.cli import main
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-CASES = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".fountain"))
+# A case is a script, or a folder holding one script and the files it names.
+CASES = sorted([p for p in CORPUS.glob("*/*") if p.suffix in (".yaml", ".fountain")]
+               + [p for p in CORPUS.glob("*/*") if p.is_dir()])
+
+
+def script_of(case: Path) -> Path:
+    """The storyboard or screenplay of a case (a folder's one script)."""
+    if case.is_file():
+        return case
+    (script,) = [p for p in case.iterdir() if p.suffix in (".yaml", ".fountain")]
+    return script
 EXPECT = re.compile(rb"(?:#|/\*) expect: exit (\d), line (\d+|\*): (.*?)(?: \*/)?$")
 SECONDS = 15
 
@@ -53,11 +65,15 @@ def answered(args: list[str]) -> int:
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{p.parent.name}/{p.stem}" for p in CASES])
 def test_corpus(case: Path, tmp_path, capsys):
-    code, line, message = expectation(case)
+    code, line, message = expectation(script_of(case))
     folder = tmp_path / "project"
-    folder.mkdir()
-    script = folder / ("storyboard.yaml" if case.suffix == ".yaml" else "script.fountain")
-    script.write_bytes(case.read_bytes())
+    if case.is_dir():
+        shutil.copytree(case, folder)
+        script = folder / script_of(case).name
+    else:
+        folder.mkdir()
+        script = folder / ("storyboard.yaml" if case.suffix == ".yaml" else "script.fountain")
+        script.write_bytes(case.read_bytes())
     renders = tmp_path / "renders"
     assert answered(["check", str(folder), "--out", str(renders)]) == code
     err = capsys.readouterr().err

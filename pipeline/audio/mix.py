@@ -154,12 +154,19 @@ class _Graph:
         self.filters: list[str] = []
 
     def input(self, path: Path, loop: bool = False, seek: float | None = None) -> int:
+        """Add a media file as an input (looped, or from `seek` seconds); returns its index."""
         n = self.inputs.count("-i")
         if loop:
             self.inputs += ["-stream_loop", "-1"]
         if seek is not None:
             self.inputs += ["-ss", f"{seek:.6f}"]
-        self.inputs += ["-i", str(path)]
+        self.inputs += ffmpeg.media_input(path)
+        return n
+
+    def silence(self, seconds: float) -> int:
+        """Add `seconds` of stereo silence as an input; returns its index."""
+        n = self.inputs.count("-i")
+        self.inputs += ["-f", "lavfi", "-t", f"{seconds:.6f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
         return n
 
 
@@ -322,8 +329,7 @@ def _graph(beds: list[Bed], lines: list[PlacedLine], effects: list[Effect], tota
         n = graph.input(sound.path, seek=sound.offset)
         graph.filters.append(f"[{n}:a]{_footage_chain(sound, sound.gain + anchor)}{_whole(total)}[f{n}]")
         production.append(f"[f{n}]")
-    silence = graph.input(Path(f"anullsrc=r={SAMPLE_RATE}:cl=stereo"))
-    graph.inputs[-2:-2] = ["-f", "lavfi", "-t", f"{total:.6f}"]
+    silence = graph.silence(total)
     buses = [f"[{silence}:a]"]
     if music:
         envelope = duck_envelope([(l.start, l.start + l.seconds) for l in lines], settings)
@@ -359,7 +365,7 @@ def _trims(effects: list[Effect], levels: Levels, settings: MixSettings, shift: 
 
 def measure(path: Path) -> float | None:
     """Integrated loudness (EBU R128, LUFS) of an audio file; None for silence."""
-    stderr = ffmpeg.output(["-i", str(path), "-af", "ebur128", "-f", "null", "-"], what="loudness measurement")
+    stderr = ffmpeg.output([*ffmpeg.media_input(path), "-af", "ebur128", "-f", "null", "-"], what="loudness measurement")
     summary = stderr[stderr.rfind("Summary:"):]
     found = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
     # The meter's gate leaves digital silence at -70 LUFS: nothing to bring up.

@@ -40,6 +40,22 @@ def require() -> str:
     return path
 
 
+# The containers a writer's media may be in. Only these demuxers open a writer's file, and only
+# from the local file system: a playlist (HLS `.m3u8`), a concat list or any other format that
+# names further files or URLs would let a shared project read files outside itself into the cut.
+PLAIN_MEDIA = ",".join((
+    "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "mpeg", "mpegts", "asf", "flv", "mxf",
+    "ivf", "h264", "hevc", "m4v", "wav", "w64", "aiff", "caf", "mp3", "flac", "ogg", "aac",
+    "gif", "image2", "png_pipe", "jpeg_pipe", "webp_pipe", "tiff_pipe", "bmp_pipe", "gif_pipe"))
+NOT_PLAIN = "not on whitelist"   # what ffmpeg says of a file in another format
+
+
+def media_input(path: str | Path) -> list[str]:
+    """ffmpeg arguments that open a writer's media file `path` as an input (`-i`), in one of the
+    `PLAIN_MEDIA` containers and from the local file system only."""
+    return ["-format_whitelist", PLAIN_MEDIA, "-protocol_whitelist", "file", "-i", str(path)]
+
+
 class FFmpegError(RuntimeError):
     """ffmpeg exited non-zero; the message ends with the tail of what it printed."""
 
@@ -102,13 +118,15 @@ def header(path: str | Path) -> str:
 
 @lru_cache(maxsize=1024)
 def _header(path: str, mtime_ns: int, size: int) -> str:
-    return subprocess.run([exe(), "-hide_banner", "-nostdin", "-i", path],
+    return subprocess.run([exe(), "-hide_banner", "-nostdin", *media_input(path)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace").stderr
 
 
 def read_info(text: str, path: str | Path) -> MediaInfo:
     """MediaInfo from what ffmpeg printed about its first input at the info level; raises
     FFmpegError when that says it is not readable media."""
+    if NOT_PLAIN in text:
+        raise FFmpegError(f"{path}: not a plain media file (a playlist or a list of other files?)")
     if "Invalid data found" in text or "No such file" in text or "Stream #" not in text:
         raise FFmpegError(f"{path}: not a readable media file")
     duration = None

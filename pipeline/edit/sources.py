@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 from ..frames import Format
@@ -189,9 +188,9 @@ class VideoClip:
         if look is None or not look.alpha:
             chain = (f"{head}:out_color_matrix=bt709:out_range=tv,format=yuv420p,"
                      f"crop={fmt.width}:{fmt.height},{tail}")
-            return Graph(("-ss", f"{seek:.6f}", "-i", str(self.path)), (chain,), 1)
+            return Graph(("-ss", f"{seek:.6f}", *ffmpeg.media_input(self.path)), (chain,), 1)
         # Transparency: composited in RGB on the background, as the stills are (see still.viewed).
-        return Graph(("-ss", f"{seek:.6f}", "-i", str(self.path)), (
+        return Graph(("-ss", f"{seek:.6f}", *ffmpeg.media_input(self.path)), (
             f"{head},format=rgba,crop={fmt.width}:{fmt.height},setpts=PTS-STARTPTS[{out}_fg]",
             f"color=c={_hex(self.background)}:s={fmt.width}x{fmt.height}:r={fmt.rate},format=rgb24[{out}_bg]",
             f"[{out}_bg][{out}_fg]overlay=shortest=1:format=rgb,{to_film_colour()},{tail}",
