@@ -72,19 +72,19 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "projects"
 
 
 @pytest.fixture(scope="session")
-def lighthouse_preview(tmp_path_factory):
+def lighthouse(tmp_path_factory):
     from pipeline.build import build
     return build(EXAMPLES / "lighthouse", renders=tmp_path_factory.mktemp("lighthouse"), preview=True)
 
 
 @pytest.fixture(scope="session")
-def lesson_preview(tmp_path_factory):
+def lesson(tmp_path_factory):
     from pipeline.build import build
     return build(EXAMPLES / "water-cycle", renders=tmp_path_factory.mktemp("lesson"), preview=True)
 
 
 @pytest.fixture(scope="session")
-def screenplay_preview(tmp_path_factory):
+def screenplay(tmp_path_factory):
     from pipeline.build import build
     return build(EXAMPLES / "screenplay", renders=tmp_path_factory.mktemp("screenplay"), preview=True)
 

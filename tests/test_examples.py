@@ -18,11 +18,6 @@ PROJECTS = Path(__file__).resolve().parent.parent / "projects"
 
 
 @pytest.fixture(scope="module")
-def lighthouse(lighthouse_preview):
-    return lighthouse_preview
-
-
-@pytest.fixture(scope="module")
 def voiceover_lesson(tmp_path_factory):
     return build(PROJECTS / "water-cycle" / "water-cycle-voiceover.yaml", renders=tmp_path_factory.mktemp("renders"),
                  preview=True)
@@ -91,8 +86,8 @@ def test_the_short_film_is_on_target(lighthouse):
     assert all(len(line) <= 42 for e in cues for line in e.plaintext.splitlines())
 
 
-def test_the_lesson_builds_with_subtitles_in_sync(lesson_preview):
-    result = lesson_preview
+def test_the_lesson_builds_with_subtitles_in_sync(lesson):
+    result = lesson
     assert count_frames(result.output) == result.plan.total
     assert sum(s.kind == "shot" for s in result.plan.shots) >= 6
     assert_lines_subtitled_when_heard(result)

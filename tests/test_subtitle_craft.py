@@ -75,20 +75,15 @@ def _other_build(tmp_path_factory, project: str, result, other: str):
 
 
 @pytest.fixture(scope="module")
-def lessons(tmp_path_factory, lesson_preview):
+def lessons(tmp_path_factory, lesson):
     """The burned-in lesson (as it is), and the same lesson without subtitles."""
-    return _other_build(tmp_path_factory, "water-cycle", lesson_preview, "off")
+    return _other_build(tmp_path_factory, "water-cycle", lesson, "off")
 
 
 @pytest.fixture(scope="module")
-def lighthouses(tmp_path_factory, lighthouse_preview):
+def lighthouses(tmp_path_factory, lighthouse):
     """The short film as it is (sidecar subtitles), and the same film with them burned in."""
-    return _other_build(tmp_path_factory, "lighthouse", lighthouse_preview, "burn")
-
-
-@pytest.fixture(scope="module")
-def ferry(screenplay_preview):
-    return screenplay_preview
+    return _other_build(tmp_path_factory, "lighthouse", lighthouse, "burn")
 
 
 def srt_cues(path: Path) -> list[pysubs2.SSAEvent]:
@@ -142,11 +137,11 @@ def cps(event: pysubs2.SSAEvent) -> float:
     return len(event.plaintext.replace("\n", "")) / ((event.end - event.start) / 1000)
 
 
-def test_a_lesson_reads_at_17_characters_a_second_and_a_drama_at_20(lessons, lighthouses, ferry):
+def test_a_lesson_reads_at_17_characters_a_second_and_a_drama_at_20(lessons, lighthouses, screenplay):
     lesson, _, _ = lessons
     short_film, _, _ = lighthouses
-    assert reading_speed(lesson.plan) == 17 and reading_speed(short_film.plan) == 20 == reading_speed(ferry.plan)
-    for result, most in ((lesson, 17), (short_film, 20), (ferry, 20)):
+    assert reading_speed(lesson.plan) == 17 and reading_speed(short_film.plan) == 20 == reading_speed(screenplay.plan)
+    for result, most in ((lesson, 17), (short_film, 20), (screenplay, 20)):
         events = srt_cues(result.folder / "subtitles.srt")
         assert events
         fast = [(e.plaintext, round(cps(e), 2)) for e in events if cps(e) > most]
@@ -250,11 +245,11 @@ def test_every_cue_is_read_at_17_characters_a_second_where_the_lines_leave_time(
 
 # --------------------------------------------------------------------------- time on screen
 
-def test_a_cue_stays_up_while_its_shot_runs(lessons, lighthouses, ferry):
+def test_a_cue_stays_up_while_its_shot_runs(lessons, lighthouses, screenplay):
     """Until the next cue (2 frames before it), or the shot's end, or 7 s, whichever comes
     first; past the shot's end only for reading speed; never under 5/6 s where there is room."""
     checked = 0
-    for result in (lessons[0], lighthouses[0], ferry):
+    for result in (lessons[0], lighthouses[0], screenplay):
         plan = result.plan
         fps = plan.fmt.fps
         most = reading_speed(plan)
@@ -300,7 +295,7 @@ def test_timing_by_the_book():
 
 # --------------------------------------------------------------------------- dual dialogue and breaks
 
-def test_dual_dialogue_is_one_cue_with_a_dash_before_each_speaker(tmp_path, ferry):
+def test_dual_dialogue_is_one_cue_with_a_dash_before_each_speaker(tmp_path, screenplay):
     script = tmp_path / "dual.fountain"
     script.write_text("""Title: Dual
 
@@ -318,7 +313,7 @@ Wait for me, wait!
     [both] = [e for e in srt_cues(result.folder / "subtitles.srt") if "Cast off" in e.plaintext]
     assert both.plaintext.split("\n") == [DASH + "Cast off the bow line.", DASH + "Wait for me, wait!"]
     # Said together in the same words (NELL AND JUNE): shown once, without dashes.
-    said = [e.plaintext for e in srt_cues(ferry.folder / "subtitles.srt")]
+    said = [e.plaintext for e in srt_cues(screenplay.folder / "subtitles.srt")]
     assert "See you tonight." in said
 
 
@@ -334,8 +329,8 @@ def last_words(lines: list[str]) -> list[str]:
     return out
 
 
-def test_no_line_ends_on_a_function_word(lessons, lighthouses, ferry):
-    for result in (lessons[0], lighthouses[0], ferry):
+def test_no_line_ends_on_a_function_word(lessons, lighthouses, screenplay):
+    for result in (lessons[0], lighthouses[0], screenplay):
         events = srt_cues(result.folder / "subtitles.srt")
         lines = [line for e in events for line in e.plaintext.split("\n")]
         assert not last_words(lines), last_words(lines)

@@ -23,9 +23,10 @@ from typing import Callable, Iterator
 from .. import export, measure
 from ..cache import Cache, atomic, remove_stale_temps
 from ..edit import ffmpeg
-from ..errors import FilmError, Problem, StoryboardError, did_you_mean
+from ..errors import FilmError, Problem, StoryboardError
 from ..parse import load
 from ..plan import GeneratedSource, Plan, make_plan
+from ..plan.model import unknown_shots
 from ..spec import Storyboard
 from .graph import Graph, make_graph, prepare_shots
 from .run import BuildResult, JobResult, QuietReporter, Reporter, execute, to_run
@@ -138,8 +139,7 @@ def check_output_folder(folder: Path) -> None:
 def check_only(board: Storyboard, ids: list[str]) -> None:
     """Raise a FilmError naming each of `ids` that is not a shot of `board` (before any speech
     is made: a mistyped `--only` costs nothing). The title and credits cards count as shots."""
-    known = ["title"] + [s.id for s in board.shots] + ["credits"]
-    problems = [Problem(str(board.source), 0, f"no shot '{i}'{did_you_mean(i, known)}") for i in ids if i not in known]
+    problems = unknown_shots(board.source, ids, ["title"] + [s.id for s in board.shots] + ["credits"])
     if problems:
         raise StoryboardError(problems)
 
@@ -171,9 +171,9 @@ def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: 
     probes = measure.check_media(board, cache=cache)
     # Which shot, and whether it has takes, known before any speech is made (estimated: free).
     sketch, _ = prepare(board, cache, preview=preview, synthesise=False, probes=probes)
-    known = [s.id for s in sketch.shots]
-    if shot_id not in known:
-        raise FilmError([Problem(str(board.source), 0, f"no shot '{shot_id}'{did_you_mean(shot_id, known)}")])
+    problems = unknown_shots(board.source, [shot_id], [s.id for s in sketch.shots])
+    if problems:
+        raise StoryboardError(problems)
     shot = next(s for s in sketch.shots if s.id == shot_id)
     if not isinstance(shot.source, GeneratedSource):
         raise FilmError([Problem(str(board.source), shot.loc.line,

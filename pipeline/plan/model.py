@@ -255,8 +255,7 @@ class Plan:
     def only(self, ids: list[str]) -> "Plan":
         """A plan of just the named shots, in story order (for `film build --only`); raises
         StoryboardError naming each id that is not a shot."""
-        known = [s.id for s in self.shots]
-        problems = [Problem(str(self.source), 0, f"no shot '{i}'{did_you_mean(i, known)}") for i in ids if i not in known]
+        problems = unknown_shots(self.source, ids, [s.id for s in self.shots])
         if problems:
             raise StoryboardError(problems)
         kept = [i for i, s in enumerate(self.shots) if s.id in ids]
@@ -264,6 +263,12 @@ class Plan:
         shots = [self.shots[i] if i + 1 in kept else replace(self.shots[i], transition="cut", transition_frames=0)
                  for i in kept]
         return replace(self, shots=with_handles(shots))
+
+
+def unknown_shots(source: Path, ids: list[str], known: list[str]) -> list[Problem]:
+    """A problem (about the script `source`) for each of `ids` that is not one of `known`, with
+    the closest known id as a did-you-mean."""
+    return [Problem(str(source), 0, f"no shot '{i}'{did_you_mean(i, known)}") for i in ids if i not in known]
 
 
 def with_handles(shots: list[ShotPlan]) -> tuple[ShotPlan, ...]:

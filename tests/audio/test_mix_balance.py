@@ -120,21 +120,6 @@ def assert_never_silent(path: Path) -> None:
 
 # --- the examples --------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def lighthouse(lighthouse_preview):
-    return lighthouse_preview
-
-
-@pytest.fixture(scope="module")
-def lesson(lesson_preview):
-    return lesson_preview
-
-
-@pytest.fixture(scope="module")
-def screenplay(screenplay_preview):
-    return screenplay_preview
-
-
 @pytest.mark.parametrize("example", ["lighthouse", "lesson", "screenplay"])
 def test_the_music_sits_well_under_the_speech_which_stays_on_target(example, request, tmp_path):
     result = request.getfixturevalue(example)

@@ -143,16 +143,6 @@ def test_a_move_is_continuous_where_a_segment_cuts_into_it():
 
 # -- the example films --------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def lighthouse(lighthouse_preview):
-    return lighthouse_preview
-
-
-@pytest.fixture(scope="module")
-def lesson(lesson_preview):
-    return lesson_preview
-
-
 def _segments(plan) -> list:
     """The plan's segments (which shot or shots each shows, from which frame), as the build cuts them."""
     clips = tuple(Clip(s.id, None, s.frames, s.head, s.tail) for s in plan.shots)

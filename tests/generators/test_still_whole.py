@@ -156,8 +156,8 @@ def test_the_caption_is_where_make_assets_draws_it():
         assert r > 200 and g > 185 and 150 < b < r - 25, name          # light cream card
 
 
-def test_the_old_photograph_is_seen_whole_caption_and_all(lighthouse_preview, tmp_path):
-    result = lighthouse_preview
+def test_the_old_photograph_is_seen_whole_caption_and_all(lighthouse, tmp_path):
+    result = lighthouse
     plan = result.plan
     width, height = plan.fmt.width, plan.fmt.height
     assert canvas_size(width, height) == (CW, CH)
