@@ -259,6 +259,10 @@ def _transcribe(args: argparse.Namespace) -> int:
     return 0
 
 
+MODELS_HELP = ("your folder of voice and recogniser models, which a storyboard may name by a path "
+               "relative to it (default: $FILM_MODELS)")
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: `film new|check|plan|build`."""
     top = argparse.ArgumentParser(prog="film", description="Turn a written film into a finished cut.")
@@ -275,6 +279,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--out", default="renders", help="where renders (and the speech cache) go")
     check.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
     check.set_defaults(func=_check)
+    check.add_argument("--models", metavar="DIR", help=MODELS_HELP)
 
     for name, func, text in (("plan", _plan, "show the shots: timing, seeds, prompts, what is cached"),
                              ("build", _build, "render the film")):
@@ -284,6 +289,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--out", default="renders", help="where renders go (default: renders)")
         command.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
         command.set_defaults(func=func)
+        command.add_argument("--models", metavar="DIR", help=MODELS_HELP)
         if name == "build":
             command.add_argument("--only", nargs="+", metavar="ID", help="render just these shots, to only.mp4")
             command.add_argument("--force", action="store_true", help="render every job again, ignoring the cache")
@@ -298,6 +304,7 @@ def parser() -> argparse.ArgumentParser:
     takes.add_argument("--preview", action="store_true", help="at preview size")
     takes.add_argument("--out", default="renders", help="where renders go (default: renders)")
     takes.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
+    takes.add_argument("--models", metavar="DIR", help=MODELS_HELP)
     takes.set_defaults(func=_takes)
 
     transcribe = sub.add_parser("transcribe", help="speech to subtitles (SRT and VTT) with word timing")
@@ -313,6 +320,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `film` command."""
     args = parser().parse_args(argv)
+    if getattr(args, "models", None):
+        from .models import ENV
+
+        os.environ[ENV] = args.models   # read where a model is looked up, and by job processes
     try:
         return args.func(args)
     except FilmError as error:

@@ -32,6 +32,7 @@ LONGEST_PAUSE = 600.0             # pacing (shortest shot, lead-in, tail, gap), 
 GAIN_RANGE = (-60.0, 20.0)        # dB: a voice, a music bed, an effect, a footage sound
 WORDS_PER_MINUTE = (20.0, 1000.0)
 MOST_TAKES = 16
+LONGEST_TEXT = 10_000             # characters in one text (a prompt, a narration, a line): ten minutes read aloud
 SEED_RANGE = (0, 2**32 - 1)
 # A shot id names files (a takes sheet is renders/NAME/takes/ID.png): a name, never a path.
 SHOT_ID = re.compile(r"[^\W][\w.-]{0,199}")
@@ -369,10 +370,14 @@ def parse_heading(text: str) -> Heading:
     return Heading(text=text, setting=setting, location=location.strip().upper(), time_of_day=time.strip().upper())
 
 
+SLUG_LENGTH = 40   # an id made from words stays short enough to read in `film plan`
+
+
 def slug(text: str, words: int = 4) -> str:
-    """A short id made of the first words of `text` (`crowds-pour-into-the`)."""
+    """A short id made of the first words of `text` (`crowds-pour-into-the`), at most
+    `SLUG_LENGTH` characters (a long unbroken word is cut), so that it is always a valid id."""
     tokens = re.findall(r"[a-z0-9]+", text.lower())
-    return "-".join(tokens[:words]) or "shot"
+    return "-".join(tokens[:words])[:SLUG_LENGTH].rstrip("-") or "shot"
 
 
 def resolve_asset(root: Path, relative: str) -> Path:
@@ -414,7 +419,16 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
                 f"unknown transition '{transition.name}'{did_you_mean(transition.name, names)}; "
                 f"{one_of(names)}"))
 
+    def check_length(text: str | None, loc: Loc, what: str) -> None:
+        if text and len(text) > LONGEST_TEXT:
+            problems.append(loc.problem(
+                f"{what} is {len(text):,} characters long; a text may be at most {LONGEST_TEXT:,} (about ten "
+                "minutes read aloud): share it out over more shots"))
+
     project = board.project
+    check_length(project.title, project.title_loc if project.title_loc.file else project.loc, "the title")
+    for key in ("style", "negative"):
+        check_length(getattr(project, key), project.loc, key)
     check_generator(project.generator)
     check_camera(project.camera, project.loc)
     check_transition(project.transition)
@@ -428,23 +442,26 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
             # speed and the film would be silent.
             problems.append(project.voiceover.loc.problem(
                 "a voice-over is the film's speech, but 'speech: false' leaves speech out; remove one of them"))
-    model = project.recognizer.model
-    if model and (model.endswith(".pt") or "/" in model) and not resolve_asset(root, model).exists():
-        problems.append(project.recognizer.loc.problem(f"recognizer model '{model}' not found"))
     for scene in board.scenes:
         check_generator(scene.generator)
         check_camera(scene.camera, scene.loc)
         check_transition(scene.transition)
         for shot in scene.shots:
             if not SHOT_ID.fullmatch(shot.id):
+                shown = shot.id if len(shot.id) <= 60 else shot.id[:57] + "..."
                 problems.append(shot.at("id").problem(
-                    f"shot id {shot.id!r} is a name, not a path: letters, digits, '-', '_' and '.' (not first)"))
+                    f"shot id {shown!r} is a name, not a path: at most 200 letters, digits, '-', '_' "
+                    "and '.' (not first)"))
             if shot.id in seen_ids:
                 first = seen_ids[shot.id]
                 problems.append(shot.loc.problem(
                     f"duplicate shot id '{shot.id}' (first used at {first.file}:{first.line})"))
             else:
                 seen_ids[shot.id] = shot.loc
+            for key in ("prompt", "narration", "title", "continuity"):
+                check_length(getattr(shot, key), shot.at(key), f"shot '{shot.id}' {key}")
+            for line in shot.lines:
+                check_length(line.text, line.loc, f"{line.character}'s line")
             check_generator(shot.generator)
             check_camera(shot.camera, shot.at("camera"))
             check_transition(shot.transition)

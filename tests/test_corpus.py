@@ -91,3 +91,22 @@ def test_a_storyboard_past_the_size_limit_is_refused_unread(tmp_path, capsys):
     (folder / "storyboard.yaml").write_text("# " + "x" * 3_000_000 + "\nscenes: []\n", encoding="utf-8")
     assert answered(["check", str(folder), "--out", str(tmp_path / "r")]) == 1
     assert "3.0 MB: a storyboard may be at most 2 MB" in capsys.readouterr().err
+
+
+def test_speech_cannot_carry_a_shot_or_the_film_past_their_limits(tmp_path, capsys):
+    """Kept in code, for its size. One text under the limit on a text, said seven times in a
+    shot, makes a shot of over an hour; 30 such shots (YAML aliases keep the file small) a film
+    of over a day."""
+    text = " ".join(["the tide turns and the gulls cry"] * 290)          # 9,569 characters
+    lines = "".join("          - {character: MAYA, text: *t}\n" for n in range(7))
+    shots = "".join(f"      - id: s{n}\n        prompt: a harbour\n        lines:\n{lines}" for n in range(30))
+    folder = tmp_path / "long"
+    folder.mkdir()
+    (folder / "storyboard.yaml").write_text(f"cast: {{MAYA: {{}}}}\nmetadata: {{said: &t {text}}}\nscenes:\n  - shots:\n{shots}",
+                                            encoding="utf-8")
+    assert answered(["check", str(folder), "--out", str(tmp_path / "r")]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"storyboard.yaml:5: shot 's0' would last 7\d minutes with what is said in it; a shot may "
+                     r"last at most 60 minutes", err), err
+    assert re.search(r"storyboard.yaml:1: the film would last 3\d\.\d hours; a film may last at most 24 hours", err)
+    assert "Traceback" not in err and not (tmp_path / "r").exists()

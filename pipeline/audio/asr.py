@@ -22,7 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import models
 from ..errors import FilmError, Problem, did_you_mean, one_of
+from ..spec import Recognition
 
 ENGINES = ("faster-whisper", "openai-whisper")
 SAMPLE_RATE = 16000
@@ -74,6 +76,59 @@ def unknown_engine(engine: str) -> str | None:
     return f"unknown speech recognition engine '{engine}'{did_you_mean(engine, ENGINES)}; {one_of(ENGINES)}"
 
 
+def model_problem(model: Path, engine: str) -> str:
+    """Why `model` cannot be `engine`'s model ('' when it looks usable): a faster-whisper model is
+    a CTranslate2 folder holding `model.bin` and `config.json`; an openai-whisper one a `.pt`
+    file. Checked from the files, without loading the model."""
+    if not model.exists():
+        return "not found"
+    if engine == "faster-whisper":
+        if not model.is_dir():
+            return "is a file; a faster-whisper model is a folder (CTranslate2 format)"
+        absent = [name for name in ("model.bin", "config.json") if not (model / name).is_file()
+                  or (model / name).stat().st_size == 0]
+        if absent:
+            return f"is not a faster-whisper model folder: it has no {' or '.join(absent)} (CTranslate2 format)"
+        return ""
+    if not model.is_file():
+        return "is a folder; an openai-whisper model is a .pt checkpoint file"
+    if model.stat().st_size == 0:
+        return "is an empty file"
+    return ""
+
+
+def check_recognizer(board) -> list[Problem]:
+    """A problem when the storyboard's `recognizer: {model: ...}` names a model that is outside
+    the project and the models folder, missing, or not a model of its engine (`models.locate`,
+    `model_problem`); none for the bundled model or an openai-whisper checkpoint name."""
+    setting = board.project.recognizer
+    if not setting.model or is_checkpoint_name(setting):
+        return []
+    try:
+        path = models.locate(setting.model, board.root, "recognizer model")
+    except models.ModelNotFound as error:
+        return [setting.loc.problem(str(error))]
+    wrong = model_problem(path, setting.engine)
+    return [setting.loc.problem(f"recognizer model '{setting.model}' {wrong}")] if wrong else []
+
+
+def is_checkpoint_name(setting) -> bool:
+    """Whether a recogniser setting names an openai-whisper checkpoint by name (`base.en`,
+    found in whisper's own download folder) rather than by a path."""
+    return setting.engine == "openai-whisper" and not setting.model.endswith(".pt") and "/" not in setting.model
+
+
+def model_path(setting, root: Path) -> str | None:
+    """What to load for a recogniser setting: its model's path (inside the project or the models
+    folder), a checkpoint name as written, or None for the bundled model. Raises
+    models.ModelNotFound (`check_recognizer` reports it first)."""
+    if not setting.model:
+        return None
+    if is_checkpoint_name(setting):
+        return setting.model
+    return str(models.locate(setting.model, root, "recognizer model"))
+
+
 class Recognizer:
     """Transcribes audio with word times; the model is loaded on first use and kept.
 
@@ -88,6 +143,10 @@ class Recognizer:
         if engine == "openai-whisper" and not model:
             raise FilmError([Problem("model", 0, "openai-whisper needs a model: the path of a .pt checkpoint "
                                                  "(or leave the engine as faster-whisper for the bundled tiny.en)")])
+        if model and not (engine == "openai-whisper" and is_checkpoint_name(Recognition(engine, str(model)))):
+            # Files are checked now, before any audio is read, not when the model first loads.
+            if wrong := model_problem(Path(model), engine):
+                raise FilmError([Problem(str(model), 0, wrong)])
         self.engine = engine
         self.model = str(model) if model else str(default_model())
         self._model = None
@@ -182,9 +241,13 @@ def _load_faster_whisper(model: str):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from faster_whisper import WhisperModel
 
-    if not Path(model).is_dir():
-        raise FilmError([Problem(model, 0, "not a faster-whisper model folder (CTranslate2 format)")])
-    return WhisperModel(model, device="cpu", compute_type="int8")
+    if wrong := model_problem(Path(model), "faster-whisper"):
+        raise FilmError([Problem(model, 0, wrong)])
+    try:
+        return WhisperModel(model, device="cpu", compute_type="int8")
+    except (RuntimeError, ValueError, OSError) as error:   # CTranslate2's answer to a damaged model.bin
+        reason = (str(error).strip().splitlines() or [""])[0]
+        raise FilmError([Problem(model, 0, f"could not be loaded as a faster-whisper model ({reason})")]) from None
 
 
 def _load_openai_whisper(model: str):

@@ -159,8 +159,10 @@ class ProjectRecognizer:
 
 def recognition(board: Storyboard, cache: Cache) -> ProjectRecognizer:
     """The recogniser that `board.project.recognizer` names (default: the bundled tiny.en)."""
+    from .asr import model_path
+
     setting = board.project.recognizer
-    model = str(resolve_asset(board.root, setting.model)) if setting.model else None
+    model = model_path(setting, board.root)
     identity = cache.digest(Path(model)) if model and Path(model).is_file() else (model or "bundled tiny.en")
     return ProjectRecognizer(setting.engine, model, identity)
 

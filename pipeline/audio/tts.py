@@ -32,6 +32,7 @@ import numpy as np
 from ..edit import ffmpeg
 from ..errors import Problem, did_you_mean
 from ..spec import Storyboard, Voice
+from .. import models
 from . import voices
 
 SAMPLE_RATE = 48000
@@ -79,10 +80,13 @@ def find_model(name: str, root: Path) -> VoiceModel:
         hint = did_you_mean(voices.preset_key(name), [*available(), *voices.preset_names()])
         raise VoiceError(f"unknown voice '{name}'{hint}; bundled voices: {', '.join(available())}; "
                          f"presets: {', '.join(voices.preset_names())}; or give the path of a Piper .onnx model")
-    model = (root / name).resolve()
+    try:
+        model = models.locate(name, root, "voice model")
+    except models.ModelNotFound as error:
+        raise VoiceError(str(error)) from None
     config = model.with_name(model.name + ".json")
     if not model.is_file():
-        raise VoiceError(f"voice model '{name}' not found (looked in {model.parent})")
+        raise VoiceError(f"voice model '{name}' is a folder; a Piper voice is a .onnx file")
     if not config.is_file():
         raise VoiceError(f"voice model '{name}' has no {config.name} beside it; a Piper voice needs both files")
     try:
@@ -107,6 +111,11 @@ def check_voices(board: Storyboard) -> list[Problem]:
         except VoiceError as error:
             problems.append(voice.loc.problem(str(error)))
             continue
+        if model.name not in BUNDLED:
+            stat = model.model.stat()
+            if wrong := _not_onnx(model.model, stat.st_size, stat.st_mtime_ns):
+                problems.append(voice.loc.problem(f"voice model '{model.name}' is not a Piper model: {wrong}"))
+                continue
         if voice.speaker is not None:
             count = speakers(model)
             if not 0 <= voice.speaker < count:
@@ -114,6 +123,23 @@ def check_voices(board: Storyboard) -> list[Problem]:
                     f"voice speaker {voice.speaker}: the voice '{model.name}' has "
                     + (f"speakers 0 to {count - 1}" if count > 1 else "one speaker, 0")))
     return problems
+
+
+@lru_cache(maxsize=16)
+def _not_onnx(path: Path, size: int, mtime: int) -> str:
+    """Why the file at `path` is not an ONNX model ('' when it is one): read as the build
+    will (onnx parses it before Piper patches it for alignments). Kept per size and time."""
+    import onnx
+
+    if size == 0:
+        return "the file is empty"
+    try:
+        graph = onnx.load(str(path), load_external_data=False).graph
+    except Exception as error:   # protobuf raises its own DecodeError, or others for garbage
+        return f"not an ONNX file ({type(error).__name__})"
+    if not graph.node or not graph.input:
+        return "an ONNX file with no network in it"
+    return ""
 
 
 def speakers(model: VoiceModel) -> int:

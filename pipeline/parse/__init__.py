@@ -48,12 +48,15 @@ def load(target: Path, config: Path | None = None) -> Storyboard:
     problems = check_generators(board)
     if problems:
         raise StoryboardError(problems)
+    from ..audio.asr import check_recognizer
+
+    problems = check_recognizer(board)
     if board.project.speech:
         from ..audio.tts import check_voices
 
-        problems = check_voices(board)
-        if problems:
-            raise StoryboardError(problems)
+        problems += check_voices(board)
+    if problems:
+        raise StoryboardError(problems)
     from dataclasses import replace
 
     from .glyphs import glyph_warnings

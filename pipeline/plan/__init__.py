@@ -25,7 +25,7 @@ from pathlib import Path
 from ..errors import Problem, StoryboardError
 from ..frames import Format, duration_frames, to_frames, to_seconds
 from .. import transitions
-from ..spec import Scene, Shot, Storyboard, resolve_asset
+from ..spec import LONGEST_FILM, LONGEST_SHOT, Scene, Shot, Storyboard, resolve_asset
 from ..transitions import split
 from .cards import TITLE_TRANSITION, credits_card, film_credits, title_card
 from .defaults import Seeded, cast_in, cast_patterns, derive_seed, seed_groups, settings, shot_source
@@ -96,8 +96,9 @@ def make_plan(board: Storyboard, preview: bool = False, speech: Mapping[tuple, S
     # 6. the credits
     shots = with_credits(board, shots, fmt.fps)
 
-    # 7. room for the transitions, then the handles
+    # 7. room for the transitions, then the handles; no shot nor the film past its limits
     shots = fit_transitions(shots, fmt.fps, problems)
+    problems += overlong(shots, board, fmt.fps)
     if problems:
         raise StoryboardError(problems)
     planned = with_handles(shots)
@@ -107,6 +108,24 @@ def make_plan(board: Storyboard, preview: bool = False, speech: Mapping[tuple, S
     return Plan(name=board.name, source=board.source, root=board.root, seed=project.seed, fmt=fmt, shots=planned,
                 music=music, subtitles=project.subtitles, pacing=pacing, mix=project.mix, preview=preview,
                 warnings=tuple(warnings))
+
+
+def overlong(shots: list[ShotPlan], board: Storyboard, fps: Fraction) -> list[Problem]:
+    """A problem for each shot that speech makes last past `spec.LONGEST_SHOT` seconds, and one
+    when the whole cut lasts past `spec.LONGEST_FILM`: limits a number written in the storyboard
+    is held to, which a long text would otherwise get round."""
+    problems = []
+    for shot in shots:
+        seconds = to_seconds(shot.frames, fps)
+        if seconds > LONGEST_SHOT:
+            problems.append(shot.loc.problem(
+                f"shot '{shot.id}' would last {seconds / 60:.0f} minutes with what is said in it; a shot may "
+                f"last at most {LONGEST_SHOT / 60:.0f} minutes: share its lines out over more shots"))
+    total = to_seconds(sum(s.frames for s in shots), fps)
+    if total > LONGEST_FILM:
+        problems.append(board.project.loc.problem(
+            f"the film would last {total / 3600:.1f} hours; a film may last at most {LONGEST_FILM / 3600:.0f} hours"))
+    return problems
 
 
 def plan_shot(planning: Planning, scene_number: int, scene: Scene, shot: Shot, problems: list[Problem],

@@ -269,6 +269,22 @@ def test_card_text_never_overflows(draw):
         assert cols.min() > 4 and cols.max() < 316
 
 
+@pytest.mark.parametrize("length", [1000, 4000])
+def test_a_long_unbroken_title_is_measured_in_proportion_to_its_length(length, monkeypatch):
+    """A 500-character word once took 18 s (every cut measured every prefix): count the
+    measurements, not the seconds. Both lengths set on the card, ellipsised, inside the frame."""
+    from pipeline.generators.drawing import text
+
+    calls = []
+    measure = text.text_width
+    monkeypatch.setattr(text, "text_width", lambda s, f: calls.append(len(s)) or measure(s, f))
+    y = luma(draw_title_card(320, 180, "W" * length, ""))
+    cols = np.nonzero((y > 120).any(axis=0))[0]
+    assert cols.min() > 4 and cols.max() < 316
+    # Characters measured: a few times the title's length for each font size tried, never its square.
+    assert sum(calls) < 100 * length, sum(calls)   # the old cutting: 94 million at 1000
+
+
 def test_text_card_centres_its_text():
     img = draw_text_card(400, 224, "ONE YEAR LATER")
     assert img.mode == "RGB" and img.size == (400, 224)

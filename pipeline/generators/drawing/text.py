@@ -190,13 +190,29 @@ def _ellipsise(text: str, f: ImageFont.FreeTypeFont, max_width: float) -> str:
 
 
 def _split_word(word: str, f: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
-    """A word wider than the line, in line-wide pieces cut between clusters (where allowed)."""
+    """A word wider than the line, in line-wide pieces cut between clusters (where allowed).
+
+    Each piece is the longest prefix that fits (a prefix is never narrower than a shorter one),
+    found by doubling then bisecting, so the measuring costs about O(k log k) per piece of k
+    clusters: a long unbroken word takes time in proportion to its length, not its cube."""
     parts = fonts.clusters(word)
     lines = []
-    while parts and text_width("".join(parts), f) > max_width and len(parts) > 1:
-        cut = len(parts) - 1
-        while cut > 1 and (text_width("".join(parts[:cut]), f) > max_width
-                           or not _break_ok(parts[cut - 1], parts[cut])):
+    while len(parts) > 1:
+        fits, step = 1, 1                 # parts[:fits] is kept whatever its width: one cluster at least
+        while fits < len(parts) and text_width("".join(parts[:min(fits + step, len(parts))]), f) <= max_width:
+            fits = min(fits + step, len(parts))
+            step *= 2
+        if fits == len(parts):
+            break
+        lo, hi = fits, min(fits + step, len(parts)) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if text_width("".join(parts[:mid]), f) <= max_width:
+                lo = mid
+            else:
+                hi = mid - 1
+        cut = lo
+        while cut > 1 and not _break_ok(parts[cut - 1], parts[cut]):
             cut -= 1
         lines.append("".join(parts[:cut]))
         parts = parts[cut:]

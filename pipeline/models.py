@@ -1,0 +1,51 @@
+"""Where the model files a storyboard names are found: a Piper voice (`voice: {model:
+voices/anna.onnx}`) or a speech recogniser (`recognizer: {model: whisper-small}`).
+
+Projects are shared, so a storyboard may only name a model inside its own project folder, or
+by a path inside the user's own models folder: `$FILM_MODELS`, or `--models DIR` on the command
+line (which sets it). An absolute path, a `../` path or a link leading out of the project is
+refused before anything is looked up, so an answer never tells whether a file outside exists.
+Bundled models (the voice `joe`, whisper tiny.en) are found by name elsewhere, not here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePath
+
+ENV = "FILM_MODELS"
+
+
+class ModelNotFound(ValueError):
+    """A model path that may not be used or is not there; the message says which and why."""
+
+
+def folder() -> Path | None:
+    """The user's models folder (`$FILM_MODELS`, `~` expanded, resolved), or None when unset."""
+    value = os.environ.get(ENV, "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
+def locate(written: str, root: Path, what: str) -> Path:
+    """The file or folder `written` names: inside the project folder `root`, else inside the
+    models folder. `what` names it in messages ("voice model", "recognizer model").
+
+    Raises ModelNotFound when `written` is absolute or leaves the folder it is looked up in
+    (`..`, a link pointing out), or when neither folder holds it.
+    """
+    path = PurePath(written)
+    if path.is_absolute() or ".." in path.parts or written.startswith("~"):
+        raise ModelNotFound(
+            f"{what} '{written}' is outside the project: a storyboard names models inside its project folder, "
+            f"or inside your models folder (set {ENV} or give --models DIR) by a path relative to it")
+    project, own = root.resolve(), folder()
+    found = (project / written).resolve()
+    if not found.is_relative_to(project):     # a link in the project, pointing out of it
+        raise ModelNotFound(f"{what} '{written}' is a link leading out of the project; copy the model in instead")
+    if found.exists():
+        return found
+    # The models folder is the user's own: links in it may lead anywhere they chose.
+    if own is not None and (own / written).exists():
+        return (own / written).resolve()
+    where = "the project folder" + (f" or the models folder {own}" if own else f" (and {ENV} names no models folder)")
+    raise ModelNotFound(f"{what} '{written}' not found in {where}")
