@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 import time
@@ -64,6 +65,10 @@ def main() -> None:
             from pipeline.testing.tiny_pipelines import one_thread
 
             stack.enter_context(one_thread())
+        if Path(model).expanduser().is_dir():
+            # A pipeline folder is named by its place in the user's models folder.
+            os.environ["FILM_MODELS"] = str(Path(model).expanduser().resolve().parent)
+            model = Path(model).name
         options = f"size: {args.size}, steps: {args.steps}, device: {args.device}"
         folder = write_project(work / "benchmark", model, args.shots, options)
         gpu = torch.cuda.is_available() and args.device in ("auto", "cuda")

@@ -15,7 +15,17 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__
-from .errors import FilmError, JobError, Problem
+from .errors import Failure, FilmError, Problem
+
+
+def _use_models_folder(folder: str) -> None:
+    """`--models DIR`: the user's models folder for this run (set as `$FILM_MODELS`, which is
+    where models are looked up, by this process and by the job processes it starts)."""
+    from .models import ENV
+
+    if not Path(folder).expanduser().is_dir():
+        raise FilmError([Problem("--models", 0, f"'{folder}' is not a folder")])
+    os.environ[ENV] = folder
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -263,9 +273,19 @@ MODELS_HELP = ("your folder of voice and recogniser models, which a storyboard m
                "relative to it (default: $FILM_MODELS)")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a mistake on the command line raised as a FilmError (exit 1, like every
+    mistake in what the user wrote) instead of argparse's own exit 2, which is a failed job's."""
+
+    def error(self, message: str):
+        if message.startswith("argument --") and message.endswith("expected one argument"):
+            message += " (for a name that starts with '-', write it as --option=-name or ./-name)"
+        raise FilmError([Problem(self.prog, 0, f"{message} (see {self.prog} --help)")])
+
+
 def parser() -> argparse.ArgumentParser:
-    """The command line: `film new|check|plan|build`."""
-    top = argparse.ArgumentParser(prog="film", description="Turn a written film into a finished cut.")
+    """The command line: `film new|check|plan|build|takes|transcribe`."""
+    top = Parser(prog="film", description="Turn a written film into a finished cut.")
     top.add_argument("--version", action="version", version=f"film {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -319,20 +339,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `film` command."""
-    args = parser().parse_args(argv)
-    if getattr(args, "models", None):
-        from .models import ENV
-
-        os.environ[ENV] = args.models   # read where a model is looked up, and by job processes
+    args = None
     try:
+        args = parser().parse_args(argv)
+        if getattr(args, "models", None):
+            _use_models_folder(args.models)
         return args.func(args)
-    except FilmError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    except JobError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except Failure as error:
+        print(error.report(), file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("interrupted; nothing half-written is kept", file=sys.stderr)
         return 130
@@ -343,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         # The place renders go cannot hold them (a file where a folder must be, a full or
         # read-only disk): the machine's answer, not a bug in film.
-        where = error.filename or (args.out if hasattr(args, "out") else "")
+        where = error.filename or getattr(args, "out", None) or ""
         print(f"{where}: cannot use it: {error.strerror or error}", file=sys.stderr)
         return 1
 

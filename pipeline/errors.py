@@ -1,6 +1,8 @@
-"""Errors. `FilmError` is a mistake in the user's input: the CLI prints its problems, one per
-line as `file:line: message`, and exits 1 with no traceback. `JobError` is a render job that
-failed (exit 2). Anything else is a bug and keeps its traceback."""
+"""Errors that end a command, each carrying its exit code (as click's exceptions do), raised
+once where the fault is found and caught once, by the CLI, which prints `report()` and exits
+with `exit_code`. `FilmError` is a mistake in the user's input: its problems, one per line as
+`file:line: message`, exit 1. `JobError` is a render job that failed, exit 2. Anything else is
+a bug and keeps its traceback."""
 
 from __future__ import annotations
 
@@ -24,8 +26,20 @@ class Problem:
         return f"{self.subject}:{self.line}: {self.message}" if self.line else f"{self.subject}: {self.message}"
 
 
-class FilmError(Exception):
-    """The user's input is wrong; carries every problem found, not just the first."""
+class Failure(Exception):
+    """A command that cannot go on: `report()` is what the user is told, `exit_code` how the
+    command ends."""
+
+    exit_code = 1
+
+    def report(self) -> str:
+        return str(self)
+
+
+class FilmError(Failure):
+    """The user's input is wrong (exit 1); carries every problem found, not just the first."""
+
+    exit_code = 1
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = tuple(problems)
@@ -40,10 +54,12 @@ class ProjectNotFound(FilmError):
     """The path given on the command line is not a project."""
 
 
-class JobError(Exception):
+class JobError(Failure):
     """A render job failed (exit 2): `job` names it (kind and id), `reason` says why in a line
     or a few. `details` keeps the traceback of the fault behind it ('' if none), and `log`
     names the file it was written to, for a bug report."""
+
+    exit_code = 2
 
     def __init__(self, job: str, reason: str, details: str = "", log: Path | None = None):
         self.job = job
@@ -51,6 +67,9 @@ class JobError(Exception):
         self.details = details
         self.log = log
         super().__init__(f"job {job} failed: {reason}" + (f" (traceback in {log})" if log else ""))
+
+    def report(self) -> str:
+        return f"error: {self}"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

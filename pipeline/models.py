@@ -20,6 +20,10 @@ class ModelNotFound(ValueError):
     """A model path that may not be used or is not there; the message says which and why."""
 
 
+class ModelOutside(ModelNotFound):
+    """A model path that leads out of the project (absolute, `..`, `~`, or a link)."""
+
+
 def folder() -> Path | None:
     """The user's models folder (`$FILM_MODELS`, `~` expanded, resolved), or None when unset."""
     value = os.environ.get(ENV, "").strip()
@@ -35,13 +39,13 @@ def locate(written: str, root: Path, what: str) -> Path:
     """
     path = PurePath(written)
     if path.is_absolute() or ".." in path.parts or written.startswith("~"):
-        raise ModelNotFound(
+        raise ModelOutside(
             f"{what} '{written}' is outside the project: a storyboard names models inside its project folder, "
             f"or inside your models folder (set {ENV} or give --models DIR) by a path relative to it")
     project, own = root.resolve(), folder()
     found = (project / written).resolve()
     if not found.is_relative_to(project):     # a link in the project, pointing out of it
-        raise ModelNotFound(f"{what} '{written}' is a link leading out of the project; copy the model in instead")
+        raise ModelOutside(f"{what} '{written}' is a link leading out of the project; copy the model in instead")
     if found.exists():
         return found
     # The models folder is the user's own: links in it may lead anywhere they chose.

@@ -638,6 +638,12 @@ def _protect_backslashes(text: str) -> str:
     return re.sub(r"\\(?=[nNh])", "\\\\\u2060", text)
 
 
+def _protect_srt_markup(text: str) -> str:
+    # SubRip has no escapes, and players obey HTML-like tags (`<b>`, `<font>`) and ASS override
+    # blocks (`{\fs200}`) in it: a word joiner after the `<` or `{` shows them as written.
+    return re.sub(r"(<(?=[A-Za-z/])|\{(?=\\))", "\\1\u2060", text)
+
+
 def _shown(cues: Sequence[Cue]) -> list[Cue]:
     return [c for c in sorted(cues, key=lambda c: (c.start, c.end)) if c.end > c.start]
 
@@ -653,6 +659,8 @@ def _plain_events(timed: Sequence[tuple[int, int, Cue]], escape_html: bool, top_
         text = _protect_backslashes(cue.text)
         if escape_html:
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        else:
+            text = _protect_srt_markup(text)
         if top_tag and cue.align == "top":
             text = TOP_TAG + text
         subs.append(pysubs2.SSAEvent(start=start, end=end, text=text.replace("\n", r"\N"), name=cue.speaker))

@@ -110,3 +110,46 @@ def test_speech_cannot_carry_a_shot_or_the_film_past_their_limits(tmp_path, caps
                      r"last at most 60 minutes", err), err
     assert re.search(r"storyboard.yaml:1: the film would last 3\d\.\d hours; a film may last at most 24 hours", err)
     assert "Traceback" not in err and not (tmp_path / "r").exists()
+
+
+# The command line, kept as data too: `tests/corpus/cli/NAME.args` holds the expectation, then
+# the arguments (split as a shell would), in which {project} is a small valid project, {file} a
+# text file, {sound} a second of tone, {out} a renders folder and {tmp} the case's own folder.
+COMMANDS = sorted(CORPUS.glob("cli/*.args"))
+COMMAND_EXPECT = re.compile(r"# expect: exit (\d): (.*)$")
+SMALL = """\
+speech: false
+scenes:
+  - shots:
+      - {id: harbour, prompt: a harbour at dawn, duration: 1}
+"""
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("case", COMMANDS, ids=[f"cli/{p.stem}" for p in COMMANDS])
+def test_command_line(case: Path, tmp_path, capsys):
+    import shlex
+
+    expect, args = (case.read_text(encoding="utf-8").split("\n") + [""])[:2]
+    found = COMMAND_EXPECT.match(expect)
+    assert found, f"{case}: its first line must say '# expect: exit N: message'"
+    places = {"project": tmp_path / "harbour", "file": tmp_path / "notes.txt", "sound": tmp_path / "tone.wav",
+              "out": tmp_path / "renders", "tmp": tmp_path}
+    (tmp_path / "harbour").mkdir()
+    (tmp_path / "harbour" / "storyboard.yaml").write_text(SMALL, encoding="utf-8")
+    places["file"].write_text("not a film\n", encoding="utf-8")
+    (tmp_path / "script.fountain").write_text("INT. HARBOUR - DAY\n\nBoats come in.\n", encoding="utf-8")
+    if "{sound}" in args:
+        from pipeline.edit.ffmpeg import run
+
+        run(["-f", "lavfi", "-i", "sine=d=1", str(places["sound"])])
+    before = files_under(tmp_path)
+    code = answered([part.format(**places) for part in shlex.split(args)])
+    err = capsys.readouterr().err
+    assert code == int(found[1]), err
+    assert found[2].format(**places) in err, err
+    assert "Traceback" not in err
+    assert files_under(tmp_path) == before       # nothing written, anywhere

@@ -10,6 +10,7 @@ renamed when whole (`cache.atomic`), so a killed build leaves nothing a later bu
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import shutil
@@ -198,14 +199,29 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
     finally:
         if executor is None:
             pool.shutdown(wait=True)
-    cache.save()
+    try:
+        cache.save()
+    except OSError:
+        if failure is None:
+            raise
+        # The disk that failed the job may fail this too: the job's error is the one to tell.
     if isinstance(failure, JobError) and failure.details:
         log = cache.root.parent / ERROR_LOG
-        write_text(log, failure.details)
+        try:
+            write_text(log, failure.details)
+        except OSError:
+            log = None
         raise JobError(failure.job, failure.reason, log=log) from None
     if failure is not None:
         raise failure
     return [results[job.id] for job in jobs]
+
+
+# The machine's answers that no change to the film would fix, said as what to do about them.
+DISK_ERRORS = {errno.ENOSPC: "the disk is full (no space left on device)",
+               errno.EDQUOT: "the disk quota is used up",
+               errno.EFBIG: "a file grew past the size limit on files (ulimit -f)",
+               errno.EROFS: "the output folder is on a read-only file system"}
 
 
 def job_error(job: Job, error: Exception) -> JobError:
@@ -213,6 +229,9 @@ def job_error(job: Job, error: Exception) -> JobError:
     and message (ffmpeg's own message as it is), and its traceback kept as `details`."""
     if isinstance(error, FFmpegError):
         reason = str(error)
+    elif isinstance(error, OSError) and error.errno in DISK_ERRORS:
+        where = f" writing {error.filename}" if error.filename else ""
+        reason = f"{DISK_ERRORS[error.errno]}{where}"
     else:
         message = str(error).strip()
         if len(message) > 300:

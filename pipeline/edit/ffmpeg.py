@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,6 +61,30 @@ class FFmpegError(RuntimeError):
     """ffmpeg exited non-zero; the message ends with the tail of what it printed."""
 
 
+# Why the system stops a process, in the words a user can act on (a negative return code is
+# the signal that ended it).
+SIGNALS = {signal.SIGXFSZ: "a file grew past the size limit on files (ulimit -f)",
+           signal.SIGKILL: "killed (out of memory, or stopped by hand)",
+           signal.SIGSEGV: "crashed (segmentation fault)",
+           signal.SIGTERM: "stopped (terminated)"}
+
+
+def failure(what: str, returncode: int, stderr: str) -> FFmpegError:
+    """The FFmpegError for an ffmpeg run that returned `returncode`, with the last lines it
+    printed; a process ended by a signal says which and what it usually means."""
+    tail = "\n".join(stderr.strip().splitlines()[-8:])
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        meaning = SIGNALS.get(-returncode, "")
+        how = f"ffmpeg was stopped by {name}" + (f": {meaning}" if meaning else "")
+    else:
+        how = f"ffmpeg exited {returncode}"
+    return FFmpegError(f"{what}: {how}" + (f": {tail}" if tail else ""))
+
+
 def run(args: Sequence[str | Path], what: str = "ffmpeg", stdin: bytes | None = None) -> None:
     """Run ffmpeg with `args` (a list, never a shell string); raise FFmpegError on failure.
 
@@ -70,9 +95,7 @@ def run(args: Sequence[str | Path], what: str = "ffmpeg", stdin: bytes | None = 
         command.insert(2, "-nostdin")
     result = subprocess.run(command, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if result.returncode != 0:
-        stderr = result.stderr.decode("utf-8", "replace")
-        tail = "\n".join(stderr.strip().splitlines()[-8:])
-        raise FFmpegError(f"{what}: ffmpeg exited {result.returncode}: {tail}")
+        raise failure(what, result.returncode, result.stderr.decode("utf-8", "replace"))
 
 
 def output(args: Sequence[str | Path], what: str = "ffmpeg") -> str:
@@ -80,8 +103,7 @@ def output(args: Sequence[str | Path], what: str = "ffmpeg") -> str:
     command = [exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-y", *map(str, args)]
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
     if result.returncode != 0:
-        tail = "\n".join(result.stderr.strip().splitlines()[-8:])
-        raise FFmpegError(f"{what}: ffmpeg exited {result.returncode}: {tail}")
+        raise failure(what, result.returncode, result.stderr)
     return result.stderr
 
 

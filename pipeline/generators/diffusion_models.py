@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .. import models as model_files
 from ..errors import FilmError, Problem
 from .diffusion_settings import DiffusionSettings
 from .families import FAMILIES, IMAGE_DEFAULTS, Family, family_for
@@ -54,10 +56,27 @@ def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
+# A Hugging Face hub id, `owner/name`: what a model that is not a folder must look like.
+HUB_ID = re.compile(r"[\w-][\w.-]*/[\w-][\w.-]*")
+
+
 def _local_folder(model: str, root: Path) -> Path | None:
-    candidate = Path(model).expanduser()
-    candidate = candidate if candidate.is_absolute() else root / candidate
-    return candidate if candidate.is_dir() else None
+    """The pipeline folder `model` names (inside the project or the user's models folder,
+    `pipeline.models.locate`), or None for a hub id. Raises FilmError for a path leading out
+    of the project, or one found in neither folder that is not a hub id either."""
+    try:
+        found = model_files.locate(model, root, "diffusers model")
+    except model_files.ModelOutside as error:
+        raise FilmError([Problem(model, 0, str(error))]) from None
+    except model_files.ModelNotFound as error:
+        if HUB_ID.fullmatch(model):
+            return None
+        looks_like_a_path = model.startswith(".") or model.count("/") > 1
+        hint = "" if looks_like_a_path else "; nor is it a hub id (owner/name)"
+        raise FilmError([Problem(model, 0, f"{error}{hint}")]) from None
+    if not found.is_dir():
+        raise FilmError([Problem(model, 0, "is a file; a diffusers pipeline is a folder holding model_index.json")])
+    return found
 
 
 def _listing_digest(folder: Path) -> str:
@@ -124,8 +143,6 @@ def describe(settings: DiffusionSettings, root: Path) -> ModelInfo:
             raise FilmError([Problem(str(folder), 0, "not a diffusers pipeline folder (no model_index.json)")])
         source, revision = str(folder.resolve()), f"local:{_listing_digest(folder)}"
     else:
-        if settings.model.startswith((".", "/", "~")) or settings.model.count("/") > 1:
-            raise FilmError([Problem(settings.model, 0, "no such model folder")])
         index = _hub_index(settings.model, settings.revision)
         source, revision = str(index.parent), index.parent.name
     class_name = json.loads(index.read_text(encoding="utf-8")).get("_class_name", "")

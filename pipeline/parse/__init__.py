@@ -35,6 +35,11 @@ def load(target: Path, config: Path | None = None) -> Storyboard:
     from ..generators import names
 
     script = find_script(Path(target))
+    if config is not None and script.suffix != ".fountain":
+        raise ProjectNotFound([Problem("--config", 0, f"names a screenplay's sidecar, but {script.name} is a "
+                                                      "storyboard, which holds its own settings")])
+    if config is not None and not Path(config).is_file():
+        raise ProjectNotFound([Problem(str(config), 0, "--config: no such file")])
     if script.suffix in (".yaml", ".yml"):
         from .yaml import read_yaml
 

@@ -136,10 +136,32 @@ def read_fountain(path: str | Path) -> Screenplay:
         warnings.append(Problem(str(path), before.count(b"\n") + 1,
                                 f"not valid UTF-8 (byte 0x{data[bad.start]:02X} here); "
                                 "read the file as Latin-1, save it as UTF-8 to silence this"))
+    if problems := control_characters(text, str(path)):
+        raise StoryboardError(problems)
     screenplay = parse_fountain(text, str(path))
     if warnings:
         screenplay = replace(screenplay, warnings=tuple(warnings) + screenplay.warnings)
     return screenplay
+
+
+# Control characters other than tab, line breaks and form feed (an old page break) have no
+# place in a screenplay: a NUL byte means a file that is not text at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+MOST_REPORTED = 20
+
+
+def control_characters(text: str, file: str) -> list[Problem]:
+    """A problem for each line (the first `MOST_REPORTED`) holding a control character."""
+    problems: list[Problem] = []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    bad = [(n, found.group()) for n, line in enumerate(lines, 1) if (found := _CONTROL.search(line))]
+    for n, char in bad[:MOST_REPORTED]:
+        what = "a NUL byte: this is not a text file" if char == "\0" else f"a control character ({char!r})"
+        problems.append(Problem(file, n, f"{what}; a screenplay is plain text"))
+    if len(bad) > MOST_REPORTED:
+        problems.append(Problem(file, bad[MOST_REPORTED][0], f"and {len(bad) - MOST_REPORTED} more lines "
+                                                             "with control characters"))
+    return problems
 
 
 def parse_fountain(text: str, file: str = "<string>") -> Screenplay:

@@ -115,7 +115,7 @@ def test_film_check_of_a_drawn_film_imports_no_generation_library():
     assert out.splitlines()[-1] == "0 []"
 
 
-def test_takes_are_labelled_and_located_by_the_generator(tmp_path):
+def test_takes_are_labelled_and_located_by_the_generator(tmp_path, monkeypatch):
     pytest.importorskip("diffusers")
     pytest.importorskip("transformers")
     from pipeline.build import takes
@@ -127,10 +127,11 @@ def test_takes_are_labelled_and_located_by_the_generator(tmp_path):
     from pipeline.plan import make_plan
     from pipeline.testing.tiny_pipelines import one_thread, save_stable_diffusion, save_wan_text_to_video
 
+    monkeypatch.setenv("FILM_MODELS", str(tmp_path / "models"))
     with one_thread():
         for name, save, media in (("wan", save_wan_text_to_video, "clip.mkv"),
                                   ("sd", save_stable_diffusion, "image.png")):
-            model = save(tmp_path / "models" / name)
+            model = save(tmp_path / "models" / name).name   # found in the models folder
             path = storyboard(tmp_path / name, f"""\
                 title: Tiny
                 size: 96x64

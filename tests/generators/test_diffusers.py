@@ -21,6 +21,7 @@ from pipeline.build import build, takes  # noqa: E402
 from pipeline.cli import main  # noqa: E402
 from pipeline.edit import ffmpeg  # noqa: E402
 from pipeline.generators import diffusion_models  # noqa: E402
+from pipeline.models import ENV  # noqa: E402
 from pipeline.testing.tiny_pipelines import (  # noqa: E402
     one_thread, save_cogvideox_text_to_video, save_ltx_image_to_video, save_stable_diffusion, save_wan_image_to_video,
     save_wan_text_to_video,
@@ -34,6 +35,13 @@ def models(tmp_path_factory):
     return {"wan": save_wan_text_to_video(root / "wan"), "wan-i2v": save_wan_image_to_video(root / "wan-i2v"),
             "cogvideox": save_cogvideox_text_to_video(root / "cogvideox"), "sd": save_stable_diffusion(root / "sd"),
             "ltx-i2v": save_ltx_image_to_video(root / "ltx-i2v")}
+
+
+@pytest.fixture(autouse=True)
+def models_folder(models, monkeypatch):
+    """The tiny pipelines are the user's models folder (`$FILM_MODELS`): a storyboard names
+    one by its folder's name there, never by an absolute path."""
+    monkeypatch.setenv(ENV, str(models_root(models)))
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +59,7 @@ def fresh_loads():
 def project(folder: Path, model: Path | str, shots: str, options: str = "size: 32x32, steps: 2, guidance: 1.0",
             extra: str = "") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    model = model.name if isinstance(model, Path) else model   # a folder in the models folder
     text = textwrap.dedent(f"""\
         title: Tiny
         size: 96x64
@@ -97,7 +106,7 @@ def test_wan_shots_follow_the_family_rules_and_the_cut(models, tmp_path):
     one, two = read_frames(clip_of(result, "one")), read_frames(clip_of(result, "two"))
     # 2 s at Wan's 16 fps is 32 frames (one 33-frame call, 4k+1, trimmed); 1 s is 16 (17 made)
     assert one.shape == (32, 32, 32, 3) and two.shape == (16, 32, 32, 3)
-    assert diffusion_models.LOADS == [str(models["wan"])]          # loaded once for both shots
+    assert diffusion_models.LOADS == ["wan"]          # loaded once for both shots
     lock = json.loads((tmp_path / "renders" / "p" / "lock.json").read_text(encoding="utf-8"))
     assert lock["one"]["pipeline"] == "WanPipeline" and lock["one"]["revision"].startswith("local:")
     assert set(lock["one"]["versions"]) == {"torch", "diffusers", "transformers"}
@@ -244,12 +253,30 @@ def test_a_model_not_in_the_cache_offline_is_one_clear_error(tmp_path, monkeypat
     assert not (tmp_path / "renders" / "p" / "final.mp4").exists()
 
 
-def test_a_missing_model_folder_is_found_by_film_check(tmp_path, capsys):
+def models_root(models) -> Path:
+    return next(iter(models.values())).parent
+
+
+def test_a_missing_model_folder_is_found_by_film_check(models, tmp_path, capsys):
     folder = project(tmp_path / "p", "./models/none", """\
         - {id: one, prompt: "waves", duration: 1}
     """)
     assert main(["check", str(folder)]) == 1
-    assert capsys.readouterr().err.strip() == f"{folder / 'storyboard.yaml'}:6: no such model folder"
+    assert capsys.readouterr().err.strip() == (
+        f"{folder / 'storyboard.yaml'}:6: diffusers model './models/none' not found in the project folder or the "
+        f"models folder {models_root(models)}")
+
+
+@pytest.mark.parametrize("written", ["{root}/wan", "../models0/wan", "~/wan"])
+def test_a_model_folder_outside_the_project_is_refused(models, tmp_path, capsys, written):
+    """An existing pipeline folder, named by a path leading out of the project, is refused the
+    way a missing one would be: the project does not choose where film reads from."""
+    folder = project(tmp_path / "p", written.format(root=models_root(models)), """\
+        - {id: one, prompt: "waves", duration: 1}
+    """)
+    assert main(["check", str(folder)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"{folder / 'storyboard.yaml'}:6: diffusers model ") and "is outside the project" in err
 
 
 def test_wrong_options_are_found_by_film_check(tmp_path, capsys):
