@@ -23,7 +23,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.subject}:{self.line}: {self.message}" if self.line else f"{self.subject}: {self.message}"
+        # One problem, one line: a line break the writer put in a name or value is shown as \n.
+        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
+        subject = self.subject.replace("\r", "\\r").replace("\n", "\\n")
+        return f"{subject}:{self.line}: {message}" if self.line else f"{subject}: {message}"
 
 
 class Failure(Exception):

@@ -244,11 +244,12 @@ def missing(text: str) -> str:
     """The distinct characters of `text`, in order, that no bundled face has a glyph for
     (whitespace, controls, joiners and selectors need none)."""
     seen: dict[str, None] = {}
-    faces = chain(text)
+    faces = None   # found only for text Lato does not cover (most text is all Lato)
     first = coverage(LATO)
     for c in text:
         if ord(c) in first or c in seen or c.isspace() or _ignorable(c):
             continue
+        faces = faces or chain(text)
         if not any(ord(c) in coverage(f) for f in faces):
             seen[c] = None
     return "".join(seen)

@@ -42,6 +42,13 @@ def locate(written: str, root: Path, what: str) -> Path:
         raise ModelOutside(
             f"{what} '{written}' is outside the project: a storyboard names models inside its project folder, "
             f"or inside your models folder (set {ENV} or give --models DIR) by a path relative to it")
+    try:
+        return _look_up(written, root, what)
+    except OSError as error:   # a name too long for the file system
+        raise ModelNotFound(f"{what} {written[:60]!r}: not a usable file name ({error.strerror or error})") from None
+
+
+def _look_up(written: str, root: Path, what: str) -> Path:
     project, own = root.resolve(), folder()
     found = (project / written).resolve()
     if not found.is_relative_to(project):     # a link in the project, pointing out of it

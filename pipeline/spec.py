@@ -394,11 +394,17 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
     root = board.root.resolve()
 
     def check_asset(relative: str, loc: Loc, what: str) -> None:
-        path = resolve_asset(root, relative)
-        if not path.is_relative_to(root):
-            problems.append(loc.problem(f"{what} '{relative}' is outside the project folder {root}"))
-        elif not path.is_file():
-            problems.append(loc.problem(f"{what} '{relative}' not found (looked in {path.parent}){did_you_mean_file(relative, path)}"))
+        try:
+            path = resolve_asset(root, relative)
+            if not path.is_relative_to(root):
+                problems.append(loc.problem(f"{what} '{relative}' is outside the project folder {root}"))
+            elif not path.is_file():
+                problems.append(loc.problem(f"{what} '{relative}' not found (looked in {path.parent})"
+                                            f"{did_you_mean_file(relative, path)}"))
+        except (OSError, ValueError) as error:   # a name too long for the file system, a NUL
+            reason = getattr(error, "strerror", None) or str(error)
+            problems.append(loc.problem(f"{what} {relative[:60]!r}{'…' if len(relative) > 60 else ''}: "
+                                        f"not a usable file name ({reason})"))
 
     def check_generator(spec: GeneratorSpec | None) -> None:
         if spec is not None and spec.name not in generator_names:

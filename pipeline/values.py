@@ -70,16 +70,19 @@ class Number(_Absent):
         noun = "a whole number" if self.whole else f"a number of {self.unit}" if self.unit else "a number"
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None, [f"{what} must be {noun}, got {value!r}"]
+        if isinstance(value, int) and value.bit_length() > 1000:   # past any float: isfinite would overflow
+            return None, [f"{what} must be a finite number, got one {len(str(abs(value)))} digits long"]
+        shown = f"a number {len(str(abs(value)))} digits long" if isinstance(value, int) and abs(value) > 10**15 else value
         if not math.isfinite(value):
             return None, [f"{what} must be a finite number, got {value}"]
         if self.whole and value != int(value):
             return None, [f"{what} must be {noun}, got {value!r}"]
         if self.positive and value <= 0:
-            return None, [f"{what} must be positive, got {value}"]
+            return None, [f"{what} must be positive, got {shown}"]
         if self.minimum is not None and value < self.minimum:
-            return None, [f"{what} must be at least {self.minimum:g}, got {value}"]
+            return None, [f"{what} must be at least {self.minimum:g}, got {shown}"]
         if self.maximum is not None and value > self.maximum:
-            return None, [f"{what} must be at most {self.maximum:g}, got {value}"]
+            return None, [f"{what} must be at most {self.maximum:g}, got {shown}"]
         return (int(value) if self.whole else float(value)), []
 
 

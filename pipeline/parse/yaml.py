@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 
@@ -138,7 +138,13 @@ class _Reader:
             return Node(items, line)
         if isinstance(node, yaml.SequenceNode):
             return Node([self._convert(item, depth + 1) for item in node.value], line)
-        return Node(self._constructor.construct_object(node, deep=True), line)
+        value = self._constructor.construct_object(node, deep=True)
+        if isinstance(value, str) and (control := _CONTROL.search(value)):
+            # A double-quoted "\0" or "\a" escape: no text in a film holds one, and a NUL
+            # cannot be in a file name.
+            self.problem(line, f"a control character ({control.group()!r}) in the text {_shown(value)}")
+            return Node(None, line)
+        return Node(value, line)
 
     # -- typed accessors ----------------------------------------------------------------------
     def mapping(self, node: Node, allowed: tuple[str, ...], what: str,
@@ -226,6 +232,25 @@ class _Reader:
         if isinstance(node.value, list):
             return [self.plain(v) for v in node.value]
         return node.value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _shown(text: str, most: int = 60) -> str:
+    """`text` quoted for a message, escapes visible, cut to about `most` characters."""
+    return repr(text if len(text) <= most else text[:most] + "…")
+
+
+def _metadata(r: _Reader, node: Node | None, what: str) -> Mapping[str, Any]:
+    """Free-form `metadata:` (names to values), read-only; a problem when it is not a mapping."""
+    value = r.plain(node)
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, dict):
+        r.problem(node, f"{what} metadata must be a mapping of names to values (name: value), got {_kind(value)}")
+        return MappingProxyType({})
+    return MappingProxyType(value)
 
 
 def _kind(value: Any) -> str:
@@ -621,7 +646,7 @@ def _shot(r: _Reader, node: Node, taken: Ids) -> Shot:
         first_frame=r.text(keys.get("first_frame"), "first_frame") or None,
         takes=_count(r, keys.get("takes"), "takes"),
         take=_count(r, keys.get("take"), "take"),
-        metadata=MappingProxyType(r.plain(keys.get("metadata")) or {}),
+        metadata=_metadata(r, keys.get("metadata"), "a shot's"),
         auto_id=not explicit_id,
         loc=r.loc(node),
         key_lines=MappingProxyType({k: v.line for k, v in keys.items()}),
@@ -720,7 +745,7 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
             release=r.number(mix_keys.get("release"), "mix release in seconds", mix_defaults.release, minimum=0,
                              maximum=LONGEST_PAUSE),
         ),
-        metadata=MappingProxyType(r.plain(keys.get("metadata")) or {}),
+        metadata=_metadata(r, keys.get("metadata"), "the storyboard's"),
         loc=Loc(r.file, 1),
     )
     return project
@@ -818,7 +843,7 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
             camera=r.text(scene_keys.get("camera"), "camera") or None,
             transition=_transition(r, scene_keys.get("transition")),
             generator=_generator(r, scene_keys.get("generator")),
-            metadata=MappingProxyType(r.plain(scene_keys.get("metadata")) or {}),
+            metadata=_metadata(r, scene_keys.get("metadata"), "a scene's"),
             loc=r.loc(scene_node),
         ))
     if "scenes" not in keys:
