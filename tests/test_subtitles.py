@@ -262,7 +262,8 @@ def test_srt(tmp_path: Path, fps: Fraction, expected: list[tuple[int, int]]) -> 
         stamp = lambda ms: f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
         assert lines[1] == f"{stamp(start)} --> {stamp(end)}"
     assert blocks[1].split("\n")[2:] == ["First line", "second line"]
-    assert blocks[2].split("\n")[2:] == ["A minute in & <counting>"]         # verbatim
+    # As written, but for a word joiner after '<': players read `<counting>` as a tag and hide it.
+    assert blocks[2].split("\n")[2:] == ["A minute in & <\u2060counting>"]
     assert "00:00:01,000 --> 00:00:02,500" in raw if fps == 24 else "00:00:01,001 --> 00:00:02,502" in raw
 
 
