@@ -730,8 +730,8 @@ def write_captions(captions: Sequence[Caption], srt: PathLike, vtt: PathLike) ->
 
 
 # Bump when the look of burned-in subtitles changes, so cached segments are redrawn.
-ASS_STYLE_VERSION = "5"  # 3: every script in a bundled font, one box per cue; 4: right-to-left cues, every
-#                          face at the same em; 5: title-safe margins, cues at the top or raised
+ASS_STYLE_VERSION = "6"  # 3: every script in a bundled font, one box per cue; 4: right-to-left cues, every
+#                          face at the same em; 5: title-safe margins, cues at the top or raised; 6: braces as written
 
 
 def _with_fonts(text: str, font_name: str, bold: bool) -> str:
@@ -822,7 +822,8 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
         first, stop = max(0, cue.start - offset), cue.end - offset
         if stop <= first:
             continue
-        text = _with_fonts(_protect_backslashes(cue.text).replace("{", "(").replace("}", ")"), font_name, False)
+        # libass reads `\{` and `\}` as the braces themselves (a bare `{` opens an override block).
+        text = _with_fonts(_protect_backslashes(cue.text).replace("{", "\\{").replace("}", "\\}"), font_name, False)
         if cue.align == "top":
             text = TOP_TAG + text
         subs.append(pysubs2.SSAEvent(start=_ass_ms(first, fps), end=_ass_ms(stop, fps),
