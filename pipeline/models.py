@@ -30,12 +30,15 @@ def folder() -> Path | None:
     return Path(value).expanduser().resolve() if value else None
 
 
-def locate(written: str, root: Path, what: str) -> Path:
+def locate(written: str, root: Path, what: str, companions: tuple[str, ...] = ()) -> Path:
     """The file or folder `written` names: inside the project folder `root`, else inside the
-    models folder. `what` names it in messages ("voice model", "recognizer model").
+    models folder. `what` names it in messages ("voice model", "recognizer model"); the files
+    named by adding each of `companions` to its name (".json") are read with it.
 
     Raises ModelNotFound when `written` is absolute or leaves the folder it is looked up in
-    (`..`, a link pointing out), or when neither folder holds it.
+    (`..`, a link pointing out: the model's own path, a companion, or anything in a model
+    folder found in the project), or when neither folder holds it; ModelOutside (a
+    ModelNotFound) for the first kind.
     """
     path = PurePath(written)
     if path.is_absolute() or ".." in path.parts or written.startswith("~"):
@@ -43,20 +46,28 @@ def locate(written: str, root: Path, what: str) -> Path:
             f"{what} '{written}' is outside the project: a storyboard names models inside its project folder, "
             f"or inside your models folder (set {ENV} or give --models DIR) by a path relative to it")
     try:
-        return _look_up(written, root, what)
+        return _look_up(written, root, what, companions)
     except OSError as error:   # a name too long for the file system
         raise ModelNotFound(f"{what} {written[:60]!r}: not a usable file name ({error.strerror or error})") from None
 
 
-def _look_up(written: str, root: Path, what: str) -> Path:
+def _look_up(written: str, root: Path, what: str, companions: tuple[str, ...]) -> Path:
     project, own = root.resolve(), folder()
     found = (project / written).resolve()
     if not found.is_relative_to(project):     # a link in the project, pointing out of it
         raise ModelOutside(f"{what} '{written}' is a link leading out of the project; copy the model in instead")
     if found.exists():
+        inside = [found.with_name(found.name + suffix) for suffix in companions]
+        inside += [p for p in found.rglob("*")] if found.is_dir() else []
+        if leading_out := [p for p in inside if not p.resolve().is_relative_to(project)]:
+            raise ModelOutside(f"{what} '{written}' holds a link leading out of the project "
+                               f"({leading_out[0].relative_to(project)}); copy the model in instead")
         return found
     # The models folder is the user's own: links in it may lead anywhere they chose.
     if own is not None and (own / written).exists():
         return (own / written).resolve()
-    where = "the project folder" + (f" or the models folder {own}" if own else f" (and {ENV} names no models folder)")
+    if own is not None and not own.is_dir():
+        where = f"the project folder ({ENV} names {own}, which is not a folder)"
+    else:
+        where = "the project folder" + (f" or the models folder {own}" if own else f" (and {ENV} names no models folder)")
     raise ModelNotFound(f"{what} '{written}' not found in {where}")

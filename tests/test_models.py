@@ -91,6 +91,7 @@ def test_a_voice_in_the_users_models_folder_is_found_by_its_path_there(tmp_path,
 
 def test_a_missing_voice_names_only_the_places_it_may_be(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(ENV, str(tmp_path / "my-models"))
+    (tmp_path / "my-models").mkdir()
     folder = project(tmp_path, "voices/anna.onnx")
     code, err = check(folder, capsys)
     assert code == 1
@@ -141,3 +142,19 @@ def test_transcribe_with_an_empty_model_folder_is_one_line_and_exit_1(tmp_path, 
     assert code == 1 and "Traceback" not in err
     assert err == f"{tmp_path / 'empty'}: is not a faster-whisper model folder: it has no model.bin or config.json (CTranslate2 format)\n"
     assert not list(tmp_path.glob("subs*"))
+
+
+def test_a_models_folder_that_is_not_one_is_named_in_the_answer(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv(ENV, str(tmp_path / "nowhere"))
+    code, err = check(project(tmp_path, "voices/anna.onnx"), capsys)
+    assert code == 1 and f"({ENV} names {tmp_path / 'nowhere'}, which is not a folder)" in err
+
+
+def test_a_voice_whose_config_is_a_link_leading_out_is_refused(tmp_path, capsys):
+    voice_in(tmp_path / "outside")
+    folder = project(tmp_path, "voices/anna.onnx")
+    voice_in(folder / "voices")
+    (folder / "voices" / "anna.onnx.json").unlink()
+    (folder / "voices" / "anna.onnx.json").symlink_to(tmp_path / "outside" / "anna.onnx.json")
+    code, err = check(folder, capsys)
+    assert code == 1 and "holds a link leading out of the project (voices/anna.onnx.json)" in err

@@ -81,7 +81,7 @@ def find_model(name: str, root: Path) -> VoiceModel:
         raise VoiceError(f"unknown voice '{name}'{hint}; bundled voices: {', '.join(available())}; "
                          f"presets: {', '.join(voices.preset_names())}; or give the path of a Piper .onnx model")
     try:
-        model = models.locate(name, root, "voice model")
+        model = models.locate(name, root, "voice model", companions=(".json",))
     except models.ModelNotFound as error:
         raise VoiceError(str(error)) from None
     config = model.with_name(model.name + ".json")
