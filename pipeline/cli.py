@@ -53,6 +53,8 @@ def _new_from_screenplay(folder: Path, script: Path, env, templates) -> int:
     from .generators import names
     from .parse.fountain import SIDECAR, read_screenplay
 
+    if not script.exists():
+        raise FilmError([Problem(str(script), 0, "no such file")])
     if script.suffix != ".fountain" or not script.is_file():
         raise FilmError([Problem(str(script), 0, "not a .fountain screenplay")])
     # Read it first (without a sidecar) so that a broken script makes no folder.
@@ -90,6 +92,22 @@ def _voice_setting(voice) -> str:
     return "{" + ", ".join(keys) + "}"
 
 
+def _plain_path(path: Path, what: str) -> None:
+    """Raise a FilmError when `path` holds a line break or another control character, which
+    the lists handed to ffmpeg (and most tools) cannot carry."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in str(path)):
+        raise FilmError([Problem(what, 0, f"{str(path)!r} holds a line break or a control character; "
+                                          "rename it")])
+
+
+def _shown(path: Path) -> str:
+    """`path` as the user would write it: relative to where they are when it is inside."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _load(args: argparse.Namespace):
     """The project the command names, its warnings printed."""
     from .parse import load
@@ -104,7 +122,9 @@ def _renders(args: argparse.Namespace) -> Path:
     where it will be made. Raises FilmError (exit 1) naming the folder otherwise."""
     if not args.out:
         raise FilmError([Problem("--out", 0, "is empty: name the folder renders go in")])
-    out = Path(args.out)
+    # Absolute, so that no path handed to ffmpeg starts `name:` (ffmpeg reads that as a protocol).
+    out = Path(args.out).absolute()
+    _plain_path(out, "--out")
     existing = next((p for p in (out, *out.parents) if p.exists()), Path("."))
     if not existing.is_dir():
         raise FilmError([Problem(str(out), 0, f"--out must be a folder, but {existing} is a file")])
@@ -145,7 +165,7 @@ def _read_and_plan(args: argparse.Namespace, preview: bool = False):
 def _check(args: argparse.Namespace) -> int:
     plan, _ = _read_and_plan(args)
     about = "about " if plan.estimated else ""
-    print(f"{plan.source}: ok — {len(plan.shots)} clips, {about}{plan.seconds(plan.total):.2f} s "
+    print(f"{plan.source}: ok — {len(plan.shots)} clip{'s' if len(plan.shots) != 1 else ''}, {about}{plan.seconds(plan.total):.2f} s "
           f"({plan.total} frames at {float(plan.fmt.fps):g} fps)")
     return 0
 
@@ -211,12 +231,15 @@ class TerminalReporter:
             self.bar = None
 
 
+MOST_JOBS = 256   # jobs at once: far past any machine's cores; each is a process or a thread
+
+
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    if args.jobs is not None and args.jobs < 1:
-        raise FilmError([Problem("--jobs", 0, f"is how many jobs run at once: at least 1, not {args.jobs} "
-                                              "(leave it out for one per core)")])
+    if args.jobs is not None and not 1 <= args.jobs <= MOST_JOBS:
+        raise FilmError([Problem("--jobs", 0, f"says how many jobs run at once: from 1 to {MOST_JOBS}, not "
+                                              f"{args.jobs} (leave it out for one per core)")])
 
     reporter = TerminalReporter()
     try:
@@ -227,7 +250,7 @@ def _build(args: argparse.Namespace) -> int:
     finally:
         reporter.close()
     plan = result.plan
-    print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {result.output} "
+    print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {_shown(result.output)} "
           f"({plan.seconds(plan.total):.2f} s, {plan.fmt.width}x{plan.fmt.height})")
     return 0
 
@@ -237,7 +260,7 @@ def _takes(args: argparse.Namespace) -> int:
 
     sheet, count = takes(Path(args.project), args.shot, renders=_renders(args), preview=args.preview,
                          config=Path(args.config) if args.config else None)
-    print(f"{count} take{'s' if count != 1 else ''} of {args.shot} → {sheet}; pick one with 'take: K' in the shot")
+    print(f"{count} take{'s' if count != 1 else ''} of {args.shot} → {_shown(sheet)}; pick one with 'take: K' in the shot")
     return 0
 
 
@@ -342,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     args = None
     try:
         args = parser().parse_args(argv)
+        if getattr(args, "project", None):
+            _plain_path(Path(args.project).absolute(), "project")
         if getattr(args, "models", None):
             _use_models_folder(args.models)
         return args.func(args)

@@ -36,6 +36,9 @@ LONGEST_TEXT = 10_000             # characters in one text (a prompt, a narratio
 SEED_RANGE = (0, 2**32 - 1)
 # A shot id names files (a takes sheet is renders/NAME/takes/ID.png): a name, never a path.
 SHOT_ID = re.compile(r"[^\W][\w.-]{0,199}")
+# The ids of the clips a film adds to the writer's shots: the title card and the credits roll.
+TITLE_ID, CREDITS_ID = "title", "credits"
+RESERVED_IDS = (TITLE_ID, CREDITS_ID)
 
 
 @dataclass(frozen=True)
@@ -458,6 +461,10 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
                 problems.append(shot.at("id").problem(
                     f"shot id {shown!r} is a name, not a path: at most 200 letters, digits, '-', '_' "
                     "and '.' (not first)"))
+            if shot.id in RESERVED_IDS:
+                problems.append(shot.at("id").problem(
+                    f"shot id '{shot.id}' is the {'title card' if shot.id == TITLE_ID else 'credits roll'}'s; "
+                    "choose another"))
             if shot.id in seen_ids:
                 first = seen_ids[shot.id]
                 problems.append(shot.loc.problem(

@@ -54,6 +54,9 @@ class Text(_Absent):
         return str(value).strip(), []
 
 
+_EXPONENT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+
+
 @dataclass(frozen=True)
 class Number(_Absent):
     """A finite number (NaN and infinities refused; true/false is not a number), read as an int
@@ -68,6 +71,8 @@ class Number(_Absent):
 
     def _read(self, value: Any, what: str) -> tuple[int | float | None, list[str]]:
         noun = "a whole number" if self.whole else f"a number of {self.unit}" if self.unit else "a number"
+        if isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
+            value = float(value)   # YAML 1.1 reads `1e10` (no dot, no sign) as text; a writer means the number
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None, [f"{what} must be {noun}, got {value!r}"]
         if isinstance(value, int) and value.bit_length() > 1000:   # past any float: isfinite would overflow

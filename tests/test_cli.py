@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -220,3 +221,9 @@ def test_a_project_shipping_its_renders_as_a_link_is_not_built_through_it(tmp_pa
     (folder / "renders" / "shared" / "cache").symlink_to(elsewhere)
     result = film("build", ".", cwd=folder)
     assert result.returncode == 1 and "cache: is a link to" in result.stderr and not any(elsewhere.iterdir())
+    # The project's `renders` itself a link, built from inside the project.
+    shutil.rmtree(folder / "renders")
+    (folder / "renders").symlink_to(elsewhere)
+    result = film("build", ".", cwd=folder)
+    assert result.returncode == 1 and f"{folder / 'renders'}: is a link to" in result.stderr
+    assert not any(elsewhere.iterdir())

@@ -27,7 +27,7 @@ from ..errors import FilmError, Problem, StoryboardError
 from ..parse import load
 from ..plan import GeneratedSource, Plan, make_plan
 from ..plan.model import unknown_shots
-from ..spec import Storyboard
+from ..spec import CREDITS_ID, TITLE_ID, Storyboard
 from .graph import Graph, make_graph, prepare_shots
 from .run import BuildResult, JobResult, QuietReporter, Reporter, execute, to_run
 
@@ -87,7 +87,7 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
         warn(board.warnings)
     if only:
         check_only(board, only)
-    check_output_folder(renders / board.name)
+    check_output_folder(renders / board.name, board.root)
     cache = Cache(renders / board.name / "cache")
     probes = measure.check_media(board, cache=cache)
     remove_stale_temps(renders / board.name)
@@ -123,11 +123,15 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
     return result
 
 
-def check_output_folder(folder: Path) -> None:
+def check_output_folder(folder: Path, project: Path | None = None) -> None:
     """Raise a FilmError if renders/NAME, or a folder in it that builds write into (its cache
     and the cache's folders, the preview, the takes), is a symbolic link: a shared project that
-    ships one would have the build write wherever it points."""
+    ships one would have the build write wherever it points. So is a folder above it that lies
+    in the `project` folder (a `renders` link shipped with the project, built from inside it)."""
     places = [folder, folder / "preview", folder / "takes", folder / "cache"]
+    if project is not None:
+        root = project.resolve()
+        places += [p for p in Path(folder).absolute().parents if p.is_relative_to(root) and p != root]
     if (folder / "cache").is_dir() and not (folder / "cache").is_symlink():
         places += sorted((folder / "cache").iterdir())
     for place in places:
@@ -139,7 +143,7 @@ def check_output_folder(folder: Path) -> None:
 def check_only(board: Storyboard, ids: list[str]) -> None:
     """Raise a FilmError naming each of `ids` that is not a shot of `board` (before any speech
     is made: a mistyped `--only` costs nothing). The title and credits cards count as shots."""
-    problems = unknown_shots(board.source, ids, ["title"] + [s.id for s in board.shots] + ["credits"])
+    problems = unknown_shots(board.source, ids, [TITLE_ID] + [s.id for s in board.shots] + [CREDITS_ID])
     if problems:
         raise StoryboardError(problems)
 
@@ -166,7 +170,7 @@ def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: 
 
     board = load(target, config)
     ffmpeg.require()
-    check_output_folder(renders / board.name)
+    check_output_folder(renders / board.name, board.root)
     cache = Cache(renders / board.name / "cache")
     probes = measure.check_media(board, cache=cache)
     # Which shot, and whether it has takes, known before any speech is made (estimated: free).

@@ -69,10 +69,18 @@ SIGNALS = {signal.SIGXFSZ: "a file grew past the size limit on files (ulimit -f)
            signal.SIGTERM: "stopped (terminated)"}
 
 
+DISK_FULL = {"No space left on device": "the disk is full (no space left on device)",
+             "Disk quota exceeded": "the disk quota is used up",
+             "File too large": "a file grew past the size limit on files (ulimit -f)"}
+
+
 def failure(what: str, returncode: int, stderr: str) -> FFmpegError:
     """The FFmpegError for an ffmpeg run that returned `returncode`, with the last lines it
     printed; a process ended by a signal says which and what it usually means."""
     tail = "\n".join(stderr.strip().splitlines()[-8:])
+    for said, meaning in DISK_FULL.items():
+        if said in stderr:   # its own lines say only which packet it was writing
+            return FFmpegError(f"{what}: ffmpeg could not write: {meaning}")
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name

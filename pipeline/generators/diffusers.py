@@ -70,8 +70,9 @@ class Diffusers(BaseGenerator):
 
     def check(self, spec: GeneratorSpec, root: Path) -> list[Problem]:
         """The options; when they are right, that the install extra is there (found, not
-        imported) and that the model is (a folder, or in the Hugging Face cache when offline:
-        reading its model_index.json, no weights). Every problem is at `spec.loc`."""
+        imported) and that the model is (a folder, or in the local Hugging Face cache: the
+        network is never asked) with a model_index.json naming a pipeline class this diffusers
+        has (read, no weights loaded). Every problem is at `spec.loc`."""
         import importlib.util
 
         settings, messages = read_settings(spec.options)
@@ -81,7 +82,7 @@ class Diffusers(BaseGenerator):
         if missing:
             return [spec.loc.problem(f"the diffusers generator needs {', '.join(missing)}: {models.EXTRA}")]
         try:
-            models.describe(settings, root)
+            models.describe(settings, root, local_only=True)
         except FilmError as error:
             return [spec.loc.problem(p.message) for p in error.problems]
         return []

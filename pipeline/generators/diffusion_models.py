@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import models as model_files
-from ..errors import FilmError, Problem
+from ..errors import FilmError, Problem, did_you_mean
 from .diffusion_settings import DiffusionSettings
 from .families import FAMILIES, IMAGE_DEFAULTS, Family, family_for
 
@@ -75,7 +75,8 @@ def _local_folder(model: str, root: Path) -> Path | None:
         hint = "" if looks_like_a_path else "; nor is it a hub id (owner/name)"
         raise FilmError([Problem(model, 0, f"{error}{hint}")]) from None
     if not found.is_dir():
-        raise FilmError([Problem(model, 0, "is a file; a diffusers pipeline is a folder holding model_index.json")])
+        raise FilmError([Problem(model, 0, f"diffusers model '{model}' is a file; a diffusers pipeline is a folder "
+                                           "holding model_index.json")])
     return found
 
 
@@ -88,26 +89,84 @@ def _listing_digest(folder: Path) -> str:
     return sha.hexdigest()[:16]
 
 
-def _hub_index(model: str, revision: str | None) -> Path:
-    """model_index.json of a hub model from the local cache (or downloaded, when online)."""
+def _hub_index(model: str, revision: str | None, local_only: bool = False) -> Path:
+    """model_index.json of a hub model from the local Hugging Face cache; when it is not there,
+    downloaded, unless `local_only` (what `film check` asks: it never goes to the network) or
+    HF_HUB_OFFLINE is set, which make it a FilmError naming the `hf download` command."""
     from huggingface_hub import hf_hub_download
-    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
+    from huggingface_hub.errors import HfHubHTTPError, HFValidationError, RepositoryNotFoundError
 
     command = f"hf download {model}" + (f" --revision {revision}" if revision else "")
     try:
         return Path(hf_hub_download(model, "model_index.json", revision=revision, local_files_only=True))
-    except (LocalEntryNotFoundError, FileNotFoundError, OSError):
+    except HFValidationError as error:    # looks like owner/name, but the hub allows no such id ('a..b/c')
+        raise FilmError([Problem(model, 0, f"diffusers model '{model}' is not a valid hub id "
+                                           f"({_first_line(error)})")]) from None
+    except OSError:     # LocalEntryNotFoundError (a FileNotFoundError): not in the cache
         pass
-    if _offline():
-        raise FilmError([Problem(model, 0, f"model '{model}' is not in the local Hugging Face cache and "
-                                           f"HF_HUB_OFFLINE is set; download it first with: {command}")])
+    if local_only or _offline():
+        at = f" at revision '{revision}'" if revision else ""
+        raise FilmError([Problem(model, 0, f"diffusers model '{model}'{at} is not in the local Hugging Face cache; "
+                                           f"download it first with: {command}")])
     try:
         return Path(hf_hub_download(model, "model_index.json", revision=revision))
     except (RepositoryNotFoundError, HfHubHTTPError, OSError, ValueError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise FilmError([Problem(model, 0, f"model '{model}' is not a local folder, not in the local Hugging "
-                                           f"Face cache, and could not be fetched ({reason}); download it "
-                                           f"with: {command}")]) from None
+        raise FilmError([Problem(model, 0, f"diffusers model '{model}' is not a local folder, not in the local "
+                                           f"Hugging Face cache, and could not be fetched ({_first_line(error)}); "
+                                           f"download it with: {command}")]) from None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value from a file, for a message: as JSON, cut to `limit` characters."""
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _pipeline_class(model: str, index: Path) -> str:
+    """The pipeline class `index` (a model_index.json) names, when it is one this diffusers
+    has: else a FilmError saying what is wrong with the file (what a build would meet later,
+    as a traceback or a failed job)."""
+    import diffusers
+
+    def wrong(message: str) -> FilmError:
+        return FilmError([Problem(model, 0, f"diffusers model '{model}': {message}")])
+
+    try:
+        data = json.loads(index.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise wrong(f"model_index.json is not valid JSON (line {error.lineno}: {error.msg})") from None
+    except UnicodeDecodeError:
+        raise wrong("model_index.json is not UTF-8 text") from None
+    except RecursionError:
+        raise wrong("model_index.json is nested too deeply to read") from None
+    except OSError as error:
+        raise wrong(f"model_index.json cannot be read ({error.strerror or error})") from None
+    if not isinstance(data, dict):
+        raise wrong(f"model_index.json is not a JSON object (it holds {_short(data)})")
+    if "_class_name" not in data:
+        raise wrong("model_index.json names no pipeline class (_class_name)")
+    name = data["_class_name"]
+    if not isinstance(name, str) or not name.strip():
+        raise wrong(f"model_index.json names no pipeline class (_class_name is {_short(json.dumps(name))}, "
+                    "not a class name)")
+    try:
+        cls = getattr(diffusers, name, None)
+    except Exception as error:     # noqa: BLE001 - diffusers imports the class's module lazily, here
+        raise wrong(f"pipeline class '{_short(name)}' cannot be imported from diffusers {diffusers.__version__} "
+                    f"({_first_line(error)})") from None
+    if type(cls).__name__ == "DummyObject":     # diffusers' stand-in for a class whose packages are missing
+        needs = ", ".join(getattr(cls, "_backends", ())) or "packages that are not installed"
+        raise wrong(f"pipeline class '{name}' needs {needs}, which this install lacks")
+    if not (isinstance(cls, type) and issubclass(cls, diffusers.DiffusionPipeline)):
+        pipelines = [n for n in dir(diffusers) if n.endswith("Pipeline")]
+        raise wrong(f"pipeline class '{_short(name)}' is not in diffusers {diffusers.__version__}"
+                    f"{did_you_mean(name, pipelines)}")
+    return name
 
 
 def _dtype_name(setting: str, device: str) -> str:
@@ -130,8 +189,10 @@ def _device_name(setting: str) -> str:
     return "cpu"
 
 
-def describe(settings: DiffusionSettings, root: Path) -> ModelInfo:
-    """Where the model's files are and how it will run, without loading any weights."""
+def describe(settings: DiffusionSettings, root: Path, local_only: bool = False) -> ModelInfo:
+    """Where the model's files are and how it will run, without loading any weights. Raises
+    FilmError for a model that cannot be found or whose model_index.json a build could not
+    load from. `local_only` looks for a hub model in the local cache alone (`film check`)."""
     torch = _torch()
     import diffusers
     import transformers
@@ -140,12 +201,18 @@ def describe(settings: DiffusionSettings, root: Path) -> ModelInfo:
     if folder is not None:
         index = folder / "model_index.json"
         if not index.is_file():
-            raise FilmError([Problem(str(folder), 0, "not a diffusers pipeline folder (no model_index.json)")])
-        source, revision = str(folder.resolve()), f"local:{_listing_digest(folder)}"
+            raise FilmError([Problem(settings.model, 0, f"diffusers model '{settings.model}' is not a diffusers "
+                                                        "pipeline folder (no model_index.json)")])
+        try:
+            digest = _listing_digest(folder)
+        except OSError as error:
+            raise FilmError([Problem(settings.model, 0, f"diffusers model '{settings.model}' cannot be read "
+                                                        f"({error.strerror or error})")]) from None
+        source, revision = str(folder.resolve()), f"local:{digest}"
     else:
-        index = _hub_index(settings.model, settings.revision)
+        index = _hub_index(settings.model, settings.revision, local_only)
         source, revision = str(index.parent), index.parent.name
-    class_name = json.loads(index.read_text(encoding="utf-8")).get("_class_name", "")
+    class_name = _pipeline_class(settings.model, index)
     device = _device_name(settings.device)
     versions = (("torch", torch.__version__), ("diffusers", diffusers.__version__),
                 ("transformers", transformers.__version__))

@@ -17,7 +17,7 @@ import yaml
 
 from ..errors import Problem, StoryboardError, did_you_mean
 from ..spec import (
-    GAIN_RANGE, LONGEST_FILM, LONGEST_PAUSE, LONGEST_SHOT, MOST_TAKES, SEED_RANGE, WORDS_PER_MINUTE,
+    GAIN_RANGE, LONGEST_FILM, LONGEST_PAUSE, LONGEST_SHOT, MOST_TAKES, RESERVED_IDS, SEED_RANGE, WORDS_PER_MINUTE,
     MUSIC_GENERATORS, SUBTITLE_MODES, SUBTITLE_POSITIONS, Music, Character, Footage, GeneratorSpec, Line,
     Loc, MixSettings, Pacing, Project, Recognition, Sound, SoundEffect, Subtitles, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
 )
@@ -130,6 +130,9 @@ class _Reader:
             items: dict[str, tuple[Node, Node]] = {}
             for key_node, value_node in node.value:
                 key = self._convert(key_node, depth + 1)
+                if isinstance(key.value, (dict, list)):   # YAML's `? [a, b]` complex keys
+                    self.problem(key, f"a key must be a name, not {_kind(key.value)}")
+                    continue
                 name = str(key.value)
                 if name in items:
                     self.problem(key, f"duplicate key '{name}' (first at line {items[name][0].line})")
@@ -254,7 +257,8 @@ def _metadata(r: _Reader, node: Node | None, what: str) -> Mapping[str, Any]:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: f"text {value!r}"}.get(type(value), repr(value))
+    return {dict: "a mapping", list: "a list"}.get(type(value)) or (
+        f"text {_shown(value)}" if isinstance(value, str) else _shown(repr(value)).strip("'\"'"))
 
 
 _SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
@@ -658,7 +662,7 @@ class Ids(set):
     script repeating one action many times does not retry every `base-N` below it."""
 
     def __init__(self, ids=()):
-        super().__init__(ids)
+        super().__init__([*ids, *RESERVED_IDS])   # never made for a shot: the film's own clips
         self._next: dict[str, int] = {}
 
     def unique(self, base: str) -> str:

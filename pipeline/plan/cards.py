@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from ..frames import duration_frames, exact
 from ..names import display_name
-from ..spec import GeneratorSpec, Heading, Project, Storyboard
+from ..spec import CREDITS_ID, TITLE_ID, GeneratorSpec, Heading, Project, Storyboard
 from ..transitions import default_seconds
 from .model import CardSource, Credits, ShotPlan
 
@@ -27,7 +27,7 @@ def title_card(project: Project, seed: int, fps: Fraction) -> ShotPlan | None:
     byline = next((f"{role} {', '.join(names)}" for role, names in project.credits
                    if role.lower().startswith(("a film by", "directed by", "written by", "by"))), "")
     return ShotPlan(
-        id="title", kind="title", scene=0, heading=Heading(), generator=CARD,
+        id=TITLE_ID, kind="title", scene=0, heading=Heading(), generator=CARD,
         source=CardSource(text=project.title, subtitle=byline), prompt="", negative="", action=project.title,
         seed=seed, frames=duration_frames(project.title_seconds, fps), head=0, tail=0, camera="zoom-in",
         transition=TITLE_TRANSITION[0], transition_frames=duration_frames(TITLE_TRANSITION[1], fps),
@@ -49,7 +49,7 @@ def film_credits(board: Storyboard, drawn: bool) -> Credits:
 def credits_card(credits: Credits, project: Project, seed: int, rest: int, fps: Fraction) -> ShotPlan:
     """The credits roll after `rest` frames of film (`credits_frames` long)."""
     return ShotPlan(
-        id="credits", kind="credits", scene=0, heading=Heading(), generator=CARD,
+        id=CREDITS_ID, kind="credits", scene=0, heading=Heading(), generator=CARD,
         source=CardSource(credits=credits), prompt="", negative="", action="", seed=seed,
         frames=credits_frames(credits, project.width, project.height, rest, fps), head=0, tail=0,
         camera="static", transition="cut", transition_frames=0, cast=(), texts=(), loc=project.loc)
