@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -39,6 +40,10 @@ SAMPLE_RATE = 48000
 TTS_VERSION = "4"  # 3: word times from the synthesiser's phoneme alignments; 4: presets, WORLD conversion
 DEFAULT_VOICE = "joe"
 SENTENCE_PAUSE = 0.3  # seconds of silence between the sentences of one line
+# The most phonemes Piper's model is given at once. Its memory grows with the sentence (a
+# 2,500-character sentence with no full stop peaked at 3.3 GB, 10,000 ran out of memory); a
+# 400-phoneme sentence (about 400 characters of English, 20 s of speech) peaks near 0.6 GB.
+LONGEST_SENTENCE = 400
 
 
 def _joe() -> tuple[Path, Path]:
@@ -329,14 +334,15 @@ class Speaker:
         spoken: list[tuple[str, float, float]] = []
         at = 0  # samples
         reads = reader(model)   # the same for the line and for each of its words
-        for chunk in piper_voice.synthesize(speakable(text, reads), config, include_alignments=True):
-            if parts:
-                parts.append(pause)
-                at += len(pause)
-            audio = chunk.audio_float_array.astype(np.float32)
-            spoken += _spoken_words(_timed_phonemes(chunk, at, len(audio), rate))
-            parts.append(audio)
-            at += len(audio)
+        for piece, continues in _pieces(piper_voice, speakable(text, reads)):
+            for n, chunk in enumerate(piper_voice.synthesize(piece, config, include_alignments=True)):
+                if parts and not (continues and n == 0):   # a cut sentence runs on with no pause
+                    parts.append(pause)
+                    at += len(pause)
+                audio = chunk.audio_float_array.astype(np.float32)
+                spoken += _spoken_words(_timed_phonemes(chunk, at, len(audio), rate))
+                parts.append(audio)
+                at += len(audio)
         tokens = [[w for w, _, _ in _spoken_words(_untimed(piper_voice.phonemize(speakable(token, reads))))]
                   for token in text.split()]
         samples = np.concatenate(parts) if parts else np.zeros(0, np.float32)
@@ -376,3 +382,55 @@ def _timed_phonemes(chunk, offset: int, length: int, rate: int) -> list[tuple[st
 
 def _untimed(sentences: list[list[str]]) -> list[tuple[str, float, float]]:
     return [(p, 0.0, 0.0) for sentence in sentences for p in [*sentence, " "]]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’»)\]])\s+")
+_CLAUSE_BREAK = re.compile(r"(?:[,;:](?=\s)|[—–]|(?<=\s)--?(?=\s))\s*")
+_SPACE = re.compile(r"\s+")
+
+
+def _pieces(piper_voice, text: str) -> list[tuple[str, bool]]:
+    """`text` as the parts to hand Piper one after another, each with whether it continues a
+    sentence cut before it. Piper's memory grows with a sentence's length (a long run with no
+    full stop is one sentence to it), so a sentence of more than LONGEST_SENTENCE phonemes is
+    cut (`_cut`); a text with none is handed over whole, as it always was."""
+    def fits(part: str) -> bool:
+        return all(len(sentence) <= LONGEST_SENTENCE for sentence in piper_voice.phonemize(part))
+
+    if fits(text):
+        return [(text, False)]
+    pieces: list[tuple[str, bool]] = []
+    for sentence in _SENTENCE_END.split(text):
+        if sentence.strip():
+            cut = [sentence] if fits(sentence) else _cut(sentence, LONGEST_SENTENCE, fits)
+            pieces += [(piece, n > 0) for n, piece in enumerate(cut)]
+    return pieces
+
+
+def _cut(sentence: str, size: int, fits) -> list[str]:
+    """`sentence` in pieces of at most `size` characters that each `fits`, cut at the best
+    break: after a comma, semicolon, colon or dash, else at a space, else between characters."""
+    pieces: list[str] = []
+    rest = sentence.strip()
+    while len(rest) > size:
+        clauses = [m.end() for m in _CLAUSE_BREAK.finditer(rest, 0, size + 1)
+                   if size // 2 <= len(rest[:m.end()].rstrip()) <= size]
+        spaces = list(_SPACE.finditer(rest, 1, size + 1))
+        if clauses:
+            piece, rest = rest[:clauses[-1]], rest[clauses[-1]:]
+        elif spaces:
+            piece, rest = rest[:spaces[-1].start()], rest[spaces[-1].end():]
+        else:
+            end = size
+            while end > 1 and unicodedata.combining(rest[end]):   # keep a letter with its accents
+                end -= 1
+            piece, rest = rest[:end], rest[end:]
+        pieces.append(piece.strip())
+        rest = rest.strip()
+    if rest:
+        pieces.append(rest)
+    out: list[str] = []
+    for piece in pieces:
+        smaller = min(size, len(piece)) // 2
+        out += [piece] if fits(piece) or smaller < 1 else _cut(piece, smaller, fits)
+    return out

@@ -372,7 +372,10 @@ def _value_node(r: _Reader, text: str, line: int) -> Node:
         return Node(text, line)
     if composed is None:
         return Node(None, line)
+    known = len(r.problems)
     node = r.convert(composed)
+    # What the reader found in the value is at the directive's line, not the value's own first.
+    r.problems[known:] = [replace(p, line=p.line + line - 1) for p in r.problems[known:]]
     _move(node, line - 1)
     return node
 
