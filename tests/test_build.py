@@ -242,3 +242,22 @@ def test_only_names_an_unknown_shot_with_a_hint(film, tmp_path):
     with pytest.raises(StoryboardError) as caught:
         build(film, renders=tmp_path / "renders", only=["phot"])
     assert [p.message for p in caught.value.problems] == ["no shot 'phot' (did you mean 'photo'?)"]
+
+
+def test_an_input_error_found_only_by_the_speech_leaves_no_renders_folder(tmp_path, capsys):
+    """A shot too short for what is said in it is an error once the speech is made: exit 1,
+    and the renders folder that build made is gone again (not left empty)."""
+    from pipeline.cli import main
+
+    folder = tmp_path / "short"
+    write_project(folder, """\
+        title_card: false
+        scenes:
+          - shots:
+              - {id: a, prompt: a harbour, duration: 0.5, narration: The boats come home slowly at the end of a long day.}
+    """)
+    renders = tmp_path / "renders"
+    assert main(["build", str(folder), "--out", str(renders), "--preview"]) == 1
+    err = capsys.readouterr().err
+    assert "storyboard.yaml:4: " in err and "Traceback" not in err
+    assert not renders.exists()

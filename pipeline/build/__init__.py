@@ -13,6 +13,7 @@ Reads and validates everything before writing anything, so a project with mistak
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -153,11 +154,15 @@ def _nothing_left_on_input_error(folder: Path) -> Iterator[None]:
     """On a FilmError (exit 1) inside, remove `folder` if it did not exist before: a first build
     of a film with mistakes writes nothing, though its speech had to be made to find them."""
     existed = folder.exists()
+    renders_existed = folder.parent.exists()
     try:
         yield
     except FilmError:
         if not existed:
             shutil.rmtree(folder, ignore_errors=True)
+        if not renders_existed:   # the renders folder too, when this build made it
+            with contextlib.suppress(OSError):
+                folder.parent.rmdir()
         raise
 
 
