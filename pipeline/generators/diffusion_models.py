@@ -8,6 +8,7 @@ every later shot of the build (and of later builds in the same process).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import models as model_files
-from ..errors import FilmError, Problem, did_you_mean
+from ..errors import FilmError, Problem
 from .diffusion_settings import DiffusionSettings
 from .families import FAMILIES, IMAGE_DEFAULTS, Family, family_for
 
@@ -92,20 +93,30 @@ def _listing_digest(folder: Path) -> str:
 def _hub_index(model: str, revision: str | None, local_only: bool = False) -> Path:
     """model_index.json of a hub model from the local Hugging Face cache; when it is not there,
     downloaded, unless `local_only` (what `film check` asks: it never goes to the network) or
-    HF_HUB_OFFLINE is set, which make it a FilmError naming the `hf download` command."""
-    from huggingface_hub import hf_hub_download
+    HF_HUB_OFFLINE is set, which make it a FilmError naming the `hf download` command.
+
+    The cache is read with `try_to_load_from_cache`, which only reads files: even with
+    `local_files_only`, `hf_hub_download` may ask the hub for other things (its user agent's
+    registry) and write them to the user's cache."""
+    from huggingface_hub import hf_hub_download, try_to_load_from_cache
     from huggingface_hub.errors import HfHubHTTPError, HFValidationError, RepositoryNotFoundError
 
     command = f"hf download {model}" + (f" --revision {revision}" if revision else "")
     try:
-        return Path(hf_hub_download(model, "model_index.json", revision=revision, local_files_only=True))
+        cached = try_to_load_from_cache(model, "model_index.json", revision=revision)
     except HFValidationError as error:    # looks like owner/name, but the hub allows no such id ('a..b/c')
         raise FilmError([Problem(model, 0, f"diffusers model '{model}' is not a valid hub id "
                                            f"({_first_line(error)})")]) from None
-    except OSError:     # LocalEntryNotFoundError (a FileNotFoundError): not in the cache
-        pass
+    except OSError as error:              # a cache folder that cannot be read
+        raise FilmError([Problem(model, 0, f"diffusers model '{model}': the local Hugging Face cache cannot be "
+                                           f"read ({error.strerror or error})")]) from None
+    if isinstance(cached, str):
+        return Path(cached)
     if local_only or _offline():
         at = f" at revision '{revision}'" if revision else ""
+        if cached is not None:    # the hub said so when it was downloaded: `_CACHED_NO_EXIST`
+            raise FilmError([Problem(model, 0, f"diffusers model '{model}'{at} is not a diffusers pipeline: the "
+                                               "local Hugging Face cache records that it has no model_index.json")])
         raise FilmError([Problem(model, 0, f"diffusers model '{model}'{at} is not in the local Hugging Face cache; "
                                            f"download it first with: {command}")])
     try:
@@ -122,7 +133,8 @@ def _first_line(error: BaseException) -> str:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    """A value from a file, for a message: as JSON, cut to `limit` characters."""
+    """A value from a file, for a message: a string as it is, anything else as JSON; cut to
+    `limit` characters."""
     text = value if isinstance(value, str) else json.dumps(value, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -162,11 +174,22 @@ def _pipeline_class(model: str, index: Path) -> str:
     if type(cls).__name__ == "DummyObject":     # diffusers' stand-in for a class whose packages are missing
         needs = ", ".join(getattr(cls, "_backends", ())) or "packages that are not installed"
         raise wrong(f"pipeline class '{name}' needs {needs}, which this install lacks")
-    if not (isinstance(cls, type) and issubclass(cls, diffusers.DiffusionPipeline)):
-        pipelines = [n for n in dir(diffusers) if n.endswith("Pipeline")]
+    if cls is None:
         raise wrong(f"pipeline class '{_short(name)}' is not in diffusers {diffusers.__version__}"
-                    f"{did_you_mean(name, pipelines)}")
+                    f"{_closest_pipeline(name, diffusers)}")
+    base = diffusers.DiffusionPipeline     # the class every pipeline is, but not one itself
+    if not (isinstance(cls, type) and issubclass(cls, base)) or cls is base:
+        raise wrong(f"'{_short(name)}' (_class_name) is not a pipeline class of diffusers {diffusers.__version__}")
     return name
+
+
+def _closest_pipeline(name: str, diffusers) -> str:
+    """` (did you mean 'WanPipeline'?)` for a pipeline class of diffusers close to `name`, or ''.
+    Every name ends in "Pipeline", so only a very close one counts ('NoSuchPipeline' is not
+    'MochiPipeline')."""
+    pipelines = [n for n in dir(diffusers) if n.endswith("Pipeline")]
+    close = [n for n in pipelines if n.lower() == name.lower()] or difflib.get_close_matches(name, pipelines, 1, 0.88)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _dtype_name(setting: str, device: str) -> str:

@@ -376,3 +376,126 @@ def test_a_hub_model_in_the_local_cache_loads_offline_at_its_commit(models, tmp_
     assert count_frames(result.output) == result.plan.total
     lock = json.loads((tmp_path / "renders" / "p" / "lock.json").read_text(encoding="utf-8"))
     assert lock["one"]["model"] == "tiny-org/tiny-wan" and lock["one"]["revision"] == commit
+
+
+def project_copy_of(models, folder: Path, name: str = "wan") -> Path:
+    """A copy of a tiny pipeline inside the project, at models/<name>; returns its folder."""
+    import shutil
+
+    return Path(shutil.copytree(models[name], folder / "models" / name))
+
+
+@pytest.mark.parametrize("index, message", [
+    ('{"_class_name": "WanPipeline",', "model_index.json is not valid JSON (line 1: "),
+    ('{"_class_name": ["diffusers", "WanPipeline"]}', "model_index.json names no pipeline class (_class_name is "),
+    ('{"_class_name": 42}', "model_index.json names no pipeline class (_class_name is 42, not a class name)"),
+    ('{"_class_name": null}', "model_index.json names no pipeline class (_class_name is null, not a class name)"),
+    ('{"vae": ["diffusers", "AutoencoderKLWan"]}', "model_index.json names no pipeline class (_class_name)"),
+    ('["WanPipeline"]', "model_index.json is not a JSON object"),
+    ('{"_class_name": "NoSuchPipeline"}', "pipeline class 'NoSuchPipeline' is not in diffusers {version}"),
+    ('{"_class_name": "WanPipline"}', "pipeline class 'WanPipline' is not in diffusers {version} "
+                                      "(did you mean 'WanPipeline'?)"),
+    ('{"_class_name": "AutoencoderKL"}', "'AutoencoderKL' (_class_name) is not a pipeline class of diffusers"),
+])
+def test_a_broken_model_index_is_found_by_film_check(models, tmp_path, capsys, index, message):
+    """What a build would meet loading the pipeline (a traceback, or a failed job) is one line
+    at the generator's storyboard line, from check and from build alike."""
+    import diffusers
+
+    folder = project(tmp_path / "p", "models/wan", """\
+        - {id: one, prompt: "waves", duration: 1}
+    """)
+    copy = project_copy_of(models, folder)
+    assert main(["check", str(folder)]) == 0          # the copy as saved is a pipeline check accepts
+    capsys.readouterr()
+    (copy / "model_index.json").write_text(index, encoding="utf-8")
+    expected = (f"{folder / 'storyboard.yaml'}:6: diffusers model 'models/wan': "
+                f"{message.format(version=diffusers.__version__)}")
+    for command in (["check", str(folder)], ["build", str(folder), "--out", str(tmp_path / "renders")]):
+        assert main(command) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(expected), err
+    assert not (tmp_path / "renders" / "p" / "final.mp4").exists()
+
+
+def test_film_check_looks_for_a_hub_model_in_the_local_cache_only(models, tmp_path, monkeypatch, capfd):
+    """Online or not, check answers at once from the local cache: no request, no retries
+    (with the network blocked here, so a request would show as one, not as a 30 s wait)."""
+    import shutil
+    import socket
+    import time
+
+    import huggingface_hub.constants
+
+    cache = tmp_path / "hub"
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    requests = []
+
+    def no_network(*args, **kwargs):
+        requests.append(args)
+        raise OSError("the network is blocked in this test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    folder = project(tmp_path / "p", "tiny-org/tiny-wan", """\
+        - {id: one, prompt: "waves", duration: 1}
+    """)
+    where = f"{folder / 'storyboard.yaml'}:6: diffusers model 'tiny-org/tiny-wan'"
+    started = time.monotonic()
+    assert main(["check", str(folder)]) == 1
+    seconds = time.monotonic() - started
+    out, err = capfd.readouterr()
+    assert err.strip().splitlines() == [
+        f"{where} is not in the local Hugging Face cache; download it first with: hf download tiny-org/tiny-wan"]
+    assert requests == [] and "Retrying" not in out + err and seconds < 15
+
+    # the cache as `hf download` leaves it: refs/main names the snapshot's commit
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = cache / "models--tiny-org--tiny-wan"
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs" / "main").write_text(commit, encoding="utf-8")
+    (repo / ".no_exist" / commit).mkdir(parents=True)        # the hub said it has no model_index.json
+    (repo / ".no_exist" / commit / "model_index.json").touch()
+    assert main(["check", str(folder)]) == 1
+    assert capfd.readouterr().err.strip().splitlines() == [
+        f"{where} is not a diffusers pipeline: the local Hugging Face cache records that it has no model_index.json"]
+    shutil.rmtree(repo / ".no_exist")
+    shutil.copytree(models["wan"], repo / "snapshots" / commit)
+    assert main(["check", str(folder)]) == 0
+    assert requests == []
+
+
+def test_a_hub_id_the_hub_cannot_have_is_one_clear_error(tmp_path, monkeypatch, capsys):
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "empty-hub"))
+    folder = project(tmp_path / "p", "some..one/model", """\
+        - {id: one, prompt: "waves", duration: 1}
+    """)
+    assert main(["check", str(folder)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    where = f"{folder / 'storyboard.yaml'}:6: diffusers model 'some..one/model'"
+    assert err[0].startswith(f"{where} is not a valid hub id (")
+
+
+def test_a_link_out_of_the_project_inside_a_model_folder_is_refused(models, tmp_path, capsys):
+    """A pipeline copied into the project whose vae folder is a link to one outside it: the
+    project would read files from outside itself."""
+    import shutil
+
+    folder = project(tmp_path / "p", "models/wan", """\
+        - {id: one, prompt: "waves", duration: 1}
+    """)
+    copy = project_copy_of(models, folder)
+    assert main(["check", str(folder)]) == 0
+    capsys.readouterr()
+    shutil.rmtree(copy / "vae")
+    (copy / "vae").symlink_to(models["wan"] / "vae", target_is_directory=True)
+    assert main(["check", str(folder)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{folder / 'storyboard.yaml'}:6: diffusers model 'models/wan' ")
+    assert "holds a link leading out of the project" in err[0]
