@@ -1,10 +1,13 @@
 """Where the model files a storyboard names are found: a Piper voice (`voice: {model:
-voices/anna.onnx}`) or a speech recogniser (`recognizer: {model: whisper-small}`).
+voices/anna.onnx}`), a speech recogniser (`recognizer: {model: whisper-small}`) or a diffusers
+pipeline folder (`generator: {name: diffusers, model: models/wan}`).
 
 Projects are shared, so a storyboard may only name a model inside its own project folder, or
 by a path inside the user's own models folder: `$FILM_MODELS`, or `--models DIR` on the command
 line (which sets it). An absolute path, a `../` path or a link leading out of the project is
-refused before anything is looked up, so an answer never tells whether a file outside exists.
+refused before anything is looked up, so an answer never tells whether a file outside exists;
+so is a model in the project holding a link that leads out (a voice's `.onnx.json`, a file in
+a pipeline folder).
 Bundled models (the voice `joe`, whisper tiny.en) are found by name elsewhere, not here.
 """
 
