@@ -37,13 +37,15 @@ from .. import models
 from . import voices
 
 SAMPLE_RATE = 48000
-TTS_VERSION = "4"  # 3: word times from the synthesiser's phoneme alignments; 4: presets, WORLD conversion
+TTS_VERSION = "5"  # 3: word times from the synthesiser's phoneme alignments; 4: presets, WORLD conversion; 5: long sentences cut
 DEFAULT_VOICE = "joe"
 SENTENCE_PAUSE = 0.3  # seconds of silence between the sentences of one line
-# The most phonemes Piper's model is given at once. Its memory grows with the sentence (a
-# 2,500-character sentence with no full stop peaked at 3.3 GB, 10,000 ran out of memory); a
-# 400-phoneme sentence (about 400 characters of English, 20 s of speech) peaks near 0.6 GB.
-LONGEST_SENTENCE = 400
+# The most phonemes Piper's model is given at once (about as many characters of English, 10 s
+# of speech): its memory grows with the sentence, and a long run with no full stop is one
+# sentence to it (2,500 characters peaked at 3.3 GB, 10,000 ran out of memory). Cut at 200, a
+# 10,000-character line peaks at 0.5 GB (0.7 GB for 10,000 letters with no space); at 400,
+# repeated pieces grew the model's buffers to 1 GB. A longer sentence is cut (`_pieces`).
+LONGEST_SENTENCE = 200
 
 
 def _joe() -> tuple[Path, Path]:
