@@ -165,3 +165,21 @@ def test_a_generator_that_shows_a_file_needs_the_file(tmp_path):
     assert [(p.line, p.message.split(",")[0]) for p in caught.value.problems] == [
         (5, "generator 'still' shows a shot's 'image:'"), (3, "generator 'footage' shows a shot's 'footage:'")]
     assert main(["check", str(folder), "--out", str(tmp_path / "r")]) == 1 and not (tmp_path / "r").exists()
+
+
+def test_a_sound_effect_after_its_shot_ends_is_a_warning(tmp_path, capsys):
+    """An effect placed past the end of its shot would be silently left out of the mix."""
+    from pipeline.cli import main
+    from pipeline.edit.ffmpeg import run
+
+    folder = tmp_path / "late"
+    folder.mkdir()
+    run(["-f", "lavfi", "-i", "sine=d=0.3", str(folder / "door.wav")])
+    (folder / "storyboard.yaml").write_text(
+        "speech: false\ntitle_card: false\nscenes:\n  - shots:\n"
+        "      - {id: a, prompt: a door, duration: 2, sfx: [{file: door.wav, at: 1.5}, {file: door.wav, at: 5}]}\n",
+        encoding="utf-8")
+    assert main(["check", str(folder), "--out", str(tmp_path / "r")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{folder / 'storyboard.yaml'}:5: warning: sound effect 'door.wav' at 5 s starts after the shot "
+                   "ends (2.00 s): it is not heard"]

@@ -150,6 +150,11 @@ def plan_shot(planning: Planning, scene_number: int, scene: Scene, shot: Shot, p
         problems.append(shot.at("duration").problem(length.problem))
     if length.warning:
         warnings.append(shot.at("duration").problem(length.warning))
+    for effect in shot.sfx:
+        if to_frames(effect.at, fps) >= length.frames:
+            warnings.append(effect.loc.problem(
+                f"sound effect '{effect.file}' at {effect.at:g} s starts after the shot ends "
+                f"({to_seconds(length.frames, fps):.2f} s): it is not heard"))
     return ShotPlan(
         id=shot.id, kind="card" if shot.title else "shot", scene=scene_number, heading=scene.heading,
         generator=generator, source=source,
