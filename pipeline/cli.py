@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__
-from .errors import Failure, FilmError, Problem
+from .errors import Failure, FilmError, Problem, one_line
 
 
 def _use_models_folder(folder: str) -> None:
@@ -143,7 +143,7 @@ def _warn(source) -> None:
 def _print_warnings(warnings) -> None:
     """Print warnings (Problems), one a line, as `file:line: warning: ...`."""
     for warning in warnings:
-        print(f"{warning.subject}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+        print(f"{one_line(warning.subject)}:{warning.line}: warning: {one_line(warning.message)}", file=sys.stderr)
 
 
 def _read_and_plan(args: argparse.Namespace, preview: bool = False):

@@ -7,6 +7,7 @@ a bug and keeps its traceback."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable
@@ -23,10 +24,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        # One problem, one line: a line break the writer put in a name or value is shown as \n.
-        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
-        subject = self.subject.replace("\r", "\\r").replace("\n", "\\n")
+        message, subject = one_line(self.message), one_line(self.subject)
         return f"{subject}:{self.line}: {message}" if self.line else f"{subject}: {message}"
+
+
+# Every character Python (and a terminal) may break a line at: one problem stays on one line,
+# a break the writer put in a name or value shown as its escape (`\n`, `\x85`).
+_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every line break in it written as its escape (`\\n`, `\\u2028`)."""
+    return _BREAKS.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 class Failure(Exception):

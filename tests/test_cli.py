@@ -227,3 +227,19 @@ def test_a_project_shipping_its_renders_as_a_link_is_not_built_through_it(tmp_pa
     result = film("build", ".", cwd=folder)
     assert result.returncode == 1 and f"{folder / 'renders'}: is a link to" in result.stderr
     assert not any(elsewhere.iterdir())
+
+
+def test_problems_and_warnings_holding_a_line_break_stay_on_one_line(capsys):
+    """Read as Latin-1, byte 0x85 is NEL, a line break to Python and to terminals; a name can
+    hold one (found by benchmarks/fuzz.py in a mutated screenplay's cast warning). Each problem
+    and warning is one `file:line:` line, the break shown escaped."""
+    from pipeline.cli import _print_warnings
+    from pipeline.errors import Problem
+
+    said = "cast member 'BO\x85B' never speaks\n(did you mean 'BOB\u2028'?)"
+    _print_warnings([Problem("film.yaml", 5, said)])
+    print(Problem("film.yaml", 6, said), file=sys.stderr)
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "film.yaml:5: warning: cast member 'BO\\x85B' never speaks\\n(did you mean 'BOB\\u2028'?)",
+        "film.yaml:6: cast member 'BO\\x85B' never speaks\\n(did you mean 'BOB\\u2028'?)"]
