@@ -343,15 +343,17 @@ def judged(code, err: str, script: Path, renders: Path, changed: bool) -> list[s
         wrongs.append(f"exit {code}")
     if "Traceback" in err:
         wrongs.append("a traceback")
+    # About the script, or another file of its project (a screenplay's sidecar `film.yaml`).
+    about = rf"(?:{re.escape(str(script))}|{re.escape(str(script.parent))}/[^:/]+)"
     if code == 1:
-        where = re.compile(rf"^{re.escape(str(script))}(:\d+)?: ")
+        where = re.compile(rf"^{about}(:\d+)?: ")
         odd = [line for line in err.rstrip("\n").split("\n") if not where.match(line)]
         if odd:
             wrongs.append(f"{len(odd)} stderr line(s) not `file:line: message`, first {odd[0][:200]!r}")
         if not err.strip():
             wrongs.append("exit 1 and nothing said")
     if code == 0:
-        said = re.compile(rf"^{re.escape(str(script))}(:\d+)?: warning: ")
+        said = re.compile(rf"^{about}(:\d+)?: warning: ")
         odd = [line for line in err.split("\n") if line.strip() and not said.match(line)]
         if odd:
             wrongs.append(f"exit 0 with a line on stderr that is no warning: {odd[0][:200]!r}")
