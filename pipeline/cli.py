@@ -292,8 +292,8 @@ def _transcribe(args: argparse.Namespace) -> int:
     return 0
 
 
-MODELS_HELP = ("your folder of voice and recogniser models, which a storyboard may name by a path "
-               "relative to it (default: $FILM_MODELS)")
+MODELS_HELP = ("your folder of models (voices, recognisers, diffusers pipelines), which a storyboard may "
+               "name by a path inside it (default: $FILM_MODELS)")
 
 
 class Parser(argparse.ArgumentParser):
