@@ -7,6 +7,7 @@ a bug and keeps its traceback."""
 from __future__ import annotations
 
 import difflib
+import errno
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -82,6 +83,19 @@ class JobError(Failure):
 
     def report(self) -> str:
         return f"error: {self}"
+
+
+# The machine's answers that no change to the film would fix, by errno, said as what to do
+# about them: raised in Python (an OSError) or printed by ffmpeg (as `os.strerror` words them).
+DISK_ERRORS = {errno.ENOSPC: "the disk is full (no space left on device)",
+               errno.EDQUOT: "the disk quota is used up",
+               errno.EFBIG: "a file grew past the size limit on files (ulimit -f)",
+               errno.EROFS: "the output folder is on a read-only file system"}
+
+
+def quoted(text: str, most: int = 60) -> str:
+    """`text` quoted for a message, its escapes visible, cut to `most` characters and `…`."""
+    return repr(text if len(text) <= most else text[:most] + "…")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

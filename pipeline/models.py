@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePath
 
+from .errors import quoted
+
 ENV = "FILM_MODELS"
 
 
@@ -51,7 +53,7 @@ def locate(written: str, root: Path, what: str, companions: tuple[str, ...] = ()
     try:
         return _look_up(written, root, what, companions)
     except OSError as error:   # a name too long for the file system
-        raise ModelNotFound(f"{what} {written[:60]!r}: not a usable file name ({error.strerror or error})") from None
+        raise ModelNotFound(f"{what} {quoted(written)}: not a usable file name ({error.strerror or error})") from None
 
 
 def _look_up(written: str, root: Path, what: str, companions: tuple[str, ...]) -> Path:

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 from . import camera as camera_moves, transitions
-from .errors import Problem, did_you_mean, did_you_mean_file, one_of
+from .errors import Problem, did_you_mean, did_you_mean_file, one_of, quoted
 
 SUBTITLE_MODES = ("sidecar", "burn", "off")
 SUBTITLE_POSITIONS = ("auto", "bottom", "top")
@@ -406,8 +406,7 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
                                             f"{did_you_mean_file(relative, path)}"))
         except (OSError, ValueError) as error:   # a name too long for the file system, a NUL
             reason = getattr(error, "strerror", None) or str(error)
-            problems.append(loc.problem(f"{what} {relative[:60]!r}{'…' if len(relative) > 60 else ''}: "
-                                        f"not a usable file name ({reason})"))
+            problems.append(loc.problem(f"{what} {quoted(relative)}: not a usable file name ({reason})"))
 
     def check_generator(spec: GeneratorSpec | None) -> None:
         if spec is not None and spec.name not in generator_names:
@@ -457,9 +456,8 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
         check_transition(scene.transition)
         for shot in scene.shots:
             if not SHOT_ID.fullmatch(shot.id):
-                shown = shot.id if len(shot.id) <= 60 else shot.id[:57] + "..."
                 problems.append(shot.at("id").problem(
-                    f"shot id {shown!r} is a name, not a path: at most 200 letters, digits, '-', '_' "
+                    f"shot id {quoted(shot.id)} is a name, not a path: at most 200 letters, digits, '-', '_' "
                     "and '.' (not first)"))
             if shot.id in RESERVED_IDS:
                 problems.append(shot.at("id").problem(

@@ -24,7 +24,6 @@ import numpy as np
 
 from .. import models
 from ..errors import FilmError, Problem, did_you_mean, one_of
-from ..spec import Recognition
 
 ENGINES = ("faster-whisper", "openai-whisper")
 SAMPLE_RATE = 16000
@@ -102,7 +101,7 @@ def check_recognizer(board) -> list[Problem]:
     the project and the models folder, missing, or not a model of its engine (`models.locate`,
     `model_problem`); none for the bundled model or an openai-whisper checkpoint name."""
     setting = board.project.recognizer
-    if not setting.model or is_checkpoint_name(setting):
+    if not setting.model or is_checkpoint_name(setting.engine, setting.model):
         return []
     try:
         path = models.locate(setting.model, board.root, "recognizer model")
@@ -112,10 +111,10 @@ def check_recognizer(board) -> list[Problem]:
     return [setting.loc.problem(f"recognizer model '{setting.model}' {wrong}")] if wrong else []
 
 
-def is_checkpoint_name(setting) -> bool:
-    """Whether a recogniser setting names an openai-whisper checkpoint by name (`base.en`,
-    found in whisper's own download folder) rather than by a path."""
-    return setting.engine == "openai-whisper" and not setting.model.endswith(".pt") and "/" not in setting.model
+def is_checkpoint_name(engine: str, model: str) -> bool:
+    """Whether `model` names an openai-whisper checkpoint by name (`base.en`, found in
+    whisper's own download folder) rather than by a path."""
+    return engine == "openai-whisper" and not model.endswith(".pt") and "/" not in model
 
 
 def model_path(setting, root: Path) -> str | None:
@@ -124,7 +123,7 @@ def model_path(setting, root: Path) -> str | None:
     models.ModelNotFound (`check_recognizer` reports it first)."""
     if not setting.model:
         return None
-    if is_checkpoint_name(setting):
+    if is_checkpoint_name(setting.engine, setting.model):
         return setting.model
     return str(models.locate(setting.model, root, "recognizer model"))
 
@@ -143,7 +142,7 @@ class Recognizer:
         if engine == "openai-whisper" and not model:
             raise FilmError([Problem("model", 0, "openai-whisper needs a model: the path of a .pt checkpoint "
                                                  "(or leave the engine as faster-whisper for the bundled tiny.en)")])
-        if model and not (engine == "openai-whisper" and is_checkpoint_name(Recognition(engine, str(model)))):
+        if model and not is_checkpoint_name(engine, str(model)):
             # Files are checked now, before any audio is read, not when the model first loads.
             if wrong := model_problem(Path(model), engine):
                 raise FilmError([Problem(str(model), 0, wrong)])

@@ -10,7 +10,6 @@ renamed when whole (`cache.atomic`), so a killed build leaves nothing a later bu
 
 from __future__ import annotations
 
-import errno
 import glob
 import os
 import shutil
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Literal, Protocol
 
 from ..cache import Cache, Job, Reason, atomic, why, write_text
 from ..edit.ffmpeg import FFmpegError
-from ..errors import FilmError, JobError
+from ..errors import DISK_ERRORS, FilmError, JobError
 
 if TYPE_CHECKING:
     from ..plan import Plan
@@ -215,13 +214,6 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
     if failure is not None:
         raise failure
     return [results[job.id] for job in jobs]
-
-
-# The machine's answers that no change to the film would fix, said as what to do about them.
-DISK_ERRORS = {errno.ENOSPC: "the disk is full (no space left on device)",
-               errno.EDQUOT: "the disk quota is used up",
-               errno.EFBIG: "a file grew past the size limit on files (ulimit -f)",
-               errno.EROFS: "the output folder is on a read-only file system"}
 
 
 def job_error(job: Job, error: Exception) -> JobError:

@@ -3,6 +3,7 @@ and errors that say what failed."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import signal
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Sequence
 
 import imageio_ffmpeg
+
+from ..errors import DISK_ERRORS
 
 
 @lru_cache(maxsize=1)
@@ -63,23 +66,18 @@ class FFmpegError(RuntimeError):
 
 # Why the system stops a process, in the words a user can act on (a negative return code is
 # the signal that ended it).
-SIGNALS = {signal.SIGXFSZ: "a file grew past the size limit on files (ulimit -f)",
+SIGNALS = {signal.SIGXFSZ: DISK_ERRORS[errno.EFBIG],
            signal.SIGKILL: "killed (out of memory, or stopped by hand)",
            signal.SIGSEGV: "crashed (segmentation fault)",
            signal.SIGTERM: "stopped (terminated)"}
-
-
-DISK_FULL = {"No space left on device": "the disk is full (no space left on device)",
-             "Disk quota exceeded": "the disk quota is used up",
-             "File too large": "a file grew past the size limit on files (ulimit -f)"}
 
 
 def failure(what: str, returncode: int, stderr: str) -> FFmpegError:
     """The FFmpegError for an ffmpeg run that returned `returncode`, with the last lines it
     printed; a process ended by a signal says which and what it usually means."""
     tail = "\n".join(stderr.strip().splitlines()[-8:])
-    for said, meaning in DISK_FULL.items():
-        if said in stderr:   # its own lines say only which packet it was writing
+    for code, meaning in DISK_ERRORS.items():
+        if os.strerror(code) in stderr:   # its own lines say only which packet it was writing
             return FFmpegError(f"{what}: ffmpeg could not write: {meaning}")
     if returncode < 0:
         try:

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from ..errors import Problem, StoryboardError, did_you_mean
+from ..errors import Problem, StoryboardError, did_you_mean, quoted
 from ..spec import (
     GAIN_RANGE, LONGEST_FILM, LONGEST_PAUSE, LONGEST_SHOT, MOST_TAKES, RESERVED_IDS, SEED_RANGE, WORDS_PER_MINUTE,
     MUSIC_GENERATORS, SUBTITLE_MODES, SUBTITLE_POSITIONS, Music, Character, Footage, GeneratorSpec, Line,
@@ -145,7 +145,7 @@ class _Reader:
         if isinstance(value, str) and (control := _CONTROL.search(value)):
             # A double-quoted "\0" or "\a" escape: no text in a film holds one, and a NUL
             # cannot be in a file name.
-            self.problem(line, f"a control character ({control.group()!r}) in the text {_shown(value)}")
+            self.problem(line, f"a control character ({control.group()!r}) in the text {quoted(value)}")
             return Node(None, line)
         return Node(value, line)
 
@@ -240,11 +240,6 @@ class _Reader:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _shown(text: str, most: int = 60) -> str:
-    """`text` quoted for a message, escapes visible, cut to about `most` characters."""
-    return repr(text if len(text) <= most else text[:most] + "…")
-
-
 def _metadata(r: _Reader, node: Node | None, what: str) -> Mapping[str, Any]:
     """Free-form `metadata:` (names to values), read-only; a problem when it is not a mapping."""
     value = r.plain(node)
@@ -258,7 +253,7 @@ def _metadata(r: _Reader, node: Node | None, what: str) -> Mapping[str, Any]:
 
 def _kind(value: Any) -> str:
     return {dict: "a mapping", list: "a list"}.get(type(value)) or (
-        f"text {_shown(value)}" if isinstance(value, str) else _shown(repr(value)).strip("'\"'"))
+        f"text {quoted(value)}" if isinstance(value, str) else quoted(repr(value)).strip("'\"'"))
 
 
 _SIZE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
