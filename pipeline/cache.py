@@ -1,14 +1,22 @@
-"""Content keys, atomic writes, file digests and the manifest that says why a job reran.
+"""Content keys, atomic writes, file digests, seals and the manifest that says why a job reran.
 
 A job's key is the SHA-256 of the canonical JSON of everything that affects its output
 (including upstream keys, asset digests and the producing code's version). Outputs are stored
-under their key and written to a temporary name first, then renamed into place: a file at a
-key's path is complete by construction, so "cached" is simply "the output exists". An
+under their key and written to a temporary name first, then renamed into place, so an
 interrupted build leaves only temporary names, which no build trusts and the next one removes.
+
+A finished output is then *sealed*: its size and SHA-256 are written beside it (`KEY.mp4.seal`,
+after the output is in place). An output is reused only when its seal is there and it still
+matches: a file cut short, zeroed, replaced or edited by hand, or one whose seal a kill
+prevented, is redone, with what was wrong as the reason. Reading a file back costs about a
+second a gigabyte (SHA-256 runs at 1.4 GB/s here), so a file whose size, modification time,
+change time and inode are those it was sealed with is not read again: writing to a file
+through the file system sets its change time to the present, which no program can set back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from dataclasses import dataclass
 import hashlib
@@ -22,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 TEMP_MARK = ".tmp-"
+SEAL = ".seal"   # the suffix of the record of a finished output's size and digest
 
 
 def _plain(value: Any) -> Any:
@@ -70,9 +79,16 @@ def atomic(final: Path) -> Iterator[Path]:
     temp = temp_name(final)
     try:
         yield temp
-        if final.is_dir() and temp.is_dir():
-            shutil.rmtree(final)
-        os.replace(temp, final)
+        if temp.is_dir() and final.is_dir():
+            # A folder cannot replace a folder in one rename: move the old one aside first (a
+            # reader between the two renames finds no output and waits for the job, never
+            # half of one) and remove it after.
+            old = temp_name(final)
+            os.replace(final, old)
+            os.replace(temp, final)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temp, final)
     finally:
         if temp.is_dir():
             shutil.rmtree(temp, ignore_errors=True)
@@ -100,6 +116,94 @@ def remove_stale_temps(root: Path) -> int:
     return removed
 
 
+@dataclass(frozen=True)
+class Fingerprint:
+    """What an output was when it was sealed: its `size` in bytes (a folder's: its files'
+    together), the SHA-256 of its bytes (a folder's: of each file's name and bytes, in name
+    order), and for a file the `stamp` (size, mtime, ctime, inode) that lets a later build skip
+    reading it again."""
+
+    size: int
+    sha256: str
+    stamp: tuple[int, ...] = ()
+
+
+def _stamp(path: Path) -> tuple[int, ...]:
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino) if path.is_file() else ()
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    """The size and SHA-256 of a file, or of a folder's files. Raises OSError if unreadable."""
+    sha = hashlib.sha256()
+    size = 0
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        if file != path:
+            sha.update(f"{file.relative_to(path).as_posix()}\0".encode())
+        with file.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(block)
+                size += len(block)
+    return Fingerprint(size, sha.hexdigest(), _stamp(path))
+
+
+def seal_of(output: Path) -> Path:
+    """Where the seal of `output` lives: beside it, `NAME.seal`."""
+    return output.with_name(output.name + SEAL)
+
+
+def seal(output: Path, found: Fingerprint) -> None:
+    """Record that `output` is finished and was `found` (taken before its rename into place; the
+    stamp is taken now, as a rename may change a file's change time)."""
+    write_text(seal_of(output), json.dumps({"size": found.size, "sha256": found.sha256,
+                                            "stamp": list(_stamp(output))}))
+
+
+def damage(output: Path) -> str:
+    """Why `output` cannot be reused ("" when it can): "missing", "not sealed" (a build was
+    stopped before it could record it), "cut short: 1,024 of 4,096 bytes", "its bytes changed
+    since it was made". Reads the output only when its stamp differs from its seal's."""
+    if not output.exists():
+        return "missing"
+    try:
+        record = json.loads(seal_of(output).read_text(encoding="utf-8"))
+        size, sha, stamp = int(record["size"]), str(record["sha256"]), list(record.get("stamp") or [])
+    except (OSError, ValueError, TypeError, KeyError):
+        return "not sealed (a build stopped before it finished it)"
+    try:
+        if output.is_file():
+            now = _stamp(output)
+            if now[0] != size:
+                return _size_damage(now[0], size)
+            if stamp and list(now) == stamp:
+                return ""
+        found = fingerprint(output)
+    except OSError as error:
+        return f"unreadable ({error.strerror or error})"
+    if found.size != size:
+        return _size_damage(found.size, size)
+    if found.sha256 != sha:
+        return "its bytes changed since it was made"
+    if output.is_file():   # intact, copied or touched: remember the new stamp, to read it once
+        with contextlib.suppress(OSError):
+            seal(output, found)
+    return ""
+
+
+def _size_damage(now: int, made: int) -> str:
+    return f"cut short: {now:,} of {made:,} bytes" if now < made else f"{now:,} bytes where {made:,} were made"
+
+
+def unseal(output: Path) -> None:
+    """Remove `output` and its seal (a damaged output, or one a user forgets)."""
+    seal_of(output).unlink(missing_ok=True)
+    if output.is_dir() and not output.is_symlink():
+        shutil.rmtree(output, ignore_errors=True)
+    else:
+        output.unlink(missing_ok=True)
+
+
 def _running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -121,6 +225,19 @@ class Cache:
         self._digests: dict[str, list] | None = None
         self._manifest: dict[str, dict] | None = None
         self._probes: dict[str, list] | None = None
+        self._damage: dict[Path, str] = {}
+
+    def damage(self, output: Path) -> str:
+        """Why the output at `output` cannot be reused, "" when it can (`damage`), found once
+        per Cache (a build reads each output back at most once)."""
+        if output not in self._damage:
+            self._damage[output] = damage(output)
+        return self._damage[output]
+
+    def sealed(self, output: Path, found: Fingerprint) -> None:
+        """Seal `output`, just made and `found` (`seal`); it is intact from now on."""
+        seal(output, found)
+        self._damage[output] = ""
 
     def path(self, kind: str, key: str, suffix: str = "") -> Path:
         """Where the output of a `kind` job with `key` lives."""
@@ -137,8 +254,8 @@ class Cache:
             self._digests = _read_json(self._digest_file)
         stat = path.stat()
         stamp = [stat.st_size, stat.st_mtime_ns]
-        memo = self._digests.get(str(path))
-        if memo and memo[:2] == stamp:
+        memo = _memo(self._digests.get(str(path)))
+        if memo and memo[:2] == stamp and isinstance(memo[2], str):
             return memo[2]
         sha = hashlib.sha256()
         with path.open("rb") as handle:
@@ -157,7 +274,7 @@ class Cache:
             stat = path.stat()
         except OSError:
             return None
-        memo = self._probes.get(f"{kind}:{path}")
+        memo = _memo(self._probes.get(f"{kind}:{path}"))
         return memo[2] if memo and memo[:2] == [stat.st_size, stat.st_mtime_ns] else None
 
     def remember_probe(self, path: Path, kind: str, found: Any) -> None:
@@ -174,7 +291,8 @@ class Cache:
     def previous(self, job_id: str) -> dict | None:
         if self._manifest is None:
             self._manifest = _read_json(self._manifest_file)
-        return self._manifest.get(job_id)
+        found = self._manifest.get(job_id)
+        return found if isinstance(found, dict) else None
 
     def remember(self, job_id: str, key: str, inputs: Any) -> None:
         if self._manifest is None:
@@ -193,37 +311,74 @@ class Cache:
 
 
 def _read_json(path: Path) -> dict:
+    """A memo file's contents; an empty memo when it is missing, unreadable or not a JSON
+    object (a memo only saves work: losing it costs a re-hash, never a wrong answer). A place
+    that cannot be read at all (not a folder, no permission) is the machine's answer: raised."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):   # ValueError: not JSON, or not UTF-8
         return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _memo(value: Any) -> list | None:
+    """A memo entry `[size, mtime_ns, found]`, or None for anything else."""
+    return value if isinstance(value, list) and len(value) == 3 else None
 
 
 @dataclass(frozen=True)
 class Reason:
     """Why a job runs (as doit says why a task is not up to date): `kind` is "new" (never run
-    here), "forced", "output missing" (run before with these inputs, its output gone) or
-    "changed" (its inputs differ from the last run: `changed` names the inputs that did)."""
+    here), "forced", "output missing" (run before with these inputs, its output gone),
+    "damaged" (its output is there but not what was made: `detail` says how) or "changed" (its
+    inputs differ from the last run: `changed` names each input that did, as a dotted path into
+    the inputs — `panel.prompt`, `parts.0.start` — or `upstream KIND ID` where what changed is
+    the key of a job it reads)."""
 
     kind: str
     changed: tuple[str, ...] = ()
+    detail: str = ""
 
     def __str__(self) -> str:
-        return f"changed: {', '.join(self.changed)}" if self.changed else self.kind
+        if self.changed:
+            return f"changed: {', '.join(self.changed)}"
+        return f"{self.kind}: {self.detail}" if self.detail else self.kind
 
 
-def why(previous: dict | None, key: str, inputs: Any) -> Reason:
-    """Why a job must run, from what the cache remembers of its last run (`Cache.previous`)."""
+MOST_CHANGES = 6   # named in a reason; past them "… N more"
+
+
+def why(previous: dict | None, key: str, inputs: Any, damage: str = "",
+        upstream: Mapping[str, str] | None = None) -> Reason:
+    """Why a job must run, from what the cache remembers of its last run (`Cache.previous`),
+    what is wrong with the output at its key (`damage`, "" or "missing" when nothing is there)
+    and the jobs that upstream keys belong to (`upstream`: key → "KIND ID")."""
+    if damage and damage != "missing":
+        return Reason("damaged", detail=damage)
     if previous is None:
         return Reason("new")
     if previous.get("key") == key:
         return Reason("output missing")
-    old, new = previous.get("inputs") or {}, json.loads(canonical(inputs))
+    changed = _changes(previous.get("inputs"), json.loads(canonical(inputs)), "", upstream or {})
+    unique = tuple(dict.fromkeys(changed))
+    if len(unique) > MOST_CHANGES:
+        unique = unique[:MOST_CHANGES - 1] + (f"… {len(unique) - MOST_CHANGES + 1} more",)
+    return Reason("changed", unique)
+
+
+def _changes(old: Any, new: Any, path: str, upstream: Mapping[str, str]) -> list[str]:
+    """The dotted paths at which `new` differs from `old` (leaves, or a list that changed
+    length); a string that is an upstream job's key is named as that job."""
+    if old == new:
+        return []
+    if isinstance(new, str) and new in upstream:
+        return [f"upstream {upstream[new]}"]
     if isinstance(old, dict) and isinstance(new, dict):
-        changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-        if changed:
-            return Reason("changed", tuple(changed))
-    return Reason("changed")
+        return [c for k in sorted(old.keys() | new.keys(), key=str)
+                for c in _changes(old.get(k), new.get(k), f"{path}.{k}" if path else str(k), upstream)]
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [c for i, (a, b) in enumerate(zip(old, new)) for c in _changes(a, b, f"{path}.{i}", upstream)]
+    return [path or "inputs"]
 
 
 @dataclass

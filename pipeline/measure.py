@@ -392,6 +392,6 @@ def measure(board: Storyboard, cache: Cache, probes: Probes | None = None, synth
         return Measures(footage, speech.spoken_without_synthesis(board, cache))
     jobs, collect = speech.jobs(board, cache)
     reporter = reporter or QuietReporter()
-    reporter.stage("speech", len(jobs), to_run(jobs, force))
+    reporter.stage("speech", len(jobs), to_run(jobs, cache, force))
     results = execute(jobs, cache, force=force, workers=workers, reporter=reporter)
     return Measures(footage, collect(), tuple(results))

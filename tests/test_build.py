@@ -16,7 +16,7 @@ import pytest
 
 from conftest import audio_samples, count_frames, frame_at, solid_png, write_project
 from pipeline.build import build
-from pipeline.cache import Reason
+from pipeline.cache import Reason, seal_of
 from pipeline.edit import ffmpeg
 
 COLOURS = {"red": (220, 30, 30), "green": (30, 200, 30), "blue": (30, 30, 220), "yellow": (230, 220, 30)}
@@ -123,9 +123,11 @@ def test_rebuilds_redo_only_what_changed(film, tmp_path):
     assert rendered == {"shot:beach", "segment:body:beach", "segment:fade-black:title>beach",
                         "segment:dissolve:beach>photo", "final:final"}
     reasons = {r.id: r.reason for r in changed.results if r.status == "rendered"}
-    assert reasons["beach"] == Reason("changed", ("panel",)) and str(reasons["beach"]) == "changed: panel"
+    said = "changed: panel.action, panel.caption, panel.scene_texts.0"   # all three are drawn from the action
+    assert reasons["beach"] == Reason("changed", ("panel.action", "panel.caption", "panel.scene_texts.0"))
+    assert str(reasons["beach"]) == said
     assert {j["id"]: j["reason"] for j in json.loads((renders / "tiny" / "build.json").read_text())["jobs"]}["beach"] \
-        == "changed: panel"
+        == said
     assert count_frames(changed.output) == changed.plan.total
 
 
@@ -226,7 +228,8 @@ def test_an_interrupted_build_leaves_nothing_trusted(tmp_path):
     os.killpg(process.pid, signal.SIGKILL)     # the build and its ffmpeg processes, mid-render
     process.wait()
     assert not (renders / "long" / "final.mp4").exists()
-    complete = [p for p in segments.iterdir() if not p.name.startswith(".")]
+    # A segment renamed into place but not yet sealed when the kill came is not trusted.
+    complete = [p for p in segments.glob("*.mp4") if not p.name.startswith(".") and seal_of(p).exists()]
     assert 0 < len(complete) < 12
     for segment in complete:                   # what the cache holds is whole
         assert count_frames(segment) == 72

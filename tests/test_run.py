@@ -68,8 +68,11 @@ def test_a_reporter_hears_each_stage_and_each_job_with_its_reason(film, tmp_path
     again = Recorder()
     build(film, renders=tmp_path / "r", reporter=again)
     started = {h[1]: h[2] for h in again.heard if h[0] == "started"}
-    assert started["sea"] == Reason("changed", ("panel",))
-    assert started["final"].kind == "changed" and "segments" in started["final"].changed
+    # named as deep as the change goes: the panel's action, its caption, its text on screen
+    assert started["sea"] == Reason("changed", ("panel.action", "panel.caption", "panel.scene_texts.0"))
+    # a key from upstream is named as the job it belongs to
+    assert started["final"].kind == "changed" and "upstream segment body:sea" in started["final"].changed, \
+        started["final"]
     assert "photo" not in started and ("finished", "photo", "cached") in again.heard
 
 

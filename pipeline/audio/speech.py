@@ -56,7 +56,7 @@ def spoken_without_synthesis(board: Storyboard, cache: Cache) -> dict[tuple[str,
     its recording's length out between the narrations by their words. Reads only."""
     spoken: dict[tuple[str, str], Spoken] = {}
     for key, job in speech_jobs(board, cache).items():
-        if job.output.is_dir():
+        if not cache.damage(job.output):
             try:
                 spoken[key] = read_voice(job.output)
                 continue
@@ -76,7 +76,7 @@ def _narration_estimated(board: Storyboard, cache: Cache) -> dict[tuple[str, str
     """Each narration's slice of the voice-over: as transcribed if it was, else its share of
     the recording by words."""
     recording = transcript_job(board, cache, recognition(board, cache))
-    if recording.output.is_file():
+    if not cache.damage(recording.output):
         return narration_from_recording(board, recording)
     path = resolve_asset(board.root, board.project.voiceover.file)
     seconds = probe(path).duration or 0.0

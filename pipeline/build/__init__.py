@@ -58,12 +58,11 @@ def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool 
 
 
 def publish(source: Path, target: Path) -> None:
-    """Put a cached output at its public name atomically (a hard link where possible)."""
+    """Put a copy of a cached output at its public name, atomically. A copy, not a link: a user
+    who edits `final.mp4` in place must not be editing the cache (Linux copies with
+    `sendfile`, in the kernel; a file system that shares blocks does so for copies itself)."""
     with atomic(target) as temp:
-        try:
-            os.link(source, temp)
-        except OSError:
-            shutil.copyfile(source, temp)
+        shutil.copyfile(source, temp)
 
 
 def build(target: Path, renders: Path = Path("renders"), preview: bool = False, only: list[str] | None = None,
@@ -105,7 +104,7 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
         locks = lock.entries(plan, cache)
         if locked:
             lock.check(lock.lock_file(renders, plan), locks)
-    reporter.stage("pictures and sound", len(graph.jobs), to_run(list(graph.jobs), force))
+    reporter.stage("pictures and sound", len(graph.jobs), to_run(list(graph.jobs), cache, force))
     results = voiced + execute(list(graph.jobs), cache, force=force, workers=workers, reporter=reporter)
     folder = output_folder(renders, plan)
     output = folder / ("only.mp4" if only else "final.mp4")

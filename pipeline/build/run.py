@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal, Protocol
 
-from ..cache import Cache, Job, Reason, atomic, why, write_text
+from ..cache import Cache, Job, Reason, atomic, fingerprint, unseal, why, write_text
 from ..edit.ffmpeg import FFmpegError
 from ..errors import DISK_ERRORS, FilmError, JobError
 
@@ -119,9 +119,10 @@ def thread_executor(workers: int | None = None) -> Executor:
     return ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2)
 
 
-def to_run(jobs: list[Job], force: bool) -> int:
-    """How many of `jobs` will run: all when forced, else those whose output is not cached."""
-    return len(jobs) if force else sum(not job.output.exists() for job in jobs)
+def to_run(jobs: list[Job], cache: Cache, force: bool) -> int:
+    """How many of `jobs` will run: all when forced, else those whose output is missing or
+    damaged (`Cache.damage`)."""
+    return len(jobs) if force else sum(cache.damage(job.output) != "" for job in jobs)
 
 
 def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | None = None,
@@ -135,6 +136,7 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
     reporter = reporter or QuietReporter()
     pool = executor or thread_executor(workers)
     by_id = {job.id: job for job in jobs}
+    upstream = {job.key: f"{job.kind} {job.id}" for job in jobs}
     results: dict[str, JobResult] = {}
     pending = list(jobs)
     running: dict[Future, Job] = {}
@@ -146,6 +148,8 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
         try:
             with atomic(job.output) as temp:
                 job.run(temp)
+                made = fingerprint(temp)
+            cache.sealed(job.output, made)
         except BaseException as error:
             if temp is not None:   # what the job wrote beside its output (a concat list, subtitles)
                 for leftover in temp.parent.glob(glob.escape(temp.stem) + ".*"):
@@ -170,10 +174,14 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
             if any(dep in by_id and dep not in results for dep in job.deps):
                 continue
             pending.remove(job)
-            if not force and job.output.exists():
+            problem = "" if force else cache.damage(job.output)
+            if not force and not problem:
                 finish(job, JobResult(job.kind, job.id, job.key, "cached", 0.0, str(job.output)))
                 continue
-            reason = Reason("forced") if force else why(cache.previous(job.id), job.key, job.inputs)
+            reason = Reason("forced") if force else why(cache.previous(job.id), job.key, job.inputs, problem,
+                                                         upstream)
+            if reason.kind == "damaged":   # nothing may read it while the job makes it again
+                unseal(job.output)
             reporter.started(job, reason)
             running[pool.submit(lambda job=job, reason=reason: run_one(job, reason))] = job
 
