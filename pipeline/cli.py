@@ -120,10 +120,12 @@ def _load(args: argparse.Namespace):
 def _renders(args: argparse.Namespace) -> Path:
     """The `--out` folder, if renders can go there: not a file, nor inside one, and writable
     where it will be made. Raises FilmError (exit 1) naming the folder otherwise."""
-    if not args.out:
+    from .build import default_renders
+
+    if args.out == "":
         raise FilmError([Problem("--out", 0, "is empty: name the folder renders go in")])
     # Absolute, so that no path handed to ffmpeg starts `name:` (ffmpeg reads that as a protocol).
-    out = Path(args.out).absolute()
+    out = Path(args.out).absolute() if args.out is not None else default_renders(Path(args.project))
     _plain_path(out, "--out")
     existing = next((p for p in (out, *out.parents) if p.exists()), Path("."))
     if not existing.is_dir():
@@ -147,9 +149,10 @@ def _print_warnings(warnings) -> None:
 
 
 def _read_and_plan(args: argparse.Namespace, preview: bool = False):
-    """What `check` and `plan` share: the project read, its media probed and its cut planned,
-    warnings printed; returns the plan and the cache. Reads the cache (files a build probed,
-    speech it made) and writes nothing: lines not synthesised yet are estimated."""
+    """What `check`, `plan`, `status` and `explain` share: the project read, its media probed
+    and its cut planned, warnings printed; returns the storyboard, the plan and the cache.
+    Reads the cache (files a build probed, speech it made) and writes nothing: lines not
+    synthesised yet are estimated."""
     from . import measure
     from .build import prepare
     from .cache import Cache
@@ -159,42 +162,116 @@ def _read_and_plan(args: argparse.Namespace, preview: bool = False):
     probes = measure.check_media(board, cache=cache)
     plan, _ = prepare(board, cache, preview=preview, synthesise=False, probes=probes)
     _warn(plan)
-    return plan, cache
+    return board, plan, cache
 
 
 def _check(args: argparse.Namespace) -> int:
-    plan, _ = _read_and_plan(args)
+    _, plan, _ = _read_and_plan(args)
     about = "about " if plan.estimated else ""
     print(f"{plan.source}: ok — {len(plan.shots)} clip{'s' if len(plan.shots) != 1 else ''}, {about}{plan.seconds(plan.total):.2f} s "
           f"({plan.total} frames at {float(plan.fmt.fps):g} fps)")
     return 0
 
 
+def _status_of(args: argparse.Namespace):
+    """The film's jobs as `film build` would find them now (`build.status`)."""
+    from .build import make_graph
+    from .build.status import status
+
+    board, plan, cache = _read_and_plan(args, preview=args.preview)
+    speech = []
+    if board.project.speech:
+        from .audio.speech import jobs as speech_jobs
+
+        speech, _ = speech_jobs(board, cache)
+    return status(plan, make_graph(plan, cache), speech, cache)
+
+
 def _plan(args: argparse.Namespace) -> int:
-    from .build import make_graph, output_folder
+    from .build import output_folder
+    from .build.status import summary
     from .plan import CardSource
 
-    plan, cache = _read_and_plan(args, preview=args.preview)
-    graph = make_graph(plan, cache)
-    jobs = graph.jobs
-    missing = {job.id for job in jobs if not job.output.exists()}
+    found = _status_of(args)
+    plan = found.plan
     width = shutil.get_terminal_size((120, 20)).columns
     print(f"{'shot':<22} {'start':>7} {'dur':>7} {'seed':>10}  {'status':<9}  prompt")
-    for shot, start in zip(plan.shots, plan.starts()):
-        status = "to render" if set(graph.by_shot[shot.id]) & missing else "cached"
+    for shot, state in zip(plan.shots, found.shots):
         card = shot.source.text if isinstance(shot.source, CardSource) else ""
         prompt = " ".join((shot.prompt or card or shot.kind).split())   # a card's lines on one row
         guess = "~" if not shot.explicit_duration and any(line.estimated for line in shot.speech) else " "
-        line = (f"{shot.id[:22]:<22} {plan.seconds(start):>6.2f}s {guess}{plan.seconds(shot.frames):>5.2f}s "
-                f"{shot.seed:>10}  {status:<9}  ")
+        line = (f"{shot.id[:22]:<22} {plan.seconds(state.start):>6.2f}s {guess}{plan.seconds(shot.frames):>5.2f}s "
+                f"{shot.seed:>10}  {'to render' if state.to_run else 'cached':<9}  ")
         room = max(width - len(line), 20)
         print(line + (prompt if len(prompt) <= room else prompt[: room - 1] + "…"))
     about = "about " if plan.estimated else ""
     print(f"total {about}{plan.seconds(plan.total):.2f} s ({plan.total} frames at {float(plan.fmt.fps):g} fps, "
-          f"{plan.fmt.width}x{plan.fmt.height}); {len(missing)} of {len(jobs)} jobs to render; "
-          f"output {output_folder(Path(args.out), plan) / 'final.mp4'}")
+          f"{plan.fmt.width}x{plan.fmt.height}); {summary(found.jobs).replace('to run', 'to render')}; "
+          f"output {_shown(output_folder(_renders(args), plan) / 'final.mp4')}")
     if plan.estimated:
         print("~ lasts as long as speech not yet made is estimated to take; film build makes it and times it")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from .build.status import summary
+
+    found = _status_of(args)
+    if args.json:
+        print(json.dumps({"project": found.plan.name, "source": str(found.plan.source),
+                          "estimated": found.plan.estimated, "jobs": len(found.jobs), "to_run": len(found.to_run),
+                          "shots": [{"id": s.id, "scene": s.scene, "start": s.start, "frames": s.frames,
+                                     "jobs": [j.record() for j in s.jobs]} for s in found.shots],
+                          "film": [j.record() for j in found.film]}, indent=1, ensure_ascii=False))
+        return 0
+    width = max([len(s.id) for s in found.shots] + [4])
+    for shot in found.shots:
+        _print_jobs(shot.id, width, shot.jobs)
+    _print_jobs("film", width, found.film)
+    print(summary(found.jobs) + ("; the lengths of speech not yet made are estimated" if found.plan.estimated else ""))
+    return 0
+
+
+def _print_jobs(label: str, width: int, jobs) -> None:
+    """One line for a shot whose jobs are all cached; else a line per job that will run."""
+    waiting = [j for j in jobs if not j.cached]
+    if not waiting:
+        print(f"{label:<{width}}  cached ({len(jobs)} job{'s' if len(jobs) != 1 else ''})")
+        return
+    for n, job in enumerate(waiting):
+        print(f"{label if n == 0 else '':<{width}}  {job.kind} {one_line(job.id)}: {one_line(str(job.reason))}")
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from .plan.model import unknown_shots
+
+    found = _status_of(args)
+    plan = found.plan
+    problems = unknown_shots(plan.source, [args.shot], [s.id for s in plan.shots])
+    if problems:
+        raise FilmError(problems)
+    state = found.shot(args.shot)
+    shot = next(s for s in plan.shots if s.id == args.shot)
+    facts = {"id": shot.id, "scene": shot.heading.text, "kind": shot.kind, "generator": shot.generator.name,
+             "start": state.start, "frames": shot.frames, "seconds": round(plan.seconds(shot.frames), 3),
+             "estimated": any(line.estimated for line in shot.speech), "seed": shot.seed, "prompt": shot.prompt,
+             "camera": shot.camera, "transition": shot.transition,
+             "lines": [{"speaker": line.speaker, "text": line.text} for line in shot.speech],
+             "jobs": [j.record() for j in state.jobs]}
+    if args.json:
+        print(json.dumps(facts, indent=1, ensure_ascii=False))
+        return 0
+    print(f"{shot.id}: {shot.kind} by {shot.generator.name}, {plan.seconds(state.start):.2f} s into the cut, "
+          f"{'about ' if facts['estimated'] else ''}{facts['seconds']:.2f} s ({shot.frames} frames), seed {shot.seed}")
+    if shot.heading.text:
+        print(f"  scene: {one_line(shot.heading.text)}")
+    if shot.prompt:
+        print(f"  prompt: {one_line(shot.prompt)}")
+    for line in shot.speech:
+        print(f"  {one_line(line.speaker) or 'narrator'}: {one_line(line.text)}")
+    for job in state.jobs:
+        print(f"  {job.kind} {one_line(job.id)}: {'cached' if job.cached else one_line(str(job.reason))}"
+              f"  [{job.key}]")
     return 0
 
 
@@ -224,6 +301,9 @@ class TerminalReporter:
 
     def failed(self, job, error) -> None:
         pass
+
+    def waiting(self, why: str) -> None:
+        print(why, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -259,7 +339,7 @@ def _takes(args: argparse.Namespace) -> int:
     from .build import takes
 
     sheet, count = takes(Path(args.project), args.shot, renders=_renders(args), preview=args.preview,
-                         config=Path(args.config) if args.config else None)
+                         config=Path(args.config) if args.config else None, reporter=TerminalReporter())
     print(f"{count} take{'s' if count != 1 else ''} of {args.shot} → {_shown(sheet)}; pick one with 'take: K' in the shot")
     return 0
 
@@ -307,7 +387,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line: `film new|check|plan|build|takes|transcribe`."""
+    """The command line: `film new|check|plan|build|status|explain|takes|transcribe`."""
     top = Parser(prog="film", description="Turn a written film into a finished cut.")
     top.add_argument("--version", action="version", version=f"film {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -319,7 +399,8 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate a project and report every problem")
     check.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
-    check.add_argument("--out", default="renders", help="where renders (and the speech cache) go")
+    check.add_argument("--out", help="where renders (and the speech cache) go "
+                                     "(default: renders/ in the project's folder)")
     check.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
     check.set_defaults(func=_check)
     check.add_argument("--models", metavar="DIR", help=MODELS_HELP)
@@ -329,7 +410,7 @@ def parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=text)
         command.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
         command.add_argument("--preview", action="store_true", help="half size, for a quick look (cached apart)")
-        command.add_argument("--out", default="renders", help="where renders go (default: renders)")
+        command.add_argument("--out", help="where renders go (default: renders/ in the project's folder)")
         command.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
         command.set_defaults(func=func)
         command.add_argument("--models", metavar="DIR", help=MODELS_HELP)
@@ -341,11 +422,24 @@ def parser() -> argparse.ArgumentParser:
                                  help="refuse to render generated shots with a model, revision, library version, "
                                       "dtype, device or seed other than renders/NAME/lock.json records")
 
+    for name, func, text in (("status", _status, "every shot's jobs: cached, or to run and why"),
+                             ("explain", _explain, "one shot: its timing, prompt, lines and jobs, and why each runs")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
+        if name == "explain":
+            command.add_argument("shot", help="the shot's id (see film plan)")
+        command.add_argument("--json", action="store_true", help="as JSON")
+        command.add_argument("--preview", action="store_true", help="of the preview build")
+        command.add_argument("--out", help="where renders go (default: renders/ in the project's folder)")
+        command.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
+        command.add_argument("--models", metavar="DIR", help=MODELS_HELP)
+        command.set_defaults(func=func)
+
     takes = sub.add_parser("takes", help="render every take of a generated shot and write a contact sheet")
     takes.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
     takes.add_argument("shot", help="the shot's id (see film plan)")
     takes.add_argument("--preview", action="store_true", help="at preview size")
-    takes.add_argument("--out", default="renders", help="where renders go (default: renders)")
+    takes.add_argument("--out", help="where renders go (default: renders/ in the project's folder)")
     takes.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
     takes.add_argument("--models", metavar="DIR", help=MODELS_HELP)
     takes.set_defaults(func=_takes)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Literal, Mapping
 
 from .cache import Cache
-from .edit import ffmpeg
+from .edit import children, ffmpeg
 from .errors import Problem, StoryboardError, did_you_mean_file
 from .plan.model import FootageFile, Spoken
 from .spec import Footage, Loc, Storyboard, resolve_asset
@@ -209,9 +209,9 @@ def probe_speech(path: Path) -> Probe:
     found = probe_media(path, "a")
     if found.media is None or found.media.audio_codec is None or not found.media.duration or found.damage:
         return found
-    decoded = subprocess.run([ffmpeg.exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *ffmpeg.media_input(path),
-                              "-map", "0:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    decoded = children.run([ffmpeg.exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *ffmpeg.media_input(path),
+                            "-map", "0:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     samples = np.frombuffer(decoded.stdout, np.float32)
     return Probe(media=found.media, silent=not voiced_frames(samples).any())
 
@@ -259,7 +259,7 @@ def probe_media(path: Path, stream: str) -> Probe:
                *ffmpeg.media_input(path),
                "-map", f"0:{stream}:0", *head, "-f", "null", "-",
                "-map", f"1:{stream}:0", "-c", "copy", "-f", "null", "-"]
-    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
+    result = children.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
     header: list[str] = []
     errors: list[str] = []
     in_header, level = True, "info"

@@ -75,17 +75,21 @@ def test_new_check_plan_build(tmp_path):
     assert rows[0].split()[:5] == ["shot", "start", "dur", "seed", "status"]
     assert any(r.startswith("opening") and "to render" in r for r in rows)
     # check and plan make no speech and write nothing: durations of unspoken lines are estimates
-    assert not (tmp_path / "renders").exists()
+    assert not (tmp_path / "renders").exists() and not (tmp_path / "my-film" / "renders").exists()
     assert any("~" in r for r in rows[1:]) and "about" in rows[-2]
     built = film("build", "my-film", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
-    assert re.match(r"20 rendered, 0 cached, [\d.]+ s → renders/my-film/final.mp4", built.stdout), built.stdout
+    # renders go in the project's folder, wherever the command is run from
+    assert re.match(r"20 rendered, 0 cached, [\d.]+ s → my-film/renders/my-film/final.mp4", built.stdout), built.stdout
     # each stage is named on its own line, also when the output is not a terminal
     assert built.stderr.splitlines()[:2] == ["speech: 2 jobs, 2 to run", "pictures and sound: 18 jobs, 18 to run"]
-    assert (tmp_path / "renders" / "my-film" / "final.mp4").is_file()
-    replanned = film("plan", "my-film", cwd=tmp_path)
-    assert all("to render" not in r and "~" not in r for r in replanned.stdout.splitlines()[1:-1])
-    assert "about" not in replanned.stdout
+    assert (tmp_path / "my-film" / "renders" / "my-film" / "final.mp4").is_file()
+    # from the parent folder and from inside the project: the same renders, everything cached
+    for cwd, named in ((tmp_path, "my-film"), (tmp_path / "my-film", "."), (tmp_path / "my-film" / "renders", "..")):
+        replanned = film("plan", named, cwd=cwd)
+        assert all("to render" not in r and "~" not in r for r in replanned.stdout.splitlines()[1:-1]), cwd
+        assert "about" not in replanned.stdout and " 0 of " in replanned.stdout.splitlines()[-1]
+    assert not (tmp_path / "renders").exists() and not (tmp_path / "my-film" / "renders" / "renders").exists()
     rebuilt = film("build", "my-film", cwd=tmp_path)
     assert rebuilt.stdout.startswith("0 rendered,")
     assert film("new", "my-film", cwd=tmp_path).returncode == 1

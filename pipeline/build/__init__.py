@@ -29,11 +29,12 @@ from ..parse import load
 from ..plan import GeneratedSource, Plan, make_plan
 from ..plan.model import unknown_shots
 from ..spec import CREDITS_ID, TITLE_ID, Storyboard
+from .claim import claim
 from .graph import Graph, make_graph, prepare_shots
 from .run import BuildResult, JobResult, QuietReporter, Reporter, execute, to_run
 
-__all__ = ["BuildResult", "Graph", "JobResult", "Reporter", "build", "execute", "make_graph", "output_folder", "prepare",
-           "takes"]
+__all__ = ["BuildResult", "Graph", "JobResult", "Reporter", "build", "default_renders", "execute", "make_graph",
+           "output_folder", "prepare", "takes"]
 
 
 def output_folder(renders: Path, plan: Plan) -> Path:
@@ -65,11 +66,13 @@ def publish(source: Path, target: Path) -> None:
         shutil.copyfile(source, temp)
 
 
-def build(target: Path, renders: Path = Path("renders"), preview: bool = False, only: list[str] | None = None,
+def build(target: Path, renders: Path | None = None, preview: bool = False, only: list[str] | None = None,
           force: bool = False, workers: int | None = None, reporter: Reporter | None = None,
           config: Path | None = None, locked: bool = False,
           warn: Callable[[tuple[Problem, ...]], None] | None = None) -> BuildResult:
-    """Build the film at `target`; returns what was rendered and where the cut is.
+    """Build the film at `target` into `renders/NAME/` (default: `default_renders`, in the
+    project), waiting while another build of it runs there; returns what was rendered and where
+    the cut is.
 
     `config` names a screenplay's sidecar. `only` builds just those shots (to only.mp4),
     checked before any speech is made. `locked` refuses to render generated shots with anything
@@ -81,17 +84,19 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
 
     started = time.perf_counter()
     reporter = reporter or QuietReporter()
+    renders = default_renders(target) if renders is None else renders
     board = load(target, config)
     ffmpeg.require()
     if warn:
         warn(board.warnings)
     if only:
         check_only(board, only)
-    check_output_folder(renders / board.name, board.root)
-    cache = Cache(renders / board.name / "cache")
+    film = renders / board.name
+    check_output_folder(film, board.root)
+    cache = Cache(film / "cache")
     probes = measure.check_media(board, cache=cache)
-    remove_stale_temps(renders / board.name)
-    with _nothing_left_on_input_error(renders / board.name):
+    with _nothing_left_on_input_error(film), claim(film, board.source, reporter.waiting):
+        remove_stale_temps(film)
         # Only the speech tells whether a shot is long enough for its lines, so an input error can
         # still come once speech is made; the film's first build then leaves no folder behind.
         plan, voiced = prepare(board, cache, preview=preview, force=force, workers=workers, reporter=reporter,
@@ -104,23 +109,30 @@ def build(target: Path, renders: Path = Path("renders"), preview: bool = False, 
         locks = lock.entries(plan, cache)
         if locked:
             lock.check(lock.lock_file(renders, plan), locks)
-    reporter.stage("pictures and sound", len(graph.jobs), to_run(list(graph.jobs), cache, force))
-    results = voiced + execute(list(graph.jobs), cache, force=force, workers=workers, reporter=reporter)
-    folder = output_folder(renders, plan)
-    output = folder / ("only.mp4" if only else "final.mp4")
-    publish(graph.final.output, output)
-    subtitles = graph.job("subtitles")
-    if not only:
-        for suffix in ("srt", "vtt"):
-            if subtitles is not None:
-                publish(subtitles.output / f"subtitles.{suffix}", folder / f"subtitles.{suffix}")
-            else:   # a film without subtitles now: none of a build before it stays beside the cut
-                (folder / f"subtitles.{suffix}").unlink(missing_ok=True)
-    result = BuildResult(plan=plan, output=output, folder=folder, results=results,
-                         seconds=round(time.perf_counter() - started, 3), locks={} if locked else locks,
-                         partial=bool(only))
-    export.write_all(result, renders)
+        reporter.stage("pictures and sound", len(graph.jobs), to_run(list(graph.jobs), cache, force))
+        results = voiced + execute(list(graph.jobs), cache, force=force, workers=workers, reporter=reporter)
+        folder = output_folder(renders, plan)
+        output = folder / ("only.mp4" if only else "final.mp4")
+        publish(graph.final.output, output)
+        subtitles = graph.job("subtitles")
+        if not only:
+            for suffix in ("srt", "vtt"):
+                if subtitles is not None:
+                    publish(subtitles.output / f"subtitles.{suffix}", folder / f"subtitles.{suffix}")
+                else:   # a film without subtitles now: none of a build before it stays beside the cut
+                    (folder / f"subtitles.{suffix}").unlink(missing_ok=True)
+        result = BuildResult(plan=plan, output=output, folder=folder, results=results,
+                             seconds=round(time.perf_counter() - started, 3), locks={} if locked else locks,
+                             partial=bool(only))
+        export.write_all(result, renders)
     return result
+
+
+def default_renders(target: Path) -> Path:
+    """Where renders go when no `--out` is given: `renders/` in the project's folder (the folder
+    named, or the one holding the script named), whatever folder the command is run from."""
+    target = Path(target).absolute()
+    return (target if target.is_dir() else target.parent) / "renders"
 
 
 def check_output_folder(folder: Path, project: Path | None = None) -> None:
@@ -151,7 +163,8 @@ def check_only(board: Storyboard, ids: list[str]) -> None:
 @contextmanager
 def _nothing_left_on_input_error(folder: Path) -> Iterator[None]:
     """On a FilmError (exit 1) inside, remove `folder` if it did not exist before: a first build
-    of a film with mistakes writes nothing, though its speech had to be made to find them."""
+    of a film with mistakes writes nothing, though its speech had to be made to find them (nor
+    a film whose folder another project holds)."""
     existed = folder.exists()
     renders_existed = folder.parent.exists()
     try:
@@ -165,18 +178,26 @@ def _nothing_left_on_input_error(folder: Path) -> Iterator[None]:
         raise
 
 
-def takes(target: Path, shot_id: str, renders: Path = Path("renders"), preview: bool = False,
-          config: Path | None = None) -> tuple[Path, int]:
+def takes(target: Path, shot_id: str, renders: Path | None = None, preview: bool = False,
+          config: Path | None = None, reporter: Reporter | None = None) -> tuple[Path, int]:
     """Render every take of one generated shot (and what it needs) and write
     renders/NAME/takes/SHOT.png, one row per take; returns the sheet and how many takes.
     Raises FilmError for an unknown shot or one that has no takes."""
-    from ..export.contact import contact_sheet, take_frames
-
+    renders = default_renders(target) if renders is None else renders
     board = load(target, config)
     ffmpeg.require()
     check_output_folder(renders / board.name, board.root)
     cache = Cache(renders / board.name / "cache")
     probes = measure.check_media(board, cache=cache)
+    with _nothing_left_on_input_error(renders / board.name), \
+            claim(renders / board.name, board.source, (reporter or QuietReporter()).waiting):
+        return _takes(board, shot_id, renders, cache, probes, preview)
+
+
+def _takes(board: Storyboard, shot_id: str, renders: Path, cache: Cache, probes: measure.Probes,
+           preview: bool) -> tuple[Path, int]:
+    from ..export.contact import contact_sheet, take_frames
+
     # Which shot, and whether it has takes, known before any speech is made (estimated: free).
     sketch, _ = prepare(board, cache, preview=preview, synthesise=False, probes=probes)
     problems = unknown_shots(board.source, [shot_id], [s.id for s in sketch.shots])

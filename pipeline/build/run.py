@@ -88,6 +88,9 @@ class Reporter(Protocol):
     def failed(self, job: Job, error: BaseException) -> None:
         """`job` failed with `error` (the build stops once running jobs finish)."""
 
+    def waiting(self, why: str) -> None:
+        """The build waits before it starts, for `why` (another build of the film is running)."""
+
 
 class QuietReporter:
     """A reporter that shows nothing (the default)."""
@@ -102,6 +105,9 @@ class QuietReporter:
         pass
 
     def failed(self, job: Job, error: BaseException) -> None:
+        pass
+
+    def waiting(self, why: str) -> None:
         pass
 
 

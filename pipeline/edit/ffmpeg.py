@@ -16,6 +16,7 @@ from typing import Sequence
 import imageio_ffmpeg
 
 from ..errors import DISK_ERRORS
+from . import children
 
 
 @lru_cache(maxsize=1)
@@ -99,7 +100,7 @@ def run(args: Sequence[str | Path], what: str = "ffmpeg", stdin: bytes | None = 
     command = [exe(), "-hide_banner", "-loglevel", "error", "-y", *map(str, args)]
     if stdin is None:
         command.insert(2, "-nostdin")
-    result = subprocess.run(command, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    result = children.run(command, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if result.returncode != 0:
         raise failure(what, result.returncode, result.stderr.decode("utf-8", "replace"))
 
@@ -107,7 +108,7 @@ def run(args: Sequence[str | Path], what: str = "ffmpeg", stdin: bytes | None = 
 def output(args: Sequence[str | Path], what: str = "ffmpeg") -> str:
     """Run ffmpeg at the info log level and return what it printed (for its measurements)."""
     command = [exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-y", *map(str, args)]
-    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+    result = children.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
     if result.returncode != 0:
         raise failure(what, result.returncode, result.stderr)
     return result.stderr
@@ -146,8 +147,8 @@ def header(path: str | Path) -> str:
 
 @lru_cache(maxsize=1024)
 def _header(path: str, mtime_ns: int, size: int) -> str:
-    return subprocess.run([exe(), "-hide_banner", "-nostdin", *media_input(path)],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace").stderr
+    return children.run([exe(), "-hide_banner", "-nostdin", *media_input(path)],
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace").stderr
 
 
 def read_info(text: str, path: str | Path) -> MediaInfo:

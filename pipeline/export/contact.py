@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ..cache import atomic
-from ..edit import ffmpeg
+from ..edit import children, ffmpeg
 from ..fonts import font
 
 COLUMNS = 4          # frames shown per take: first, a third in, two thirds in, last
@@ -27,8 +27,11 @@ def take_frames(media: Path, count: int = COLUMNS) -> list[Image.Image]:
     info = ffmpeg.probe(media)
     width, height = THUMB_WIDTH, round(info.height * THUMB_WIDTH / info.width)
     # Small frames of the whole take, straight from ffmpeg (a take is seconds long).
-    raw = subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(media), "-vf", f"scale={width}:{height}",
-                          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    found = children.run([ffmpeg.exe(), "-v", "error", "-i", str(media), "-vf", f"scale={width}:{height}",
+                          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if found.returncode:
+        raise ffmpeg.failure(f"frames of {media.name}", found.returncode, found.stderr.decode("utf-8", "replace"))
+    raw = found.stdout
     frames = np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
     picks = [round(i * (len(frames) - 1) / max(count - 1, 1)) for i in range(count)]
     return [Image.fromarray(frames[n]) for n in picks]

@@ -1,0 +1,105 @@
+"""`film status`, `film explain` and `film plan` say what `film build` will do, job by job and
+why; they write nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import write_project
+
+FILM = """
+title: Status Film
+fps: 12
+size: 160x96
+seed: 4
+music: {generate: ambient, gain: -6}
+cast:
+  ANA: {look: "green scarf"}
+scenes:
+  - heading: EXT. PIER - DAY
+    shots:
+      - id: pier
+        prompt: "an empty pier"
+        narration: "Nobody fished here any more."
+      - id: gull
+        prompt: "a gull lands"
+        duration: 2
+  - heading: INT. CAFE - NIGHT
+    shots:
+      - id: cafe
+        prompt: "a lamp in a cafe window"
+        lines:
+          - ANA: "We close at nine."
+"""
+
+
+def film(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def to_run(status: dict) -> set[tuple[str, str]]:
+    jobs = [j for s in status["shots"] for j in s["jobs"]] + status["film"]
+    return {(j["kind"], j["id"]) for j in jobs if j["status"] == "to run"}
+
+
+def rendered(folder: Path) -> set[tuple[str, str]]:
+    report = json.loads((folder / "renders" / "harbour" / "build.json").read_text())
+    return {(j["kind"], j["id"]) for j in report["jobs"] if j["status"] == "rendered"}
+
+
+def test_status_predicts_exactly_what_the_build_renders(tmp_path):
+    folder = tmp_path / "harbour"
+    script = write_project(folder, FILM)
+    before = json.loads(film("status", "harbour", "--json", cwd=tmp_path).stdout)
+    assert not (folder / "renders").exists()                  # status writes nothing
+    assert before["to_run"] == before["jobs"] == len(to_run(before))
+    # every job counts, speech too: three shots' voices, pictures, segments, music, mix, cut
+    assert {kind for kind, _ in to_run(before)} >= {"voice", "shot", "segment", "music", "mix", "final"}
+    assert film("build", "harbour", cwd=tmp_path).returncode == 0
+    assert rendered(folder) == to_run(before)
+
+    plain = film("status", "harbour", cwd=tmp_path).stdout.splitlines()
+    assert plain[-1] == f"0 of {before['jobs']} jobs to run" and all("cached" in line for line in plain[:-1])
+
+    # one narration line changes: its voice, its shot's segments, the mix and the cut, and why
+    script.write_text(script.read_text().replace("Nobody fished here any more.", "Nobody fished here now."))
+    after = json.loads(film("status", "harbour", "--json", cwd=tmp_path).stdout)
+    pier = next(s for s in after["shots"] if s["id"] == "pier")
+    voice = next(j for j in pier["jobs"] if j["kind"] == "voice")
+    assert voice["status"] == "to run" and voice["reason"] == "new"
+    planned = film("plan", "harbour", cwd=tmp_path).stdout.splitlines()
+    assert planned[-2].split("; ")[1].startswith(f"{after['to_run']} of {after['jobs']} jobs to render (")
+    rows = {row.split()[0]: row for row in planned[1:-2]}
+    assert "to render" in rows["pier"] and "cached" in rows["cafe"]
+    assert film("build", "harbour", cwd=tmp_path).returncode == 0
+    assert rendered(folder) == to_run(after)
+
+    # a damaged output is named with what is wrong with it
+    segment = Path(next(j["output"] for s in after["shots"] if s["id"] == "gull" for j in s["jobs"]
+                        if j["kind"] == "segment"))
+    segment.write_bytes(segment.read_bytes()[:100])
+    shown = film("status", "harbour", cwd=tmp_path).stdout
+    assert re.search(r"^gull +segment body:gull: damaged: cut short: 100 of [\d,]+ bytes$", shown, re.M), shown
+
+
+def test_explain_shows_one_shot_and_refuses_an_unknown_one(tmp_path):
+    write_project(tmp_path / "harbour", FILM)
+    explained = film("explain", "harbour", "cafe", "--json", cwd=tmp_path)
+    assert explained.returncode == 0, explained.stderr
+    facts = json.loads(explained.stdout)
+    assert facts["id"] == "cafe" and facts["scene"] == "INT. CAFE - NIGHT" and facts["estimated"] is True
+    assert facts["lines"] == [{"speaker": "ANA", "text": "We close at nine."}]
+    # its voice, its picture, its body and the cut out of it to the credits
+    assert [j["kind"] for j in facts["jobs"]] == ["voice", "shot", "segment", "segment"]
+    assert {j["reason"] for j in facts["jobs"]} == {"new"}
+    plain = film("explain", "harbour", "cafe", cwd=tmp_path)
+    assert plain.stdout.splitlines()[0].startswith("cafe: shot by animatic, ")
+    assert "  ANA: We close at nine." in plain.stdout.splitlines()
+    wrong = film("explain", "harbour", "cafee", cwd=tmp_path)
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+    assert wrong.stderr.strip().endswith("no shot 'cafee' (did you mean 'cafe'?)"), wrong.stderr
+    assert not (tmp_path / "harbour" / "renders").exists()
