@@ -174,7 +174,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _status_of(args: argparse.Namespace):
-    """The film's jobs as `film build` would find them now (`build.status`)."""
+    """The film's jobs as `film build` would find them now (`build.status`), and its cache."""
     from .build import make_graph
     from .build.status import status
 
@@ -184,7 +184,7 @@ def _status_of(args: argparse.Namespace):
         from .audio.speech import jobs as speech_jobs
 
         speech, _ = speech_jobs(board, cache)
-    return status(plan, make_graph(plan, cache), speech, cache)
+    return status(plan, make_graph(plan, cache), speech, cache), cache
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -192,7 +192,7 @@ def _plan(args: argparse.Namespace) -> int:
     from .build.status import summary
     from .plan import CardSource
 
-    found = _status_of(args)
+    found, _ = _status_of(args)
     plan = found.plan
     width = shutil.get_terminal_size((120, 20)).columns
     print(f"{'shot':<22} {'start':>7} {'dur':>7} {'seed':>10}  {'status':<9}  prompt")
@@ -216,7 +216,7 @@ def _plan(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from .build.status import summary
 
-    found = _status_of(args)
+    found, _ = _status_of(args)
     if args.json:
         print(json.dumps({"project": found.plan.name, "source": str(found.plan.source),
                           "estimated": found.plan.estimated, "jobs": len(found.jobs), "to_run": len(found.to_run),
@@ -242,10 +242,61 @@ def _print_jobs(label: str, width: int, jobs) -> None:
         print(f"{label if n == 0 else '':<{width}}  {job.kind} {one_line(job.id)}: {one_line(str(job.reason))}")
 
 
+def _clean(args: argparse.Namespace) -> int:
+    from . import measure
+    from .build import check_output_folder
+    from .build.claim import claim
+    from .build.clean import every_job, megabytes, remove, unreferenced
+    from .cache import Cache
+
+    board = _load(args)
+    film = _renders(args) / board.name
+    if not (film / "cache").is_dir():
+        print(f"{_shown(film / 'cache')}: nothing to clean (no build yet)")
+        return 0
+    check_output_folder(film, board.root)
+    cache = Cache(film / "cache")
+    jobs = every_job(board, cache, measure.check_media(board, cache=cache))
+    if args.dry_run:
+        found = unreferenced(cache, jobs)
+        for path in found.paths:
+            print(_shown(path))
+        print(f"would remove {_outputs(found.outputs)} ({megabytes(found.size)}) from {_shown(cache.root)}")
+        return 0
+    with claim(film, board.source, TerminalReporter().waiting):
+        found = unreferenced(cache, jobs)
+        remove(found)
+    print(f"removed {_outputs(found.outputs)} ({megabytes(found.size)}) from {_shown(cache.root)}")
+    return 0
+
+
+def _outputs(count: int) -> str:
+    return f"{count} output{'s' if count != 1 else ''} no job uses"
+
+
+def _forget(args: argparse.Namespace) -> int:
+    from .build.claim import claim
+    from .build.clean import forget, megabytes
+
+    from .plan.model import unknown_shots
+
+    found, cache = _status_of(args)
+    plan = found.plan
+    problems = unknown_shots(plan.source, [args.shot], [s.id for s in plan.shots])
+    if problems:
+        raise FilmError(problems)
+    with claim(cache.root.parent, plan.source, TerminalReporter().waiting):
+        removed = forget([j.output for j in found.shot(args.shot).jobs])
+    count = len(removed.paths)
+    print(f"forgot {args.shot}: {count} output{'s' if count != 1 else ''} ({megabytes(removed.size)}); the next "
+          f"build makes {'them' if count != 1 else 'it'} again")
+    return 0
+
+
 def _explain(args: argparse.Namespace) -> int:
     from .plan.model import unknown_shots
 
-    found = _status_of(args)
+    found, _ = _status_of(args)
     plan = found.plan
     problems = unknown_shots(plan.source, [args.shot], [s.id for s in plan.shots])
     if problems:
@@ -326,10 +377,16 @@ def _build(args: argparse.Namespace) -> int:
         result = build(Path(args.project), renders=_renders(args), preview=args.preview, only=args.only,
                        force=args.force, workers=args.jobs, reporter=reporter,
                        config=Path(args.config) if args.config else None, locked=args.locked,
-                       warn=_print_warnings)
+                       warn=_print_warnings, keep_going=args.keep_going, allow_missing=args.allow_missing)
     finally:
         reporter.close()
     plan = result.plan
+    for failed in result.missing:
+        if not failed.needs:
+            print(f"warning: {failed.kind} {one_line(failed.id)} failed: {one_line(failed.reason)}; its shot is a slate "
+                  "in the cut", file=sys.stderr)
+        else:
+            print(f"warning: {failed.kind} {one_line(failed.id)} not made ({one_line(failed.reason)})", file=sys.stderr)
     print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {_shown(result.output)} "
           f"({plan.seconds(plan.total):.2f} s, {plan.fmt.width}x{plan.fmt.height})")
     return 0
@@ -387,7 +444,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line: `film new|check|plan|build|status|explain|takes|transcribe`."""
+    """The command line: `film new|check|plan|build|status|explain|clean|forget|takes|transcribe`."""
     top = Parser(prog="film", description="Turn a written film into a finished cut.")
     top.add_argument("--version", action="version", version=f"film {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -418,6 +475,11 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("--only", nargs="+", metavar="ID", help="render just these shots, to only.mp4")
             command.add_argument("--force", action="store_true", help="render every job again, ignoring the cache")
             command.add_argument("--jobs", type=int, default=None, help="jobs run at once (default: one per core)")
+            command.add_argument("--keep-going", action="store_true",
+                                 help="when a job fails, run every job that does not need it, then list each failure")
+            command.add_argument("--allow-missing", action="store_true",
+                                 help="as --keep-going, and finish the cut with a slate ('shot X failed: reason') "
+                                      "for each shot that could not be made")
             command.add_argument("--locked", action="store_true",
                                  help="refuse to render generated shots with a model, revision, library version, "
                                       "dtype, device or seed other than renders/NAME/lock.json records")
@@ -430,6 +492,20 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("shot", help="the shot's id (see film plan)")
         command.add_argument("--json", action="store_true", help="as JSON")
         command.add_argument("--preview", action="store_true", help="of the preview build")
+        command.add_argument("--out", help="where renders go (default: renders/ in the project's folder)")
+        command.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
+        command.add_argument("--models", metavar="DIR", help=MODELS_HELP)
+        command.set_defaults(func=func)
+
+    clean = sub.add_parser("clean", help="remove cached outputs that no job of the film uses any more")
+    clean.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
+    clean.add_argument("--dry-run", action="store_true", help="list what would be removed, and its size")
+    forget = sub.add_parser("forget", help="drop one shot's outputs (its voices, picture and segments), to make "
+                                           "them again")
+    forget.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
+    forget.add_argument("shot", help="the shot's id (see film plan)")
+    forget.add_argument("--preview", action="store_true", help="the preview's outputs")
+    for command, func in ((clean, _clean), (forget, _forget)):
         command.add_argument("--out", help="where renders go (default: renders/ in the project's folder)")
         command.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
         command.add_argument("--models", metavar="DIR", help=MODELS_HELP)

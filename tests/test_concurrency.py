@@ -91,3 +91,26 @@ def test_ffmpeg_dies_with_a_build_killed_by_sigkill(tmp_path):
     process.wait()
     time.sleep(0.5)                             # the kernel kills them at once; an orphan runs on for seconds
     assert _ffmpeg_writing_into(renders) == []
+
+
+def test_ctrl_c_stops_the_build_at_once_with_one_line_and_exit_130(tmp_path):
+    folder = tmp_path / "long"
+    shots = "\n".join(f"      - {{id: s{n}, prompt: 'shot {n}', duration: 8, camera: zoom-in}}" for n in range(4))
+    write_project(folder, f"title_card: false\nfps: 24\nsize: 1280x720\nscenes:\n  - shots:\n{shots}\n")
+    renders = tmp_path / "renders"
+    process = start("build", str(folder), "--out", str(renders), "--jobs", "2", cwd=tmp_path)
+    deadline = time.time() + 120
+    while time.time() < deadline and not _ffmpeg_writing_into(renders):
+        assert process.poll() is None, process.stderr.read()
+        time.sleep(0.02)
+    asked = time.time()
+    process.send_signal(signal.SIGINT)        # to the build alone: its ffmpeg processes are its to stop
+    code = process.wait(timeout=30)
+    stopped = time.time() - asked
+    err = process.stderr.read()
+    assert code == 130 and err.splitlines()[-1] == "interrupted; nothing half-written is kept", err
+    # Its ffmpeg processes are killed, not waited for (each encode here takes several seconds);
+    # a panel being drawn in Python is finished first. About a second on an idle machine.
+    assert "Traceback" not in err and stopped < 10, (stopped, err)
+    assert _ffmpeg_writing_into(renders) == []
+    assert not [p for p in renders.rglob("*") if ".tmp-" in p.name]

@@ -103,3 +103,35 @@ def test_explain_shows_one_shot_and_refuses_an_unknown_one(tmp_path):
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
     assert wrong.stderr.strip().endswith("no shot 'cafee' (did you mean 'cafe'?)"), wrong.stderr
     assert not (tmp_path / "harbour" / "renders").exists()
+
+
+def test_clean_removes_what_no_job_uses_and_forget_drops_one_shot(tmp_path):
+    folder = tmp_path / "harbour"
+    script = write_project(folder, FILM)
+    cache = folder / "renders" / "harbour" / "cache"
+    assert film("clean", "harbour", cwd=tmp_path).stdout.strip() == \
+        "harbour/renders/harbour/cache: nothing to clean (no build yet)"
+    assert film("build", "harbour", cwd=tmp_path).returncode == 0
+    nothing = film("clean", "harbour", "--dry-run", cwd=tmp_path)
+    assert nothing.stdout.strip() == "would remove 0 outputs no job uses (0.0 MB) from harbour/renders/harbour/cache"
+    # the line changes: its old voice, the old segments, mix and cut are used by no job now
+    script.write_text(script.read_text().replace("We close at nine.", "We close at ten."))
+    first = json.loads((folder / "renders" / "harbour" / "build.json").read_text())
+    assert film("build", "harbour", cwd=tmp_path).returncode == 0
+    second = json.loads((folder / "renders" / "harbour" / "build.json").read_text())
+    old = {Path(j["output"]) for j in first["jobs"]} - {Path(j["output"]) for j in second["jobs"]}
+    listed = film("clean", "harbour", "--dry-run", cwd=tmp_path).stdout.splitlines()
+    assert {tmp_path / line for line in listed[:-1] if not line.endswith(".seal")} == old
+    assert listed[-1].startswith(f"would remove {len(old)} outputs no job uses (")
+    assert all(p.exists() for p in old)                        # a dry run removes nothing
+    assert film("clean", "harbour", cwd=tmp_path).returncode == 0
+    assert not any(p.exists() for p in old) and not [p for p in cache.rglob("*.seal")
+                                                      if not p.with_name(p.name[:-5]).exists()]
+    assert film("build", "harbour", cwd=tmp_path).stdout.startswith("0 rendered,")
+
+    # forget one shot: the next build makes exactly its outputs again, and nothing else
+    explained = json.loads(film("explain", "harbour", "cafe", "--json", cwd=tmp_path).stdout)
+    forgot = film("forget", "harbour", "cafe", cwd=tmp_path)
+    assert forgot.stdout.startswith(f"forgot cafe: {len(explained['jobs'])} outputs (")
+    assert film("build", "harbour", cwd=tmp_path).returncode == 0
+    assert rendered(folder) == {(j["kind"], j["id"]) for j in explained["jobs"]}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import replace
 import shutil
 import time
 from contextlib import contextmanager
@@ -26,12 +27,13 @@ from ..cache import Cache, atomic, remove_stale_temps
 from ..edit import ffmpeg
 from ..errors import FilmError, Problem, StoryboardError
 from ..parse import load
-from ..plan import GeneratedSource, Plan, make_plan
+from ..plan import CardSource, GeneratedSource, Plan, make_plan
+from ..plan.cards import CARD
 from ..plan.model import unknown_shots
 from ..spec import CREDITS_ID, TITLE_ID, Storyboard
 from .claim import claim
 from .graph import Graph, make_graph, prepare_shots
-from .run import BuildResult, JobResult, QuietReporter, Reporter, execute, to_run
+from .run import BuildResult, Failed, JobResult, JobsFailed, QuietReporter, Reporter, execute, to_run
 
 __all__ = ["BuildResult", "Graph", "JobResult", "Reporter", "build", "default_renders", "execute", "make_graph",
            "output_folder", "prepare", "takes"]
@@ -69,7 +71,8 @@ def publish(source: Path, target: Path) -> None:
 def build(target: Path, renders: Path | None = None, preview: bool = False, only: list[str] | None = None,
           force: bool = False, workers: int | None = None, reporter: Reporter | None = None,
           config: Path | None = None, locked: bool = False,
-          warn: Callable[[tuple[Problem, ...]], None] | None = None) -> BuildResult:
+          warn: Callable[[tuple[Problem, ...]], None] | None = None, keep_going: bool = False,
+          allow_missing: bool = False) -> BuildResult:
     """Build the film at `target` into `renders/NAME/` (default: `default_renders`, in the
     project), waiting while another build of it runs there; returns what was rendered and where
     the cut is.
@@ -77,8 +80,10 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
     `config` names a screenplay's sidecar. `only` builds just those shots (to only.mp4),
     checked before any speech is made. `locked` refuses to render generated shots with anything
     other than what `lock.json` records. `warn` is given the storyboard's warnings as soon as
-    it is read, then the plan's. Raises FilmError (exit 1) for input problems, JobError (exit 2)
-    for a job that failed.
+    it is read, then the plan's. `keep_going` runs every job that does not need one that
+    failed before raising JobsFailed listing them; `allow_missing` also puts a slate in the cut
+    for each shot that could not be made (`slates`) and finishes it (`BuildResult.missing`).
+    Raises FilmError (exit 1) for input problems, JobError (exit 2) for a job that failed.
     """
     from ..export import lock
 
@@ -95,7 +100,7 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
     check_output_folder(film, board.root)
     cache = Cache(film / "cache")
     probes = measure.check_media(board, cache=cache)
-    with _nothing_left_on_input_error(film), claim(film, board.source, reporter.waiting):
+    with _nothing_left_on_input_error(film), claim(film, board.source, _waiting(reporter)):
         remove_stale_temps(film)
         # Only the speech tells whether a shot is long enough for its lines, so an input error can
         # still come once speech is made; the film's first build then leaves no folder behind.
@@ -110,7 +115,21 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
         if locked:
             lock.check(lock.lock_file(renders, plan), locks)
         reporter.stage("pictures and sound", len(graph.jobs), to_run(list(graph.jobs), cache, force))
-        results = voiced + execute(list(graph.jobs), cache, force=force, workers=workers, reporter=reporter)
+        try:
+            results = voiced + execute(list(graph.jobs), cache, force=force, workers=workers, reporter=reporter,
+                                       keep_going=keep_going or allow_missing)
+            missing: tuple[Failed, ...] = ()
+        except JobsFailed as error:
+            slated = slates(plan, graph, error.failed) if allow_missing else None
+            if slated is None:
+                raise
+            # The cut with a slate for each shot that could not be made: every other job is done.
+            plan = slated
+            graph = make_graph(plan, cache)
+            reporter.stage("slates", len(graph.jobs), to_run(list(graph.jobs), cache, False))
+            results = voiced + execute(list(graph.jobs), cache, workers=workers, reporter=reporter)
+            made = {(r.kind, r.id) for r in results}
+            missing = tuple(f for f in error.failed if (f.kind, f.id) not in made)
         folder = output_folder(renders, plan)
         output = folder / ("only.mp4" if only else "final.mp4")
         publish(graph.final.output, output)
@@ -123,9 +142,40 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
                     (folder / f"subtitles.{suffix}").unlink(missing_ok=True)
         result = BuildResult(plan=plan, output=output, folder=folder, results=results,
                              seconds=round(time.perf_counter() - started, 3), locks={} if locked else locks,
-                             partial=bool(only))
+                             partial=bool(only), missing=missing)
         export.write_all(result, renders)
     return result
+
+
+def slates(plan: Plan, graph: Graph, failed: tuple[Failed, ...]) -> Plan | None:
+    """`plan` with a slate card ("shot X failed: reason") in place of each shot whose own job
+    failed or could not run; None when a job other than a shot's own failed (a segment, the
+    mix, the cut), which no slate can stand in for."""
+    jobs = {job.id: job for job in graph.jobs}
+    own = {job_id: shot_id for shot_id, ids in graph.by_shot.items() for job_id in ids
+           if jobs[job_id].kind != "segment"}
+    broken = {f.id: f for f in failed}
+    if any(f.id not in own for f in failed if not f.needs):
+        return None
+    said = {own[i]: (f"shot {own[i]} failed:\n{f.reason}" if not f.needs else
+                     f"shot {own[i]} not made:\n{f.reason}") for i, f in broken.items() if i in own}
+    # The slate keeps its shot's kind: the panels of the scene around it are drawn as before.
+    shots = tuple(replace(shot, generator=CARD, camera="static",
+                          source=CardSource(text=_cut(said[shot.id], SLATE_CHARACTERS)))
+                  if shot.id in said else shot for shot in plan.shots)
+    return replace(plan, shots=shots)
+
+
+SLATE_CHARACTERS = 300   # of the reason a slate shows (the whole of it is in the summary and error.log)
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _waiting(reporter: Reporter | None) -> Callable[[str], None]:
+    """The reporter's `waiting`, or nothing for a reporter written before it had one."""
+    return getattr(reporter, "waiting", None) or (lambda why: None)
 
 
 def default_renders(target: Path) -> Path:
@@ -190,7 +240,7 @@ def takes(target: Path, shot_id: str, renders: Path | None = None, preview: bool
     cache = Cache(renders / board.name / "cache")
     probes = measure.check_media(board, cache=cache)
     with _nothing_left_on_input_error(renders / board.name), \
-            claim(renders / board.name, board.source, (reporter or QuietReporter()).waiting):
+            claim(renders / board.name, board.source, _waiting(reporter)):
         return _takes(board, shot_id, renders, cache, probes, preview)
 
 

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal, Protocol
 
 from ..cache import Cache, Job, Reason, atomic, fingerprint, unseal, why, write_text
+from ..edit import children
 from ..edit.ffmpeg import FFmpegError
-from ..errors import DISK_ERRORS, FilmError, JobError
+from ..errors import DISK_ERRORS, FilmError, JobError, one_line
 
 if TYPE_CHECKING:
     from ..plan import Plan
@@ -52,8 +53,9 @@ class JobResult:
 @dataclass
 class BuildResult:
     """A finished build: its plan, the cut (`output`) in `folder`, every job's result, how long
-    it took (seconds), what `lock.json` records for its generated shots (`locks`), and whether
-    it built only some shots (`--only`: `partial`)."""
+    it took (seconds), what `lock.json` records for its generated shots (`locks`), whether it
+    built only some shots (`--only`: `partial`), and the jobs that failed in a build that
+    allowed them (`missing`: their shots are slates in the cut)."""
 
     plan: "Plan"
     output: Path
@@ -62,6 +64,7 @@ class BuildResult:
     seconds: float = 0.0
     locks: dict[str, dict] = field(default_factory=dict)
     partial: bool = False
+    missing: tuple["Failed", ...] = ()
 
     @property
     def rendered(self) -> int:
@@ -132,12 +135,16 @@ def to_run(jobs: list[Job], cache: Cache, force: bool) -> int:
 
 
 def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | None = None,
-            reporter: Reporter | None = None, executor: Executor | None = None) -> list[JobResult]:
-    """Run every job whose output is missing (or all with `force`), dependencies first; returns
-    each job's result in `jobs`' order.
+            reporter: Reporter | None = None, executor: Executor | None = None,
+            keep_going: bool = False) -> list[JobResult]:
+    """Run every job whose output is missing or damaged (or all with `force`), dependencies
+    first; returns each job's result in `jobs`' order.
 
     Raises the first failure once running jobs have finished: a JobError (exit 2) naming the
     job, its traceback written to renders/NAME/error.log; a FilmError as it is; Ctrl-C as it is.
+    With `keep_going`, a job that fails stops only the jobs that need it: every other job runs,
+    then JobsFailed (exit 2) lists each failure and each job not run for one, with what did run
+    (`JobsFailed.results`). Ctrl-C and input errors still stop the build at once.
     """
     reporter = reporter or QuietReporter()
     pool = executor or thread_executor(workers)
@@ -147,6 +154,7 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
     pending = list(jobs)
     running: dict[Future, Job] = {}
     failure: BaseException | None = None
+    failed: dict[str, Failed] = {}   # with keep_going: each job that failed or could not run
 
     def run_one(job: Job, reason: Reason) -> JobResult:
         started = time.perf_counter()
@@ -175,8 +183,16 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
 
     def start_ready() -> None:
         """Every pending job whose dependencies are done: cached, or submitted (in order, so a
-        job whose dependency turns out cached in this pass starts in it too)."""
+        job whose dependency turns out cached in this pass starts in it too). A job that needs
+        one that failed is not run (`jobs` lists dependencies first, so one pass finds chains)."""
         for job in list(pending):
+            lost = next((dep for dep in job.deps if dep in failed), None)
+            if lost is not None:
+                pending.remove(job)
+                failed[job.id] = Failed(job.kind, job.id, f"needs {failed[lost].kind} {lost}, which "
+                                                          f"{'failed' if not failed[lost].needs else 'was not made'}",
+                                        needs=failed[lost].needs or lost)
+                continue
             if any(dep in by_id and dep not in results for dep in job.deps):
                 continue
             pending.remove(job)
@@ -208,26 +224,79 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
                     finish(job, future.result())
                 except BaseException as error:  # noqa: BLE001 - re-raised after running jobs finish
                     reporter.failed(job, error)
-                    failure = failure or error
+                    if keep_going and isinstance(error, JobError):
+                        failed[job.id] = Failed(job.kind, job.id, error.reason, details=error.details)
+                    else:
+                        failure = failure or error
+    except BaseException:
+        # Stopped (Ctrl-C): what is running is killed and what waits is dropped, so the build
+        # ends in a moment; their temporary files are removed as their jobs fail.
+        children.stop_all()
+        if executor is None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        raise
     finally:
         if executor is None:
             pool.shutdown(wait=True)
     try:
         cache.save()
     except OSError:
-        if failure is None:
+        if failure is None and not failed:
             raise
         # The disk that failed the job may fail this too: the job's error is the one to tell.
     if isinstance(failure, JobError) and failure.details:
-        log = cache.root.parent / ERROR_LOG
-        try:
-            write_text(log, failure.details)
-        except OSError:
-            log = None
+        log = _write_log(cache, failure.details)
         raise JobError(failure.job, failure.reason, log=log) from None
     if failure is not None:
         raise failure
+    if failed:
+        log = _write_log(cache, "\n".join(f.details for f in failed.values() if f.details))
+        raise JobsFailed(tuple(failed.values()), [results[j.id] for j in jobs if j.id in results], log)
     return [results[job.id] for job in jobs]
+
+
+def _write_log(cache: Cache, details: str) -> Path | None:
+    """Write the tracebacks of failed jobs to renders/NAME/error.log; its path, or None if it
+    could not be written (the disk that failed them may refuse it too)."""
+    log = cache.root.parent / ERROR_LOG
+    try:
+        write_text(log, details)
+    except OSError:
+        return None
+    return log
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A job that failed (`reason` says why, `details` holds its traceback) or that was not run
+    because it `needs` one that failed (the id of the first that did)."""
+
+    kind: str
+    id: str
+    reason: str
+    needs: str = ""
+    details: str = ""
+
+
+class JobsFailed(JobError):
+    """Jobs failed in a build that kept going (exit 2): each failure and each job not run for
+    one (`failed`), with the results of the jobs that did run or were cached (`results`)."""
+
+    def __init__(self, failed: tuple[Failed, ...], results: list[JobResult], log: Path | None = None):
+        self.failed = failed
+        self.results = results
+        first = next(f for f in failed if not f.needs)
+        super().__init__(f"{first.kind} {first.id}", first.reason, log=log)
+
+    def report(self) -> str:
+        broken = [f for f in self.failed if not f.needs]
+        skipped = [f for f in self.failed if f.needs]
+        lines = [f"error: {len(broken)} job{'s' if len(broken) != 1 else ''} failed"
+                 + (f", {len(skipped)} not run for want of them" if skipped else "")
+                 + (f" (tracebacks in {self.log})" if self.log else "") + ":"]
+        lines += [f"  {f.kind} {one_line(f.id)}: {one_line(f.reason)}" for f in broken]
+        lines += [f"  not run: {f.kind} {one_line(f.id)} ({one_line(f.reason)})" for f in skipped]
+        return "\n".join(lines)
 
 
 def job_error(job: Job, error: Exception) -> JobError:

@@ -41,6 +41,7 @@ for pid in alive:
 """
 
 _lock = threading.Lock()
+_live: set[subprocess.Popen] = set()   # children running now (for `stop_all`)
 _warden: subprocess.Popen | None = None
 _warden_pid = 0   # the build process that started it (a forked process needs its own)
 
@@ -69,6 +70,8 @@ def run(command: Sequence[str], input: bytes | str | None = None, **options: Any
         options["stdin"] = subprocess.PIPE
     with subprocess.Popen(command, **options) as process:
         _tell(f"+{process.pid}")
+        with _lock:
+            _live.add(process)
         try:
             out, err = process.communicate(input)
         except BaseException:
@@ -76,5 +79,19 @@ def run(command: Sequence[str], input: bytes | str | None = None, **options: Any
             process.wait()
             raise
         finally:
+            with _lock:
+                _live.discard(process)
             _tell(f"-{process.pid}")
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def stop_all() -> None:
+    """Kill every child running now (the build is stopping: Ctrl-C). Each waiting thread then
+    sees its child end and raises, so the build stops in a moment, not when they finish."""
+    with _lock:
+        running = list(_live)
+    for process in running:
+        try:
+            process.kill()
+        except OSError:
+            pass

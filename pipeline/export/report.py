@@ -29,6 +29,7 @@ def report(result: BuildResult) -> dict:
         "shots": [{"id": s.id, "start": start, "frames": s.frames, "seed": s.seed, "prompt": s.prompt}
                   for s, start in zip(plan.shots, plan.starts())],
         "jobs": [r.record() for r in result.results],
+        "missing": [{"kind": f.kind, "id": f.id, "reason": f.reason, "needs": f.needs} for f in result.missing],
     }
 
 

@@ -1,0 +1,92 @@
+"""Tidying a film's cache: `film clean` removes what no job of the film refers to any more (old
+versions of shots, lines since rewritten), `film forget` drops one shot's outputs so that the
+next build makes them again.
+
+What counts as referred to: every job of the full build and of the preview (each as the plan
+reads now), every take of every generated shot (choosing another take must cost nothing), and
+the speech. A job's output is its file or folder and its seal. Temporary files of builds no
+longer running go too. The memo files (digests, probes, manifest) stay: they only save work.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cache import SEAL, TEMP_MARK, Cache, Job, unseal
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What a clean removes (or would): each path and the bytes it holds."""
+
+    paths: tuple[Path, ...]
+    size: int
+
+    @property
+    def outputs(self) -> int:
+        """How many outputs (seals and temporary names aside)."""
+        return sum(not p.name.endswith(SEAL) and TEMP_MARK not in p.name for p in self.paths)
+
+
+def size_of(path: Path) -> int:
+    """Bytes in a file, or in a folder's files."""
+    if path.is_dir() and not path.is_symlink():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    return path.lstat().st_size
+
+
+def unreferenced(cache: Cache, jobs: list[Job]) -> Removal:
+    """Every output in `cache` that none of `jobs` writes (with its seal), and every seal or
+    temporary name left without its output."""
+    wanted = {job.output for job in jobs}
+    found = []
+    for folder in sorted(p for p in cache.root.iterdir() if p.is_dir() and not p.is_symlink()):
+        for entry in sorted(folder.iterdir()):
+            name = entry.name
+            output = entry.with_name(name[: -len(SEAL)]) if name.endswith(SEAL) else entry
+            if TEMP_MARK in name or output not in wanted:
+                found.append(entry)
+    return Removal(tuple(found), sum(size_of(p) for p in found))
+
+
+def remove(removal: Removal) -> None:
+    """Remove every path of `removal` (folders whole)."""
+    for path in removal.paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def forget(outputs: list[Path]) -> Removal:
+    """Remove the jobs' `outputs` that exist, and their seals; returns what was removed."""
+    gone = [output for output in outputs if output.exists()]
+    removal = Removal(tuple(gone), sum(size_of(p) for p in gone))
+    for output in outputs:
+        unseal(output)
+    return removal
+
+
+def megabytes(size: int) -> str:
+    """`12.3 MB` (decimal, as file managers show sizes)."""
+    return f"{size / 1e6:.1f} MB"
+
+
+def every_job(board, cache: Cache, probes) -> list[Job]:
+    """Every job the film `board` has now, full size and preview: speech, each shot's every
+    take, segments, music, mix, subtitles, cut. Reads only (speech not made is estimated)."""
+    from . import prepare
+    from .graph import make_graph, prepare_shots
+
+    jobs: list[Job] = []
+    if board.project.speech:
+        from ..audio.speech import jobs as speech_jobs
+
+        jobs += speech_jobs(board, cache)[0]
+    for preview in (False, True):
+        plan, _ = prepare(board, cache, preview=preview, synthesise=False, probes=probes)
+        jobs += make_graph(plan, cache).jobs
+        jobs += [take.job for prepared in prepare_shots(plan, cache).prepared.values() for take in prepared.takes]
+    return jobs
