@@ -45,7 +45,7 @@ FAULTS = {
     "card": ("pipeline.generators.cards", "draw_title_card", "title"),
     "shot": ("pipeline.generators.animatic", "draw_background", "beach"),
     "still": ("pipeline.generators.still", "cover", "photo"),
-    "music": ("pipeline.audio.ambient", "ambient_pad", "ambient-1"),
+    "music": ("pipeline.audio.ambient", "pad_loop", "ambient-1"),
     "segment": ("pipeline.build.graph", "render_segment", None),
     "mix": ("pipeline.build.graph", "mix", "soundtrack"),
     "subtitles": ("pipeline.subtitles", "write_srt", "subtitles"),

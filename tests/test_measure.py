@@ -215,13 +215,14 @@ def test_each_file_is_probed_once_however_many_shots_name_it(tmp_path, capsys, m
     write_project(folder, "speech: false\ntitle_card: false\nsize: 64x36\nfps: 12\nscenes:\n  - shots:\n" + shots)
     board = load(folder)
     runs = []
-    real_run = subprocess.run
 
-    def spy(command, *args, **kwargs):   # counts the processes started; runs each as it is
-        runs.append(command)
-        return real_run(command, *args, **kwargs)
+    class Spy(subprocess.Popen):   # counts the ffmpeg processes started; runs each as it is
+        def __init__(self, command, *args, **kwargs):
+            if command[0] == ffmpeg.exe() and "-version" not in command:
+                runs.append(command)
+            super().__init__(command, *args, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "Popen", Spy)
     assert measure.media_problems(board) == []
     # one ffmpeg run as footage, one as a sound, for 40 shots naming it twice each
     assert len(runs) == 2 and all(str(folder / "clip.mp4") in command for command in runs)

@@ -39,7 +39,7 @@ import numpy as np
 
 from ..cache import atomic
 
-__all__ = ["AMBIENCES", "KEYS", "MOODS", "ambience", "ambience_for", "ambient_pad", "write_wav"]
+__all__ = ["AMBIENCES", "KEYS", "MOODS", "ambience", "ambience_for", "ambient_pad", "pad_loop", "write_wav"]
 
 #: Valid key names, in order, each mapped to its pitch class (C = 0).
 KEYS: dict[str, int] = {
@@ -299,6 +299,16 @@ def ambient_pad(seconds: float, sample_rate: int = 48000, seed: int = 0, key: st
         out[:fade_n] *= ramp[:, None]
         out[n - fade_n:] *= ramp[::-1, None]
     return out
+
+
+def pad_loop(sample_rate: int = 48000, seed: int = 0, key: str = "D", mood: str = "calm") -> np.ndarray:
+    """One seamless loop of the ambient pad (`ambient_pad`'s, without its edge fades): float32
+    (n, 2), `_LOOP_CHORDS * CHORD_SECONDS` seconds long, to be looped to any length (the mix
+    loops it: a bed of any length costs one loop's memory and file). Raises as `ambient_pad`."""
+    tonic, mood = _parse_key(key), _parse_mood(mood)
+    if int(sample_rate) != sample_rate or sample_rate <= 0:
+        raise ValueError(f"sample_rate must be a positive integer, not {sample_rate!r}")
+    return _loop(int(sample_rate), int(seed), tonic, mood).copy()
 
 
 def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int = 48000) -> None:

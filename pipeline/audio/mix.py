@@ -20,6 +20,15 @@ does not duck the music: what it holds is unknown (room tone, traffic, people ta
 ducking on its presence would lower the music for a whole shot whatever is heard, a constant
 cut the writer already sets with the bed's `gain` and the shot's `sound: {gain}`.
 
+The dialogue bus is made in passages (`Passage`): runs of at most `PASSAGE_LINES` lines, cut
+where no line is sounding, each mixed on its own (a cached job of the build, keyed by its lines
+and their places *within* it, so an edit re-mixes only its passage even when everything after it
+moves) and then joined end to end with silence between: the mix reads one input per passage,
+not one per line, and its cost grows with the film's length, not with lines times length. The
+music ducks under speech by volume changes sent at their times (`asendcmd`), one per 10 ms step
+of each ramp, so the cost is flat in the number of lines (an expression with a term per line
+hit ffmpeg's limits at 96 passages).
+
 Mixing is one ffmpeg filter graph rather than pydub: pydub holds every sample of every bus in
 Python memory and depends on `audioop`, which Python 3.13 removed; ffmpeg streams the mix and
 measures loudness itself. Three passes: the buses are measured; the mix is rendered at those
@@ -42,7 +51,11 @@ from .ambient import AMBIENCE_VERSION
 SAMPLE_RATE = 48000
 # 5: the footage bus; 6: speech on target, music under it, effects ceiling, ambience (and its version);
 # 7: every amix input lasts the whole film (a mix made while other jobs ran could drop a late bed)
-MIX_VERSION = f"7.{AMBIENCE_VERSION}"
+# 8: the dialogue bus in passages, the ducking sent as commands
+MIX_VERSION = f"8.{AMBIENCE_VERSION}"
+PASSAGE_VERSION = "1"
+PASSAGE_LINES = 48   # lines mixed together at most: a passage's inputs are its lines
+DUCK_STEP = 0.01     # seconds: the music's volume changes in steps of 480 samples
 # Seconds of ramp at both ends of a footage sound or an ambience bed, so a cut mid-waveform does not click.
 DECLICK = 0.005
 # AAC encoding can overshoot the limiter's ceiling by a few tenths of a dB.
@@ -129,8 +142,9 @@ class Room:
     seed: int = 0
 
 
-def duck_envelope(speech: list[tuple[float, float]], settings: MixSettings) -> str:
-    """A volume expression in `t`: 1 without speech, the duck depth under speech, with ramps."""
+def _ducked_spans(speech: list[tuple[float, float]], settings: MixSettings) -> list[list[float]]:
+    """The spans (start, end in seconds) of speech, merged where the music would not have time
+    to come back up between them (closer than attack plus release)."""
     attack, release = max(settings.attack, 0.01), max(settings.release, 0.01)
     merged: list[list[float]] = []
     for start, end in sorted(speech):
@@ -138,12 +152,84 @@ def duck_envelope(speech: list[tuple[float, float]], settings: MixSettings) -> s
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    if not merged:
-        return "1"
+    return merged
+
+
+def duck_gain(speech: list[tuple[float, float]], settings: MixSettings, t: float) -> float:
+    """The music's gain at `t` seconds (1 without speech, the duck depth under it): it ramps
+    down over `attack` seconds before each span of speech and back up over `release` after."""
+    attack, release = max(settings.attack, 0.01), max(settings.release, 0.01)
     depth = 1 - 10 ** (settings.duck / 20)
-    terms = "+".join(f"clip((t-{a - attack:.3f})/{attack:.3f},0,1)*clip(({b + release:.3f}-t)/{release:.3f},0,1)"
-                     for a, b in merged)
-    return f"1-{depth:.4f}*({terms})"
+    dip = sum(min(max((t - (a - attack)) / attack, 0.0), 1.0) * min(max((b + release - t) / release, 0.0), 1.0)
+              for a, b in _ducked_spans(speech, settings) if a - attack <= t <= b + release)
+    return 1 - depth * dip
+
+
+def duck_commands(speech: list[tuple[float, float]], settings: MixSettings) -> str:
+    """`asendcmd` commands that set the music's volume (the filter `volume@duck`) at each
+    `DUCK_STEP` of each ramp and hold it between: "T volume@duck volume G;" a line, G the gain
+    at T (`duck_gain`). A change is sent a hair before its step's frame, so it applies to it."""
+    attack, release = max(settings.attack, 0.01), max(settings.release, 0.01)
+    steps: set[int] = set()
+    for a, b in _ducked_spans(speech, settings):
+        first, last = int((a - attack) / DUCK_STEP), int((b + release) / DUCK_STEP) + 1
+        ramp_down, ramp_up = int(attack / DUCK_STEP) + 2, int(release / DUCK_STEP) + 2
+        steps.update(range(max(first, 0), first + ramp_down))
+        steps.update(range(max(last - ramp_up, 0), last + 1))
+    commands, current = [], 1.0
+    for step in sorted(steps):
+        gain = round(duck_gain(speech, settings, step * DUCK_STEP), 5)
+        if gain != current:
+            commands.append(f"{max(step * DUCK_STEP - 0.0001, 0):.4f} volume@duck volume {gain};")
+            current = gain
+    return "\n".join(commands)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch of the dialogue bus mixed on its own (`mix_passage`): `path` plays from `start`
+    for `seconds` on the cut."""
+
+    path: Path
+    start: float
+    seconds: float
+
+
+def passages(lines: list[PlacedLine]) -> list[list[PlacedLine]]:
+    """`lines` in runs of at most `PASSAGE_LINES`, in order of their starts, each cut only
+    where no line of it is still sounding (so passages never overlap)."""
+    runs: list[list[PlacedLine]] = []
+    end = float("-inf")
+    for line in sorted(lines, key=lambda l: (l.start, l.seconds)):
+        if runs and (len(runs[-1]) < PASSAGE_LINES or line.start < end):
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+        end = max(end, line.start + line.seconds)
+    return runs
+
+
+def passage_span(run: list[PlacedLine]) -> tuple[float, float]:
+    """Where a run of lines starts and how long it lasts, in seconds."""
+    start = min(line.start for line in run)
+    return start, max(line.start + line.seconds for line in run) - start
+
+
+def mix_passage(run: list[PlacedLine], out: Path) -> None:
+    """Mix a run of lines, placed from the run's start, into one WAV (48 kHz stereo, 16 bits:
+    the voices are 16-bit) exactly as long as the run. Raises FFmpegError."""
+    start, seconds = passage_span(run)
+    graph = _Graph()
+    voices = []
+    for line in run:
+        n = graph.input(line.path)
+        placed = PlacedLine(line.path, line.start - start, line.seconds, line.offset)
+        graph.filters.append(f"[{n}:a]{_line_chain(placed)}{_whole(seconds)}[v{n}]")
+        voices.append(f"[v{n}]")
+    graph.filters.append(f"{''.join(voices)}amix=inputs={len(voices)}:normalize=0:duration=longest,"
+                         f"atrim=end_sample={round(seconds * SAMPLE_RATE)}[out]")
+    ffmpeg.run([*graph.inputs, "-filter_complex", ";".join(graph.filters), "-map", "[out]", "-c:a", "pcm_s16le",
+                "-ar", str(SAMPLE_RATE), "-f", "wav", str(out)], what="dialogue passage")
 
 
 class _Graph:
@@ -177,7 +263,9 @@ def _delay(start: float) -> str:
 
 def _bed_chain(bed: Bed, volume: float | None, placed: bool = True) -> str:
     """One bed trimmed, faded, at `volume` dB (None: as it is), and delayed to its place."""
-    fade_in, fade_out = min(bed.fade_in, bed.seconds / 2), min(bed.fade_out, bed.seconds / 2)
+    # At least a declick at each end: a bed (a looped pad above all) may start and end anywhere.
+    fade_in = min(max(bed.fade_in, DECLICK), bed.seconds / 2)
+    fade_out = min(max(bed.fade_out, DECLICK), bed.seconds / 2)
     return (f"{FORMAT},atrim=0:{bed.seconds:.6f},asetpts=N/SR/TB"
             + (f",afade=t=in:d={fade_in:.3f}" if fade_in > 0 else "")
             + (f",afade=t=out:st={bed.seconds - fade_out:.6f}:d={fade_out:.3f}" if fade_out > 0 else "")
@@ -231,16 +319,22 @@ def _whole(total: float | None) -> str:
     return f",apad=whole_dur={total:.6f}" if total is not None else ""
 
 
-def _dialogue(graph: _Graph, lines: list[PlacedLine], total: float | None = None) -> str:
-    """The dialogue bus, compressed, as a chain ending in its label's place (no label); each
-    line padded to `total` seconds when given (`_whole`)."""
-    voices = []
-    for line in lines:
-        n = graph.input(line.path)
-        graph.filters.append(f"[{n}:a]{_line_chain(line)}{_whole(total)}[v{n}]")
-        voices.append(f"[v{n}]")
-    return (f"{''.join(voices)}amix=inputs={len(voices)}:normalize=0:duration=longest,"
-            "acompressor=threshold=0.125:ratio=3:attack=5:release=80:makeup=1")
+def _dialogue(graph: _Graph, spoken: list[Passage], total: float | None = None) -> str:
+    """The dialogue bus: the passages end to end with silence between, exact to the sample,
+    compressed, as a chain ending in its label's place (no label); padded to `total` seconds
+    when given (`_whole`)."""
+    parts, at = [], 0
+    for i, passage in enumerate(sorted(spoken, key=lambda p: p.start)):
+        start, length = round(passage.start * SAMPLE_RATE), round(passage.seconds * SAMPLE_RATE)
+        if start > at:
+            graph.filters.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=end_sample={start - at}[g{i}]")
+            parts.append(f"[g{i}]")
+        n = graph.input(passage.path)
+        graph.filters.append(f"[{n}:a]{FORMAT},atrim=end_sample={length},apad=whole_len={length}[p{n}]")
+        parts.append(f"[p{n}]")
+        at = max(at, start) + length
+    return (f"{''.join(parts)}concat=n={len(parts)}:v=0:a=1,"
+            "acompressor=threshold=0.125:ratio=3:attack=5:release=80:makeup=1" + _whole(total))
 
 
 @dataclass(frozen=True)
@@ -254,7 +348,7 @@ class Levels:
     rooms: dict[tuple[str, int], float | None]
 
 
-def _measure_buses(beds: list[Bed], lines: list[PlacedLine], effects: list[Effect],
+def _measure_buses(beds: list[Bed], spoken: list[Passage], effects: list[Effect],
                    loops: dict[tuple[str, int], Path]) -> Levels:
     """Measure every bus in one ffmpeg run: each stem ends in a named `ebur128`, its output discarded."""
     graph = _Graph()
@@ -264,9 +358,8 @@ def _measure_buses(beds: list[Bed], lines: list[PlacedLine], effects: list[Effec
         graph.filters.append(f"{chain},ebur128@{name}=framelog={'info' if frames else 'quiet'}[{name}]")
         outputs.append(name)
 
-    if lines:
-        # padded only as far as the last line ends: the bus lasts as long as it always did
-        meter(_dialogue(graph, lines, max(line.start + line.seconds for line in lines)), "dialogue")
+    if spoken:
+        meter(_dialogue(graph, spoken), "dialogue")   # as far as the last line ends
     for i, bed in enumerate(beds):
         n = graph.input(bed.file, loop=bed.loop)
         meter(f"[{n}:a]{_bed_chain(bed, None, placed=False)}", f"bed{i}")
@@ -283,7 +376,7 @@ def _measure_buses(beds: list[Bed], lines: list[PlacedLine], effects: list[Effec
     stderr = ffmpeg.output([*graph.inputs, "-filter_complex", ";".join(graph.filters), *maps],
                            what="loudness measurement")
     return Levels(
-        dialogue=_integrated(stderr, "dialogue") if lines else None,
+        dialogue=_integrated(stderr, "dialogue") if spoken else None,
         beds=tuple(_integrated(stderr, f"bed{i}") for i in range(len(beds))),
         effects=tuple(_momentary_max(stderr, f"effect{i}") for i in range(len(effects))),
         rooms={key: _integrated(stderr, f"room{i}") for i, key in enumerate(loops)},
@@ -306,10 +399,11 @@ def _momentary_max(stderr: str, name: str) -> float | None:
     return loudest if loudest > -69.5 else None
 
 
-def _graph(beds: list[Bed], lines: list[PlacedLine], effects: list[Effect], total: float, settings: MixSettings,
-           footage: list[FootageSound], levels: Levels, trims: list[float]) -> tuple[list[str], str]:
+def _graph(beds: list[Bed], spoken: list[Passage], effects: list[Effect], total: float, settings: MixSettings,
+           footage: list[FootageSound], levels: Levels, trims: list[float], ducking: Path | None) -> tuple[list[str], str]:
     """The mix before the final gain: speech at the target, music at its level under it (ducked
-    under speech), effects (lowered by `trims` dB) and footage at the speech's gain."""
+    under speech by the commands in `ducking`), effects (lowered by `trims` dB) and footage at
+    the speech's gain."""
     target = settings.loudness
     anchor = target - levels.dialogue if levels.dialogue is not None else 0.0
     graph = _Graph()
@@ -332,12 +426,14 @@ def _graph(beds: list[Bed], lines: list[PlacedLine], effects: list[Effect], tota
     silence = graph.silence(total)
     buses = [f"[{silence}:a]"]
     if music:
-        envelope = duck_envelope([(l.start, l.start + l.seconds) for l in lines], settings)
-        graph.filters.append(f"{''.join(music)}amix=inputs={len(music)}:normalize=0:duration=longest,"
-                             f"asetnsamples=n=480,volume=volume='{envelope}':eval=frame[music]")
+        # The volume changes once a 10 ms frame (as the commands step), and the frames are
+        # gathered again after it: small frames through the whole mix cost 2.5x its time.
+        duck = (f",asetnsamples=n={round(DUCK_STEP * SAMPLE_RATE)}:p=0,asendcmd=f={ffmpeg.filter_path(ducking)},"
+                "volume@duck=volume=1,asetnsamples=n=4800:p=0") if ducking is not None else ""
+        graph.filters.append(f"{''.join(music)}amix=inputs={len(music)}:normalize=0:duration=longest{duck}[music]")
         buses.append("[music]")
-    if lines:
-        graph.filters.append(f"{_dialogue(graph, lines, total)},volume={anchor:.2f}dB[dialogue]")
+    if spoken:
+        graph.filters.append(f"{_dialogue(graph, spoken, total)},volume={anchor:.2f}dB[dialogue]")
         buses.append("[dialogue]")
     if sounds:
         graph.filters.append(f"{''.join(sounds)}amix=inputs={len(sounds)}:normalize=0:duration=longest[effects]")
@@ -375,20 +471,34 @@ def measure(path: Path) -> float | None:
 
 
 def mix(beds: list[Bed], lines: list[PlacedLine], total_seconds: float, out: Path, settings: MixSettings = MixSettings(),
-        effects: list[Effect] = (), footage: list[FootageSound] = (), rooms: list[Room] = ()) -> None:
+        effects: list[Effect] = (), footage: list[FootageSound] = (), rooms: list[Room] = (),
+        spoken: list[Passage] | None = None) -> None:
     """Mix music, speech, effects, footage sound and ambience into an AAC track exactly
-    `total_seconds` long, at the loudness target. Raises FFmpegError if ffmpeg fails (e.g. an
-    unreadable file)."""
+    `total_seconds` long, at the loudness target. `spoken` holds the `lines` already mixed in
+    passages (`passages`, `mix_passage`: the build makes them as jobs); without it they are
+    mixed here. Raises FFmpegError if ffmpeg fails (e.g. an unreadable file)."""
     effects, footage, rooms = list(effects), list(footage), list(rooms)
     raw = out.with_name(out.stem + ".mix.wav")
+    ducking = out.with_name(out.stem + ".duck.txt")
     loops = {(room.kind, room.seed): out.with_name(f"{out.stem}.{room.kind}-{room.seed}.wav") for room in rooms}
+    made: list[Path] = []
     try:
+        if spoken is None:
+            spoken = []
+            for i, run in enumerate(passages(list(lines))):
+                made.append(out.with_name(f"{out.stem}.passage-{i}.wav"))
+                mix_passage(run, made[-1])
+                spoken.append(Passage(made[-1], *passage_span(run)))
+        commands = duck_commands([(l.start, l.start + l.seconds) for l in lines], settings)
+        if commands:
+            ducking.write_text(commands + "\n", encoding="utf-8")
         for (kind, seed), path in loops.items():
             ambient.write_wav(path, ambient.ambience(kind, seed=seed), ambient.AMBIENCE_RATE)
-        levels = _measure_buses(beds, lines, effects, loops)
+        levels = _measure_buses(beds, spoken, effects, loops)
         trims = _trims(effects, levels, settings)
         for _ in range(2):
-            inputs, graph = _graph(beds, lines, effects, total_seconds, settings, footage, levels, trims)
+            inputs, graph = _graph(beds, spoken, effects, total_seconds, settings, footage, levels, trims,
+                                   ducking if commands else None)
             ffmpeg.run([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "pcm_f32le",
                         "-ar", str(SAMPLE_RATE), "-f", "wav", str(raw)], what="audio mix")
             measured = measure(raw)
@@ -400,8 +510,7 @@ def mix(beds: list[Bed], lines: list[PlacedLine], total_seconds: float, out: Pat
             trims = again
         _finish(raw, gain if measured is not None else None, total_seconds, out, settings, rooms, loops, levels)
     finally:
-        raw.unlink(missing_ok=True)
-        for path in loops.values():
+        for path in (raw, ducking, *loops.values(), *made):
             path.unlink(missing_ok=True)
 
 

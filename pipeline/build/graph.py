@@ -15,7 +15,8 @@ from .. import __version__
 from .. import generators as generator_registry
 from .. import subtitles as subs
 from ..audio.footage_sound import ambience_on_cut, footage_sounds
-from ..audio.mix import MIX_VERSION, Effect, PlacedLine, mix
+from ..audio.mix import (MIX_VERSION, PASSAGE_VERSION, Effect, Passage, PlacedLine, mix, mix_passage, passage_span,
+                         passages)
 from ..cache import Cache, Job, key_fields, make_job
 from ..edit.render import ENCODER_VERSION, concat, render_segment
 from ..edit.timeline import Clip, Join, Segment, Timeline
@@ -84,16 +85,17 @@ def make_graph(plan: Plan, cache: Cache) -> Graph:
 
 
 def soundtrack_jobs(plan: Plan, timeline: Timeline, cache: Cache) -> tuple[Job, list[Job]]:
-    """The mix job, and the jobs that make its generated music beds."""
+    """The mix job, and the jobs it needs: its generated music beds and its dialogue passages."""
     fmt = plan.fmt
     total_seconds = to_seconds(timeline.total, fmt.fps)
     beds: list[tuple[Bed, str]] = []   # each bed with what identifies its sound
     music_jobs = []
     for n, bed in enumerate(plan.music):
         if bed.generate:
-            music = ambient_job(cache, n, bed.seconds, plan.seed)
+            music = ambient_job(cache, n, plan.seed)
             music_jobs.append(music)
-            beds.append((Bed(music.output, bed.start, bed.seconds, bed.gain, bed.fade_in, bed.fade_out, bed.loop,
+            # one loop of the pad, looped to the bed's length: the same file whatever the film's length
+            beds.append((Bed(music.output, bed.start, bed.seconds, bed.gain, bed.fade_in, bed.fade_out, True,
                              bed.generate), music.key))
         else:
             beds.append((bed, cache.digest(bed.file)))
@@ -116,11 +118,23 @@ def soundtrack_jobs(plan: Plan, timeline: Timeline, cache: Cache) -> tuple[Job, 
               "effects": [key_fields(e, path=cache.digest(e.path)) for e in effects],
               "footage": [key_fields(f, path=cache.digest(f.path)) for f in production],
               "rooms": [key_fields(r) for r in rooms]}
+    passage_jobs = [passage_job(run, n, cache) for n, run in enumerate(passages(lines))]
+    spoken = [Passage(job.output, *passage_span(run)) for job, run in zip(passage_jobs, passages(lines))]
+    inputs["passages"] = [[job.key, p.start, p.seconds] for job, p in zip(passage_jobs, spoken)]
     mix_job = make_job(cache, "mix", "soundtrack", inputs,
                        lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings, effects,
-                                       production, rooms),
-                       suffix=".m4a", deps=tuple(j.id for j in music_jobs))
-    return mix_job, music_jobs
+                                       production, rooms, spoken=spoken),
+                       suffix=".m4a", deps=tuple(j.id for j in music_jobs + passage_jobs))
+    return mix_job, music_jobs + passage_jobs
+
+
+def passage_job(run: list[PlacedLine], n: int, cache: Cache) -> Job:
+    """The job that mixes the `n`-th passage of the dialogue (`mix.passages`), keyed by its
+    lines and their places within it: a passage that only moves in the cut is not mixed again."""
+    start, _ = passage_span(run)
+    inputs = {"version": PASSAGE_VERSION, "lines": [
+        key_fields(line, path=cache.digest(line.path), start=round(line.start - start, 6)) for line in run]}
+    return make_job(cache, "passage", f"passage-{n + 1}", inputs, lambda out: mix_passage(run, out), suffix=".wav")
 
 
 def subtitles_job(cues: list, fmt: Format, cache: Cache) -> Job:
@@ -221,13 +235,14 @@ def drawn(segment: Segment) -> dict:
             "moves": {name: key_fields(camera.MOVES[name], drop=("words",)) for name in moves if name in camera.MOVES}}
 
 
-def ambient_job(cache: Cache, n: int, seconds: float, seed: int) -> Job:
-    """The job that makes the `n`-th music bed, a generated ambient pad `seconds` long."""
+def ambient_job(cache: Cache, n: int, seed: int) -> Job:
+    """The job that makes the `n`-th music bed's sound: one seamless loop of a generated
+    ambient pad (`ambient.pad_loop`), which the mix loops to the bed's length."""
     from ..audio import ambient
 
     def run(out: Path) -> None:
-        ambient.write_wav(out, ambient.ambient_pad(seconds, seed=seed))
+        ambient.write_wav(out, ambient.pad_loop(seed=seed))
 
-    return make_job(cache, "music", f"ambient-{n + 1}", {"generator": "ambient", "version": "1",
-                                                          "seconds": round(seconds, 4), "seed": seed},
+    return make_job(cache, "music", f"ambient-{n + 1}", {"generator": "ambient", "version": "2", "loop": True,
+                                                          "seed": seed},
                     run, suffix=".wav")

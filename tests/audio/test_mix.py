@@ -11,7 +11,7 @@ import numpy as np
 
 from conftest import audio_samples
 from pipeline.audio.ambient import ambient_pad, write_wav
-from pipeline.audio.mix import FootageSound, PlacedLine, duck_envelope, mix
+from pipeline.audio.mix import FootageSound, PlacedLine, duck_commands, duck_gain, mix
 from pipeline.plan import Bed
 from pipeline.edit import ffmpeg
 from pipeline.spec import MixSettings
@@ -72,20 +72,31 @@ def test_music_ducks_at_least_8_db_under_speech(tmp_path):
     assert drop_plain - drop_ducked >= 8.0
 
 
-def test_the_duck_envelope_ramps_and_merges():
+def test_the_ducking_ramps_and_merges_and_is_sent_as_few_commands():
     settings = MixSettings(duck=-12, attack=0.2, release=0.5)
-    assert duck_envelope([], settings) == "1"
+    assert duck_commands([], settings) == ""
     # two lines closer than attack + release duck as one
-    envelope = duck_envelope([(1.0, 2.0), (2.4, 3.0), (8.0, 9.0)], settings)
-    assert envelope.count("clip((t-") == 2
-    def value(t: float) -> float:   # evaluate the ffmpeg expression in Python ("clip" has no "t")
-        return eval(envelope.replace("t", f"({t})"), {"clip": lambda x, lo, hi: min(max(x, lo), hi)})
+    speech = [(1.0, 2.0), (2.4, 3.0), (8.0, 9.0)]
+
+    def value(t: float) -> float:
+        return duck_gain(speech, settings, t)
 
     assert abs(value(0.0) - 1.0) < 1e-6
     assert abs(20 * np.log10(value(1.5)) + 12) < 0.01
     assert abs(20 * np.log10(value(2.2)) + 12) < 0.01      # held between the merged lines
     assert 10 ** (-12 / 20) < value(3.25) < 1.0             # releasing
     assert abs(value(5.0) - 1.0) < 1e-6
+    # the commands: one per 10 ms step of each ramp, the gain at that step, nothing in between
+    commands = [line.rstrip(";").split() for line in duck_commands(speech, settings).splitlines()]
+    assert all(target == "volume@duck" and name == "volume" for _, target, name, _ in commands)
+    times = [float(t) for t, *_ in commands]
+    assert times == sorted(times) and all(abs(float(g) - value(round(float(t), 2))) < 1e-4 for t, _, _, g in commands)
+    # two merged spans, each a ramp down (0.2 s) and up (0.5 s): about 70 steps each, not a step per line
+    assert 2 * 60 < len(commands) < 2 * 80
+    assert not [t for t in times if 2.0 < t < 3.0]          # held, not re-sent, between the merged lines
+    # a thousand lines: the commands grow with the lines, the work per line stays the same
+    many = [(2.0 * i, 2.0 * i + 1.0) for i in range(1000)]
+    assert len(duck_commands(many, MixSettings(duck=-12, attack=0.1, release=0.1)).splitlines()) < 1000 * 30
 
 
 def test_sound_effects_play_on_their_shot_and_crossfade_at_a_dissolve(tmp_path):
@@ -161,7 +172,7 @@ def test_a_late_bed_is_heard_however_the_jobs_around_the_mix_run(tmp_path):
     late bed then went silent. Every input now lasts the whole film."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from pipeline.audio.mix import _graph, Levels
+    from pipeline.audio.mix import Levels, Passage, _graph
 
     early = Bed(music(tmp_path, 3.0), 0.5, 2.0, gain=-10, fade_in=0, fade_out=0, loop=False)
     later = tmp_path / "later.wav"
@@ -169,10 +180,14 @@ def test_a_late_bed_is_heard_however_the_jobs_around_the_mix_run(tmp_path):
     late = Bed(later, 3.5, 3.0, gain=-10, fade_in=0, fade_out=0, loop=False)
     line = PlacedLine(tone(tmp_path, 1.0), 1.0, 1.0)
     effect_free = MixSettings()
-    _, graph = _graph([early, late], [line], [], 7.0, effect_free, [], Levels(-20.0, (-20.0, -20.0), (), {}), [])
-    for chain in graph.split(";"):
-        if chain.endswith(("[m0]", "[m1]")) or re.search(r"\[v\d+\]$", chain):
-            assert chain.split("[")[-2].endswith("apad=whole_dur=7.000000"), chain
+    passage = Passage(line.path, line.start, line.seconds)
+    _, graph = _graph([early, late], [passage], [], 7.0, effect_free, [], Levels(-20.0, (-20.0, -20.0), (), {}), [],
+                      None)
+    chains = graph.split(";")
+    for chain in chains:
+        if chain.endswith(("[m0]", "[m1]", "[dialogue]")):
+            assert "apad=whole_dur=7.000000" in chain.split("[")[-2], chain
+    assert sum(chain.endswith(("[m0]", "[m1]", "[dialogue]")) for chain in chains) == 3
 
     def made(n: int) -> np.ndarray:
         out = tmp_path / f"mix{n}.m4a"
@@ -185,3 +200,31 @@ def test_a_late_bed_is_heard_however_the_jobs_around_the_mix_run(tmp_path):
         tail = samples[round(4.0 * 48000):round(6.0 * 48000)]
         assert 20 * np.log10(np.sqrt((tail ** 2).mean())) > -45   # the late bed plays to 6.5 s
         assert np.array_equal(samples, mixes[0])
+
+
+def test_five_hundred_lines_mix_and_the_music_ducks_under_the_last_of_them(tmp_path):
+    """A feature's worth of separate lines: the dialogue is mixed in passages and the ducking
+    sent as commands (an expression with a term per line failed from 96 lines on)."""
+    t = np.arange(round(160 * 48000)) / 48000
+    hum = tmp_path / "hum.wav"
+    write_wav(hum, (0.2 * np.sin(2 * np.pi * 200 * t)).astype(np.float32))
+    word = tmp_path / "word.wav"
+    write_wav(word, (0.3 * np.sin(2 * np.pi * 1000 * t[:round(0.12 * 48000)])).astype(np.float32))
+    lines = [PlacedLine(word, 1.0 + 0.3 * i, 0.12) for i in range(500)]     # a word every 0.3 s
+    bed = Bed(hum, 0.0, 152.0, gain=-6, fade_in=0, fade_out=0, loop=False)
+    out = tmp_path / "long.m4a"
+    mix([bed], lines, 152.0, out, MixSettings(duck=-12, attack=0.04, release=0.05))
+    audio = audio_samples(out)[:, 0]
+    assert abs(len(audio) / 48000 - 152.0) < 0.001
+
+    def level(start: float, end: float, hz: float) -> float:
+        window = audio[round(start * 48000):round(end * 48000)]
+        taper = np.hanning(len(window))
+        k = np.arange(len(window)) / 48000
+        return 2 * abs(np.sum(taper * window * np.exp(-2j * np.pi * hz * k))) / taper.sum()
+
+    for i in (0, 250, 499):                       # the first, a middle and the last line
+        start = 1.0 + 0.3 * i
+        assert level(start + 0.02, start + 0.1, 1000) > 0.01                 # the line is heard
+        under, between = level(start + 0.02, start + 0.1, 200), level(start + 0.19, start + 0.28, 200)
+        assert 20 * np.log10(between / under) > 9, (i, under, between)       # ducked ~12 dB under it
