@@ -227,6 +227,10 @@ class Cache:
         self._probes: dict[str, list] | None = None
         self._damage: dict[Path, str] = {}
 
+    def __getstate__(self) -> dict:
+        """A Cache sent to a worker (inside a job) travels without its memos: it needs none."""
+        return {**self.__dict__, "_digests": None, "_manifest": None, "_probes": None, "_damage": {}}
+
     def damage(self, output: Path) -> str:
         """Why the output at `output` cannot be reused, "" when it can (`damage`), found once
         per Cache (a build reads each output back at most once)."""
@@ -234,9 +238,8 @@ class Cache:
             self._damage[output] = damage(output)
         return self._damage[output]
 
-    def sealed(self, output: Path, found: Fingerprint) -> None:
-        """Seal `output`, just made and `found` (`seal`); it is intact from now on."""
-        seal(output, found)
+    def made(self, output: Path) -> None:
+        """`output` was just made and sealed (here or by a worker elsewhere): it is intact."""
         self._damage[output] = ""
 
     def path(self, kind: str, key: str, suffix: str = "") -> Path:
@@ -392,10 +395,12 @@ class Job:
     run: Callable[[Path], None]
     deps: tuple[str, ...] = ()
     key: str = ""
+    gpus: float = 0.0   # GPUs it renders on (a cluster gives it them; 0: a CPU)
 
 
 def make_job(cache: "Cache", kind: str, id: str, inputs: dict[str, Any], run: Callable[[Path], None],
-             suffix: str = "", deps: tuple[str, ...] = ()) -> Job:
+             suffix: str = "", deps: tuple[str, ...] = (), gpus: float = 0.0) -> Job:
     """A job whose output lives in the cache under the key of `inputs`."""
     key = content_key(kind, inputs)
-    return Job(kind=kind, id=id, inputs=inputs, output=cache.path(kind, key, suffix), run=run, deps=deps, key=key)
+    return Job(kind=kind, id=id, inputs=inputs, output=cache.path(kind, key, suffix), run=run, deps=deps, key=key,
+               gpus=gpus)

@@ -377,7 +377,8 @@ def _build(args: argparse.Namespace) -> int:
         result = build(Path(args.project), renders=_renders(args), preview=args.preview, only=args.only,
                        force=args.force, workers=args.jobs, reporter=reporter,
                        config=Path(args.config) if args.config else None, locked=args.locked,
-                       warn=_print_warnings, keep_going=args.keep_going, allow_missing=args.allow_missing)
+                       warn=_print_warnings, keep_going=args.keep_going, allow_missing=args.allow_missing,
+                       executor=args.executor, address=args.address)
     finally:
         reporter.close()
     plan = result.plan
@@ -475,6 +476,11 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("--only", nargs="+", metavar="ID", help="render just these shots, to only.mp4")
             command.add_argument("--force", action="store_true", help="render every job again, ignoring the cache")
             command.add_argument("--jobs", type=int, default=None, help="jobs run at once (default: one per core)")
+            command.add_argument("--executor", default="threads", metavar="NAME",
+                                 help="where jobs run: threads (default), processes (CPU-bound drawing N at once), "
+                                      "or ray (a Ray cluster: --address, or one started for the build)")
+            command.add_argument("--address", metavar="ADDR", help="the Ray cluster to run jobs on (with --executor "
+                                                                   "ray; as `ray start --head` prints it)")
             command.add_argument("--keep-going", action="store_true",
                                  help="when a job fails, run every job that does not need it, then list each failure")
             command.add_argument("--allow-missing", action="store_true",

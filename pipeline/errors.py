@@ -58,6 +58,9 @@ class FilmError(Failure):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):   # pickled whole: a job run in another process raises it there
+        return type(self), (self.problems,)
+
 
 class StoryboardError(FilmError):
     """The storyboard (YAML or Fountain) could not be read or does not validate."""
@@ -80,6 +83,9 @@ class JobError(Failure):
         self.details = details
         self.log = log
         super().__init__(f"job {job} failed: {reason}" + (f" (traceback in {log})" if log else ""))
+
+    def __reduce__(self):   # pickled whole: a job run in another process raises it there
+        return JobError, (self.job, self.reason, self.details, self.log)
 
     def report(self) -> str:
         return f"error: {self}"

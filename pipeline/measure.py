@@ -376,10 +376,10 @@ class Measures:
 
 
 def measure(board: Storyboard, cache: Cache, probes: Probes | None = None, synthesise: bool = True,
-            force: bool = False, workers: int | None = None, reporter=None) -> Measures:
+            force: bool = False, workers: int | None = None, reporter=None, executor=None) -> Measures:
     """Measure `board`: its footage from `probes` (`check_media`'s; probed here when None) and
     its speech, synthesised and aligned as cached jobs run through `build.run.execute` (told to
-    `reporter` as the "speech" stage). With `synthesise=False` nothing is made or written:
+    `reporter` as the "speech" stage, on `executor`: threads when None). With `synthesise=False` nothing is made or written:
     speech already in the cache is used as it is and the rest is estimated from its words.
     Raises StoryboardError for a voice-over that cannot be read, JobError for a job that fails."""
     from .audio import speech
@@ -393,5 +393,5 @@ def measure(board: Storyboard, cache: Cache, probes: Probes | None = None, synth
     jobs, collect = speech.jobs(board, cache)
     reporter = reporter or QuietReporter()
     reporter.stage("speech", len(jobs), to_run(jobs, cache, force))
-    results = execute(jobs, cache, force=force, workers=workers, reporter=reporter)
+    results = execute(jobs, cache, force=force, workers=workers, reporter=reporter, executor=executor)
     return Measures(footage, collect(), tuple(results))

@@ -80,9 +80,9 @@ def test_new_check_plan_build(tmp_path):
     built = film("build", "my-film", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     # renders go in the project's folder, wherever the command is run from
-    assert re.match(r"20 rendered, 0 cached, [\d.]+ s → my-film/renders/my-film/final.mp4", built.stdout), built.stdout
+    assert re.match(r"21 rendered, 0 cached, [\d.]+ s → my-film/renders/my-film/final.mp4", built.stdout), built.stdout
     # each stage is named on its own line, also when the output is not a terminal
-    assert built.stderr.splitlines()[:2] == ["speech: 2 jobs, 2 to run", "pictures and sound: 18 jobs, 18 to run"]
+    assert built.stderr.splitlines()[:2] == ["speech: 2 jobs, 2 to run", "pictures and sound: 19 jobs, 19 to run"]
     assert (tmp_path / "my-film" / "renders" / "my-film" / "final.mp4").is_file()
     # from the parent folder and from inside the project: the same renders, everything cached
     for cwd, named in ((tmp_path, "my-film"), (tmp_path / "my-film", "."), (tmp_path / "my-film" / "renders", "..")):

@@ -3,13 +3,16 @@ why; they write nothing."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
 import subprocess
-import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from conftest import write_project
+from pipeline import cli
 
 FILM = """
 title: Status Film
@@ -38,7 +41,17 @@ scenes:
 
 
 def film(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True)
+    """`film ARGS` run from `cwd`, in this process (what it prints and its exit code, as a user
+    sees them; a new process for each of the dozens of commands here would cost seconds each)."""
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = cli.main(list(args))
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def to_run(status: dict) -> set[tuple[str, str]]:

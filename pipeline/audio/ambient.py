@@ -113,7 +113,10 @@ def _sum_sines(cycles: np.ndarray, amps: np.ndarray, phases: np.ndarray,
     """sum_k amps[k] * sin(2 pi cycles[k] n / period + phases[k]) for n in [start, start + length).
 
     `cycles` are integers (whole cycles per `period` samples), so phases are computed exactly with
-    integer arithmetic; the sum itself is one float32 matrix product over blocks of samples.
+    integer arithmetic; the sum itself is one matrix product over blocks of samples, in float64:
+    BLAS splits a product differently with the number of threads it may use (a Ray worker gets
+    one), and float32 sums then differ in their last bit, enough to flip 16-bit samples; float64's
+    differences are far below what a 16-bit (or float32) sample can show.
     """
     rows = -(-length // _BLOCK)
     cyc = cycles.astype(np.int64)
@@ -121,9 +124,9 @@ def _sum_sines(cycles: np.ndarray, amps: np.ndarray, phases: np.ndarray,
     block_starts = start + _BLOCK * np.arange(rows, dtype=np.int64)
     a = two_pi * ((block_starts[:, None] * cyc[None, :]) % period) / period + phases[None, :]
     b = two_pi * ((np.arange(_BLOCK, dtype=np.int64)[:, None] * cyc[None, :]) % period) / period
-    left = np.concatenate([np.sin(a) * amps, np.cos(a) * amps], axis=1).astype(np.float32)
-    right = np.concatenate([np.cos(b), np.sin(b)], axis=1).T.astype(np.float32)
-    return (left @ right).reshape(-1)[:length]
+    left = np.concatenate([np.sin(a) * amps, np.cos(a) * amps], axis=1)
+    right = np.concatenate([np.cos(b), np.sin(b)], axis=1).T
+    return (left @ right).reshape(-1)[:length].astype(np.float32)
 
 
 class _NoteTables:

@@ -155,33 +155,39 @@ def _ducked_spans(speech: list[tuple[float, float]], settings: MixSettings) -> l
     return merged
 
 
-def duck_gain(speech: list[tuple[float, float]], settings: MixSettings, t: float) -> float:
-    """The music's gain at `t` seconds (1 without speech, the duck depth under it): it ramps
-    down over `attack` seconds before each span of speech and back up over `release` after."""
+def _dip(span: list[float], settings: MixSettings, t: float) -> float:
+    """How far (0 to 1) the music is down at `t` for one span of speech: ramping down over
+    `attack` seconds before it, held, and back up over `release` after it."""
     attack, release = max(settings.attack, 0.01), max(settings.release, 0.01)
+    a, b = span
+    return min(max((t - (a - attack)) / attack, 0.0), 1.0) * min(max((b + release - t) / release, 0.0), 1.0)
+
+
+def duck_gain(speech: list[tuple[float, float]], settings: MixSettings, t: float) -> float:
+    """The music's gain at `t` seconds (1 without speech, the duck depth under it). Spans are
+    merged wherever their ramps would meet, so at most one span is ramping or held at `t`."""
     depth = 1 - 10 ** (settings.duck / 20)
-    dip = sum(min(max((t - (a - attack)) / attack, 0.0), 1.0) * min(max((b + release - t) / release, 0.0), 1.0)
-              for a, b in _ducked_spans(speech, settings) if a - attack <= t <= b + release)
-    return 1 - depth * dip
+    return 1 - depth * max((_dip(span, settings, t) for span in _ducked_spans(speech, settings)), default=0.0)
 
 
 def duck_commands(speech: list[tuple[float, float]], settings: MixSettings) -> str:
     """`asendcmd` commands that set the music's volume (the filter `volume@duck`) at each
     `DUCK_STEP` of each ramp and hold it between: "T volume@duck volume G;" a line, G the gain
-    at T (`duck_gain`). A change is sent a hair before its step's frame, so it applies to it."""
+    at T (`duck_gain`). A change is sent a hair before its step's frame, so it applies to it.
+    Each span's steps are worked out from that span alone: linear in the number of lines."""
     attack, release = max(settings.attack, 0.01), max(settings.release, 0.01)
-    steps: set[int] = set()
-    for a, b in _ducked_spans(speech, settings):
-        first, last = int((a - attack) / DUCK_STEP), int((b + release) / DUCK_STEP) + 1
-        ramp_down, ramp_up = int(attack / DUCK_STEP) + 2, int(release / DUCK_STEP) + 2
-        steps.update(range(max(first, 0), first + ramp_down))
-        steps.update(range(max(last - ramp_up, 0), last + 1))
+    depth = 1 - 10 ** (settings.duck / 20)
     commands, current = [], 1.0
-    for step in sorted(steps):
-        gain = round(duck_gain(speech, settings, step * DUCK_STEP), 5)
-        if gain != current:
-            commands.append(f"{max(step * DUCK_STEP - 0.0001, 0):.4f} volume@duck volume {gain};")
-            current = gain
+    for span in _ducked_spans(speech, settings):
+        a, b = span
+        first, last = int((a - attack) / DUCK_STEP), int((b + release) / DUCK_STEP) + 1
+        down = range(max(first, 0), first + int(attack / DUCK_STEP) + 2)
+        up = range(max(last - int(release / DUCK_STEP) - 2, down.stop), last + 1)
+        for step in (*down, *up):
+            gain = round(1 - depth * _dip(span, settings, step * DUCK_STEP), 5)
+            if gain != current:
+                commands.append(f"{max(step * DUCK_STEP - 0.0001, 0):.4f} volume@duck volume {gain};")
+                current = gain
     return "\n".join(commands)
 
 

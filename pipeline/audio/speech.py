@@ -101,7 +101,6 @@ def speech_jobs(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Job]:
     """A job per distinct (speaker, text) said in the film, keyed by the text and the voice."""
     from . import tts
 
-    speaker = _speaker()
     jobs: dict[tuple[str, str], Job] = {}
     for shot in board.shots:
         for who, text, _ in spoken_lines(shot):
@@ -114,7 +113,8 @@ def speech_jobs(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Job]:
                       **tts.voice_inputs(voice)}
             jobs[(who, text)] = make_job(
                 cache, "voice", f"{who or 'narrator'}: {text[:40]}", inputs,
-                lambda out, text=text, voice=voice, model=model: _speak(speaker, text, voice, model, out))
+                # the speaker of the process the job runs in (a worker's own, loaded once there)
+                lambda out, text=text, voice=voice, model=model: _speak(_speaker(), text, voice, model, out))
     return jobs
 
 

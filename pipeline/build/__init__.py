@@ -31,6 +31,7 @@ from ..plan import CardSource, GeneratedSource, Plan, make_plan
 from ..plan.cards import CARD
 from ..plan.model import unknown_shots
 from ..spec import CREDITS_ID, TITLE_ID, Storyboard
+from . import executors
 from .claim import claim
 from .graph import Graph, make_graph, prepare_shots
 from .run import BuildResult, Failed, JobResult, JobsFailed, QuietReporter, Reporter, execute, to_run
@@ -47,7 +48,7 @@ def output_folder(renders: Path, plan: Plan) -> Path:
 
 def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool = False, workers: int | None = None,
             reporter: Reporter | None = None, synthesise: bool = True,
-            probes: measure.Probes | None = None) -> tuple[Plan, list[JobResult]]:
+            probes: measure.Probes | None = None, executor=None) -> tuple[Plan, list[JobResult]]:
     """Measure the film (`measure.measure`: its footage, its speech synthesised and timed) and
     plan the cut around it; returns the plan and the speech jobs' results.
 
@@ -56,7 +57,7 @@ def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool 
     estimated speech is a warning in `Plan.warnings`, and an error only once the speech is
     made). Raises StoryboardError for problems timing reveals."""
     found = measure.measure(board, cache, probes, synthesise=synthesise, force=force, workers=workers,
-                            reporter=reporter)
+                            reporter=reporter, executor=executor)
     return make_plan(board, preview=preview, speech=found.speech, footage=found.footage), list(found.results)
 
 
@@ -72,7 +73,7 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
           force: bool = False, workers: int | None = None, reporter: Reporter | None = None,
           config: Path | None = None, locked: bool = False,
           warn: Callable[[tuple[Problem, ...]], None] | None = None, keep_going: bool = False,
-          allow_missing: bool = False) -> BuildResult:
+          allow_missing: bool = False, executor: str = "threads", address: str | None = None) -> BuildResult:
     """Build the film at `target` into `renders/NAME/` (default: `default_renders`, in the
     project), waiting while another build of it runs there; returns what was rendered and where
     the cut is.
@@ -83,10 +84,10 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
     it is read, then the plan's. `keep_going` runs every job that does not need one that
     failed before raising JobsFailed listing them; `allow_missing` also puts a slate in the cut
     for each shot that could not be made (`slates`) and finishes it (`BuildResult.missing`).
+    `executor` names where jobs run (`executors.EXECUTORS`: threads, processes, ray; `address`
+    a Ray cluster's), `workers` how many at once.
     Raises FilmError (exit 1) for input problems, JobError (exit 2) for a job that failed.
     """
-    from ..export import lock
-
     started = time.perf_counter()
     reporter = reporter or QuietReporter()
     renders = default_renders(target) if renders is None else renders
@@ -100,50 +101,65 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
     check_output_folder(film, board.root)
     cache = Cache(film / "cache")
     probes = measure.check_media(board, cache=cache)
-    with _nothing_left_on_input_error(film), claim(film, board.source, _waiting(reporter)):
-        remove_stale_temps(film)
-        # Only the speech tells whether a shot is long enough for its lines, so an input error can
-        # still come once speech is made; the film's first build then leaves no folder behind.
-        plan, voiced = prepare(board, cache, preview=preview, force=force, workers=workers, reporter=reporter,
-                               probes=probes)
-        if warn:
-            warn(plan.warnings)
-        if only:
-            plan = plan.only(only)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_nothing_left_on_input_error(film))
+        stack.enter_context(claim(film, board.source, _waiting(reporter)))
+        pool = None if executor == "threads" else executors.named(executor, workers, address)
+        if pool is not None:
+            stack.callback(pool.shutdown)
+        return _build(board, film, renders, cache, probes, started, reporter, preview, only, force, workers, locked,
+                      warn, keep_going, allow_missing, pool)
+
+
+def _build(board: Storyboard, film: Path, renders: Path, cache: Cache, probes: measure.Probes, started: float,
+           reporter: Reporter, preview: bool, only: list[str] | None, force: bool, workers: int | None,
+           locked: bool, warn, keep_going: bool, allow_missing: bool, pool) -> BuildResult:
+    """`build` from the moment the film's folder is held: steps 2 to 5."""
+    from ..export import lock
+
+    remove_stale_temps(film)
+    # Only the speech tells whether a shot is long enough for its lines, so an input error can
+    # still come once speech is made; the film's first build then leaves no folder behind.
+    plan, voiced = prepare(board, cache, preview=preview, force=force, workers=workers, reporter=reporter,
+                           probes=probes, executor=pool)
+    if warn:
+        warn(plan.warnings)
+    if only:
+        plan = plan.only(only)
+    graph = make_graph(plan, cache)
+    locks = lock.entries(plan, cache)
+    if locked:
+        lock.check(lock.lock_file(renders, plan), locks)
+    reporter.stage("pictures and sound", len(graph.jobs), to_run(list(graph.jobs), cache, force))
+    try:
+        results = voiced + execute(list(graph.jobs), cache, force=force, workers=workers, reporter=reporter,
+                                   keep_going=keep_going or allow_missing, executor=pool)
+        missing: tuple[Failed, ...] = ()
+    except JobsFailed as error:
+        slated = slates(plan, graph, error.failed) if allow_missing else None
+        if slated is None:
+            raise
+        # The cut with a slate for each shot that could not be made: every other job is done.
+        plan = slated
         graph = make_graph(plan, cache)
-        locks = lock.entries(plan, cache)
-        if locked:
-            lock.check(lock.lock_file(renders, plan), locks)
-        reporter.stage("pictures and sound", len(graph.jobs), to_run(list(graph.jobs), cache, force))
-        try:
-            results = voiced + execute(list(graph.jobs), cache, force=force, workers=workers, reporter=reporter,
-                                       keep_going=keep_going or allow_missing)
-            missing: tuple[Failed, ...] = ()
-        except JobsFailed as error:
-            slated = slates(plan, graph, error.failed) if allow_missing else None
-            if slated is None:
-                raise
-            # The cut with a slate for each shot that could not be made: every other job is done.
-            plan = slated
-            graph = make_graph(plan, cache)
-            reporter.stage("slates", len(graph.jobs), to_run(list(graph.jobs), cache, False))
-            results = voiced + execute(list(graph.jobs), cache, workers=workers, reporter=reporter)
-            made = {(r.kind, r.id) for r in results}
-            missing = tuple(f for f in error.failed if (f.kind, f.id) not in made)
-        folder = output_folder(renders, plan)
-        output = folder / ("only.mp4" if only else "final.mp4")
-        publish(graph.final.output, output)
-        subtitles = graph.job("subtitles")
-        if not only:
-            for suffix in ("srt", "vtt"):
-                if subtitles is not None:
-                    publish(subtitles.output / f"subtitles.{suffix}", folder / f"subtitles.{suffix}")
-                else:   # a film without subtitles now: none of a build before it stays beside the cut
-                    (folder / f"subtitles.{suffix}").unlink(missing_ok=True)
-        result = BuildResult(plan=plan, output=output, folder=folder, results=results,
-                             seconds=round(time.perf_counter() - started, 3), locks={} if locked else locks,
-                             partial=bool(only), missing=missing)
-        export.write_all(result, renders)
+        reporter.stage("slates", len(graph.jobs), to_run(list(graph.jobs), cache, False))
+        results = voiced + execute(list(graph.jobs), cache, workers=workers, reporter=reporter, executor=pool)
+        made = {(r.kind, r.id) for r in results}
+        missing = tuple(f for f in error.failed if (f.kind, f.id) not in made)
+    folder = output_folder(renders, plan)
+    output = folder / ("only.mp4" if only else "final.mp4")
+    publish(graph.final.output, output)
+    subtitles = graph.job("subtitles")
+    if not only:
+        for suffix in ("srt", "vtt"):
+            if subtitles is not None:
+                publish(subtitles.output / f"subtitles.{suffix}", folder / f"subtitles.{suffix}")
+            else:   # a film without subtitles now: none of a build before it stays beside the cut
+                (folder / f"subtitles.{suffix}").unlink(missing_ok=True)
+    result = BuildResult(plan=plan, output=output, folder=folder, results=results,
+                         seconds=round(time.perf_counter() - started, 3), locks={} if locked else locks,
+                         partial=bool(only), missing=missing)
+    export.write_all(result, renders)
     return result
 
 

@@ -243,6 +243,6 @@ def ambient_job(cache: Cache, n: int, seed: int) -> Job:
     def run(out: Path) -> None:
         ambient.write_wav(out, ambient.pad_loop(seed=seed))
 
-    return make_job(cache, "music", f"ambient-{n + 1}", {"generator": "ambient", "version": "2", "loop": True,
+    return make_job(cache, "music", f"ambient-{n + 1}", {"generator": "ambient", "version": "3", "loop": True,
                                                           "seed": seed},
                     run, suffix=".wav")

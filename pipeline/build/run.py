@@ -2,28 +2,25 @@
 step is told to a reporter.
 
 The runner decides (what is cached, what must run and why, what may start now); an executor
-only runs a job's function somewhere — a thread pool today, processes or a Ray cluster next —
-and a reporter only hears about it (a progress bar, plain log lines, JSON), as doit separates
-its task runner from its reporters. A job's output is written under a temporary name and
-renamed when whole (`cache.atomic`), so a killed build leaves nothing a later build trusts.
+only makes a job's output somewhere — threads, processes or a Ray cluster (`executors`) — and
+a reporter only hears about it (a progress bar, plain log lines, JSON), as doit separates its
+task runner from its reporters. A job's output is written under a temporary name, renamed when
+whole and sealed (`executors.make`), so a killed build leaves nothing a later build trusts.
 """
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from ..cache import Cache, Job, Reason, atomic, fingerprint, unseal, why, write_text
+from ..cache import Cache, Job, Reason, unseal, why, write_text
 from ..edit import children
 from ..edit.ffmpeg import FFmpegError
-from ..errors import DISK_ERRORS, FilmError, JobError, one_line
+from ..errors import DISK_ERRORS, JobError, one_line
+from .executors import ThreadExecutor, make
 
 if TYPE_CHECKING:
     from ..plan import Plan
@@ -115,17 +112,13 @@ class QuietReporter:
 
 
 class Executor(Protocol):
-    """Where jobs run: `submit(fn)` starts `fn()` and returns a Future of its result."""
+    """Where jobs run (`executors`): `run_job(job)` makes the job's output somewhere
+    (`executors.make`) and returns a Future of the seconds it took. An executor with only
+    `submit(fn)` (a `concurrent.futures` pool) is given `fn()`, which makes the job there."""
 
-    def submit(self, fn: Callable[[], JobResult]) -> Future: ...
+    def run_job(self, job: Job) -> Future: ...
 
     def shutdown(self, wait: bool = True) -> None: ...
-
-
-def thread_executor(workers: int | None = None) -> Executor:
-    """Jobs on a thread pool, one worker per core by default: jobs are mostly ffmpeg processes,
-    so threads run them side by side and ffmpeg uses the cores within each job."""
-    return ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2)
 
 
 def to_run(jobs: list[Job], cache: Cache, force: bool) -> int:
@@ -147,34 +140,21 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
     (`JobsFailed.results`). Ctrl-C and input errors still stop the build at once.
     """
     reporter = reporter or QuietReporter()
-    pool = executor or thread_executor(workers)
+    pool = executor or ThreadExecutor(workers)
     by_id = {job.id: job for job in jobs}
     upstream = {job.key: f"{job.kind} {job.id}" for job in jobs}
     results: dict[str, JobResult] = {}
     pending = list(jobs)
-    running: dict[Future, Job] = {}
+    running: dict[Future, tuple[Job, Reason]] = {}
     failure: BaseException | None = None
     failed: dict[str, Failed] = {}   # with keep_going: each job that failed or could not run
 
-    def run_one(job: Job, reason: Reason) -> JobResult:
-        started = time.perf_counter()
-        temp = None
-        try:
-            with atomic(job.output) as temp:
-                job.run(temp)
-                made = fingerprint(temp)
-            cache.sealed(job.output, made)
-        except BaseException as error:
-            if temp is not None:   # what the job wrote beside its output (a concat list, subtitles)
-                for leftover in temp.parent.glob(glob.escape(temp.stem) + ".*"):
-                    shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
-            # A user error or a job error already says what is wrong; KeyboardInterrupt and
-            # SystemExit are not faults of the job. Anything else is this job's failure.
-            if isinstance(error, (FilmError, JobError)) or not isinstance(error, Exception):
-                raise
-            raise job_error(job, error) from None
-        return JobResult(job.kind, job.id, job.key, "rendered", round(time.perf_counter() - started, 3),
-                         str(job.output), reason)
+    def start(job: Job, reason: Reason) -> None:
+        run_job = getattr(pool, "run_job", None)
+        if run_job is not None:
+            running[run_job(job)] = (job, reason)
+        else:   # a plain pool: the job is made on it
+            running[pool.submit(lambda: make(job))] = (job, reason)
 
     def finish(job: Job, result: JobResult) -> None:
         results[job.id] = result
@@ -205,7 +185,7 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
             if reason.kind == "damaged":   # nothing may read it while the job makes it again
                 unseal(job.output)
             reporter.started(job, reason)
-            running[pool.submit(lambda job=job, reason=reason: run_one(job, reason))] = job
+            start(job, reason)
 
     try:
         while pending or running:
@@ -219,9 +199,11 @@ def execute(jobs: list[Job], cache: Cache, force: bool = False, workers: int | N
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                job = running.pop(future)
+                job, reason = running.pop(future)
                 try:
-                    finish(job, future.result())
+                    seconds = future.result()
+                    cache.made(job.output)
+                    finish(job, JobResult(job.kind, job.id, job.key, "rendered", seconds, str(job.output), reason))
                 except BaseException as error:  # noqa: BLE001 - re-raised after running jobs finish
                     reporter.failed(job, error)
                     if keep_going and isinstance(error, JobError):

@@ -21,9 +21,11 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import TYPE_CHECKING, Literal, Sequence
 
-import numpy as np
+if TYPE_CHECKING:   # numpy is imported where a picture is measured: reading a script needs none
+    import numpy as np
+
 
 TITLE_SAFE = 0.05          # the title-safe margin, a fraction of each side
 ANALYSIS_WIDTH = 480       # pixels across the canvas a still is measured at
@@ -122,6 +124,8 @@ class StillView:
 
 def _window_mean(a: np.ndarray, size: int) -> np.ndarray:
     """The mean of `a` over a `size` x `size` window round each pixel (summed-area table)."""
+    import numpy as np
+
     table = np.pad(a.astype(np.float32), ((1, 0), (1, 0))).cumsum(0).cumsum(1)
     rows, cols = a.shape
     r = size // 2
@@ -137,6 +141,8 @@ def _lettering(path: Path, stamp: tuple[int, int], background: tuple[int, int, i
     """Where the picture (covering a canvas of `aspect`) has lettering or detail as dense as
     lettering: pixels round which, within a glyph-sized window, strong edges run densely both
     across and along (a border or a horizon, an edge one way only, is not lettering)."""
+    import numpy as np
+
     from ..generators.still import WHITE, load_picture
 
     width = ANALYSIS_WIDTH

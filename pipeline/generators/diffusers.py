@@ -119,8 +119,9 @@ class Diffusers(BaseGenerator):
             def run(out: Path, request=request) -> None:
                 _render(out, settings, info, family, request, condition, seconds, ctx, still)
 
+            # On a cluster, a shot set to render on CUDA asks for a GPU of its own.
             job = make_job(ctx.cache, "diffusion", f"{shot.id}" + (f" take {take}" if generated.takes > 1 else ""),
-                           inputs, run, deps=deps)
+                           inputs, run, deps=deps, gpus=1.0 if settings.device == "cuda" else 0.0)
             media = job.output / (IMAGE if still else CLIP)
             takes.append(Take(job, request.seed, f"take {take} (seed {request.seed})", media))
         chosen = takes[generated.take - 1].job
