@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import solid_png, write_project
-from pipeline.build import graph as graph_module, run as run_module
+from pipeline.build import executors as run_module, graph as graph_module
 from pipeline.cache import TEMP_MARK
 from pipeline.cli import main
 
