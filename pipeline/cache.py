@@ -9,9 +9,10 @@ A finished output is then *sealed*: its size and SHA-256 are written beside it (
 after the output is in place). An output is reused only when its seal is there and it still
 matches: a file cut short, zeroed, replaced or edited by hand, or one whose seal a kill
 prevented, is redone, with what was wrong as the reason. Reading a file back costs about a
-second a gigabyte (SHA-256 runs at 1.4 GB/s here), so a file whose size, modification time,
-change time and inode are those it was sealed with is not read again: writing to a file
-through the file system sets its change time to the present, which no program can set back.
+second a gigabyte (SHA-256 runs at 1.4 GB/s here), so a file (or a folder's files) whose size,
+modification time, change time and inode are those it was sealed with is not read again:
+writing to a file through the file system sets its change time to the present, which no
+program can set back.
 """
 
 from __future__ import annotations
@@ -120,17 +121,25 @@ def remove_stale_temps(root: Path) -> int:
 class Fingerprint:
     """What an output was when it was sealed: its `size` in bytes (a folder's: its files'
     together), the SHA-256 of its bytes (a folder's: of each file's name and bytes, in name
-    order), and for a file the `stamp` (size, mtime, ctime, inode) that lets a later build skip
-    reading it again."""
+    order), and its `stamp` (`_stamp`) that lets a later build skip reading it again."""
 
     size: int
     sha256: str
-    stamp: tuple[int, ...] = ()
+    stamp: list = dataclasses.field(default_factory=list)
 
 
-def _stamp(path: Path) -> tuple[int, ...]:
-    stat = path.stat()
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino) if path.is_file() else ()
+def _stamp(path: Path) -> list:
+    """A file's [size, mtime, ctime, inode]; a folder's [name, size, mtime, ctime, inode] for
+    each of its files (a file added, removed or written to changes it). JSON as it is."""
+    if path.is_file():
+        stat = path.stat()
+        return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    found = []
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        stat = file.stat()
+        found.append([file.relative_to(path).as_posix(), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
+                      stat.st_ino])
+    return found
 
 
 def fingerprint(path: Path) -> Fingerprint:
@@ -156,8 +165,7 @@ def seal_of(output: Path) -> Path:
 def seal(output: Path, found: Fingerprint) -> None:
     """Record that `output` is finished and was `found` (taken before its rename into place; the
     stamp is taken now, as a rename may change a file's change time)."""
-    write_text(seal_of(output), json.dumps({"size": found.size, "sha256": found.sha256,
-                                            "stamp": list(_stamp(output))}))
+    write_text(seal_of(output), json.dumps({"size": found.size, "sha256": found.sha256, "stamp": _stamp(output)}))
 
 
 def damage(output: Path) -> str:
@@ -172,12 +180,11 @@ def damage(output: Path) -> str:
     except (OSError, ValueError, TypeError, KeyError):
         return "not sealed (a build stopped before it finished it)"
     try:
-        if output.is_file():
-            now = _stamp(output)
-            if now[0] != size:
-                return _size_damage(now[0], size)
-            if stamp and list(now) == stamp:
-                return ""
+        now = _stamp(output)
+        if output.is_file() and now[0] != size:
+            return _size_damage(now[0], size)
+        if stamp and now == stamp:
+            return ""
         found = fingerprint(output)
     except OSError as error:
         return f"unreadable ({error.strerror or error})"
@@ -185,9 +192,8 @@ def damage(output: Path) -> str:
         return _size_damage(found.size, size)
     if found.sha256 != sha:
         return "its bytes changed since it was made"
-    if output.is_file():   # intact, copied or touched: remember the new stamp, to read it once
-        with contextlib.suppress(OSError):
-            seal(output, found)
+    with contextlib.suppress(OSError):   # intact, copied or touched: remember the new stamp, to read it once
+        seal(output, found)
     return ""
 
 

@@ -113,10 +113,12 @@ def test_the_published_cut_is_a_copy_so_editing_it_leaves_the_cache_whole(tmp_pa
     cached = Path(next(r.output for r in first.results if r.kind == "final"))
     for published in (first.output, first.folder / "subtitles.srt", first.folder / "subtitles.vtt"):
         assert published.stat().st_nlink == 1 and not published.samefile(cached)
+    copied = first.output.stat().st_ino
+    assert build(folder, renders=renders).output.stat().st_ino == copied   # a no-op copies nothing
     _zero(first.output)                         # the user edits the published file in place
     assert damage(cached) == ""
     again = build(folder, renders=renders)
-    assert again.rendered == 0 and count_frames(again.output) == first.plan.total
+    assert again.rendered == 0 and count_frames(again.output) == first.plan.total   # copied again
 
 
 def test_memo_files_holding_garbage_cost_work_never_a_traceback(tmp_path):

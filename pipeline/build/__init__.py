@@ -64,9 +64,19 @@ def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool 
 def publish(source: Path, target: Path) -> None:
     """Put a copy of a cached output at its public name, atomically. A copy, not a link: a user
     who edits `final.mp4` in place must not be editing the cache (Linux copies with
-    `sendfile`, in the kernel; a file system that shares blocks does so for copies itself)."""
+    `sendfile`, in the kernel). The copy keeps the cached file's modification time, so a copy
+    already there with the same size and time is left as it is (a no-op rebuild copies no
+    gigabytes); one edited since has another time and is copied again."""
+    made = source.stat()
+    try:
+        there = target.stat()
+        if (there.st_size, there.st_mtime_ns) == (made.st_size, made.st_mtime_ns):
+            return
+    except OSError:
+        pass
     with atomic(target) as temp:
         shutil.copyfile(source, temp)
+        os.utime(temp, ns=(made.st_atime_ns, made.st_mtime_ns))
 
 
 def build(target: Path, renders: Path | None = None, preview: bool = False, only: list[str] | None = None,
