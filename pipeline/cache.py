@@ -228,6 +228,8 @@ class Cache:
         self._digest_file = root / "digests.json"
         self._manifest_file = root / "manifest.json"
         self._probe_file = root / "probes.json"
+        self._timing_file = root / "timings.json"
+        self._timings: dict[str, list] | None = None
         self._digests: dict[str, list] | None = None
         self._manifest: dict[str, dict] | None = None
         self._probes: dict[str, list] | None = None
@@ -235,7 +237,8 @@ class Cache:
 
     def __getstate__(self) -> dict:
         """A Cache sent to a worker (inside a job) travels without its memos: it needs none."""
-        return {**self.__dict__, "_digests": None, "_manifest": None, "_probes": None, "_damage": {}}
+        return {**self.__dict__, "_digests": None, "_manifest": None, "_probes": None, "_timings": None,
+                "_damage": {}}
 
     def damage(self, output: Path) -> str:
         """Why the output at `output` cannot be reused, "" when it can (`damage`), found once
@@ -296,6 +299,25 @@ class Cache:
             return
         self._probes[f"{kind}:{path}"] = [stat.st_size, stat.st_mtime_ns, found]
 
+    # -- how long each line of speech turned out, by its voice job's key --------------------------
+    def timing(self, key: str) -> tuple[float, list] | None:
+        """The length (seconds) and word times a voice job with `key` made, if one ever did here:
+        its output may be gone (forgotten, damaged), but the same key makes the same speech, so
+        `film plan` and `film status` time its shot exactly instead of estimating."""
+        if self._timings is None:
+            self._timings = _read_json(self._timing_file)
+        found = self._timings.get(key)
+        if isinstance(found, list) and len(found) == 2 and isinstance(found[0], (int, float)) \
+                and isinstance(found[1], list):
+            return float(found[0]), found[1]
+        return None
+
+    def remember_timing(self, key: str, seconds: float, words: list) -> None:
+        """Keep what a voice job with `key` made (saved with the cache)."""
+        if self._timings is None:
+            self._timings = _read_json(self._timing_file)
+        self._timings[key] = [seconds, words]
+
     # -- the manifest: each job's last key and inputs, to explain reruns -----------------------
     def previous(self, job_id: str) -> dict | None:
         if self._manifest is None:
@@ -309,7 +331,7 @@ class Cache:
         self._manifest[job_id] = {"key": key, "inputs": json.loads(canonical(inputs))}
 
     def save(self) -> None:
-        """Write the digest and probe memos and the manifest (atomically)."""
+        """Write the digest, probe and timing memos and the manifest (atomically)."""
         self.root.mkdir(parents=True, exist_ok=True)
         if self._digests is not None:
             write_text(self._digest_file, json.dumps(self._digests))
@@ -317,6 +339,8 @@ class Cache:
             write_text(self._manifest_file, json.dumps(self._manifest, indent=1, sort_keys=True))
         if self._probes is not None:
             write_text(self._probe_file, json.dumps(self._probes))
+        if self._timings is not None:
+            write_text(self._timing_file, json.dumps(self._timings))
 
 
 def _read_json(path: Path) -> dict:

@@ -157,8 +157,15 @@ def _read_and_plan(args: argparse.Namespace, preview: bool = False):
     from .build import prepare
     from .cache import Cache
 
+    from .build.claim import foreign
+
     board = _load(args)
-    cache = Cache(_renders(args) / board.name / "cache")
+    film = _renders(args) / board.name
+    other = foreign(film, board.source)
+    if other is not None:   # what is cached there is another film's: said, as a build would refuse it
+        print(f"{_shown(film)}: warning: holds the builds of {other}, another project named '{board.name}'; "
+              f"film build refuses it: use --out OTHER_FOLDER", file=sys.stderr)
+    cache = Cache(film / "cache")
     probes = measure.check_media(board, cache=cache)
     plan, _ = prepare(board, cache, preview=preview, synthesise=False, probes=probes)
     _warn(plan)

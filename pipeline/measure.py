@@ -376,7 +376,8 @@ class Measures:
 
 
 def measure(board: Storyboard, cache: Cache, probes: Probes | None = None, synthesise: bool = True,
-            force: bool = False, workers: int | None = None, reporter=None, executor=None) -> Measures:
+            force: bool = False, workers: int | None = None, reporter=None, executor=None,
+            keep_going: bool = False) -> Measures:
     """Measure `board`: its footage from `probes` (`check_media`'s; probed here when None) and
     its speech, synthesised and aligned as cached jobs run through `build.run.execute` (told to
     `reporter` as the "speech" stage, on `executor`: threads when None). With `synthesise=False` nothing is made or written:
@@ -393,5 +394,6 @@ def measure(board: Storyboard, cache: Cache, probes: Probes | None = None, synth
     jobs, collect = speech.jobs(board, cache)
     reporter = reporter or QuietReporter()
     reporter.stage("speech", len(jobs), to_run(jobs, cache, force))
-    results = execute(jobs, cache, force=force, workers=workers, reporter=reporter, executor=executor)
+    results = execute(jobs, cache, force=force, workers=workers, reporter=reporter, executor=executor,
+                      keep_going=keep_going)
     return Measures(footage, collect(), tuple(results))

@@ -85,7 +85,8 @@ def test_new_check_plan_build(tmp_path):
     assert built.stderr.splitlines()[:2] == ["speech: 2 jobs, 2 to run", "pictures and sound: 19 jobs, 19 to run"]
     assert (tmp_path / "my-film" / "renders" / "my-film" / "final.mp4").is_file()
     # from the parent folder and from inside the project: the same renders, everything cached
-    for cwd, named in ((tmp_path, "my-film"), (tmp_path / "my-film", "."), (tmp_path / "my-film" / "renders", "..")):
+    for cwd, named in ((tmp_path, "my-film"), (tmp_path / "my-film", "."), (tmp_path / "my-film" / "renders", ".."),
+                       (tmp_path / "my-film", "storyboard.yaml"), (tmp_path / "my-film" / "renders", "../storyboard.yaml")):
         replanned = film("plan", named, cwd=cwd)
         assert all("to render" not in r and "~" not in r for r in replanned.stdout.splitlines()[1:-1]), cwd
         assert "about" not in replanned.stdout and " 0 of " in replanned.stdout.splitlines()[-1]

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import count_frames, write_project
 
 SMALL = """
@@ -55,6 +57,9 @@ def test_two_projects_of_one_name_sharing_out_never_touch_each_others_cut(tmp_pa
     assert err.strip() == (f"{out / 'film'}: holds the builds of {first / 'storyboard.yaml'}, another project named "
                            f"'film'; build {second / 'storyboard.yaml'} with --out OTHER_FOLDER, or rename one of them"), err
     assert (out / "film" / "final.mp4").read_bytes() == cut
+    planned = start("plan", str(second), "--out", str(out), cwd=tmp_path)   # reading it is said, not refused
+    assert planned.wait(timeout=60) == 0
+    assert f"out/film: warning: holds the builds of {first / 'storyboard.yaml'}" in planned.stderr.read()
     # the first project moved away: its folder is handed over to the one that builds now
     first.rename(tmp_path / "a" / "moved")
     assert start("build", str(second), "--out", str(out), cwd=tmp_path).wait(timeout=300) == 0
@@ -75,22 +80,57 @@ def _ffmpeg_writing_into(folder: Path) -> list[int]:
     return found
 
 
-def test_ffmpeg_dies_with_a_build_killed_by_sigkill(tmp_path):
+def _descendants(pid: int) -> set[int]:
+    """Every process started (directly or not) by process `pid`, as /proc says now."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    out = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        if state[state.rindex(")") + 2] != "Z":
+            out.add(pid)
+    return out
+
+
+@pytest.mark.parametrize("executor", ["threads", "processes"])
+def test_everything_a_build_started_dies_with_it_when_it_is_killed_by_sigkill(tmp_path, executor):
     folder = tmp_path / "long"
     # shots that take ffmpeg seconds each to encode, so that one left running would be seen
     shots = "\n".join(f"      - {{id: s{n}, prompt: 'shot {n}', duration: 8, camera: zoom-in}}" for n in range(4))
     write_project(folder, f"title_card: false\nfps: 24\nsize: 1280x720\nscenes:\n  - shots:\n{shots}\n")
     renders = tmp_path / "renders"
-    process = start("build", str(folder), "--out", str(renders), "--jobs", "2", cwd=tmp_path)
+    process = start("build", str(folder), "--out", str(renders), "--jobs", "2", "--executor", executor, cwd=tmp_path)
     deadline = time.time() + 120
     while time.time() < deadline and not _ffmpeg_writing_into(renders):
         assert process.poll() is None, process.stderr.read()
         time.sleep(0.02)
     assert _ffmpeg_writing_into(renders), "no ffmpeg seen running"
+    started = _descendants(process.pid)           # ffmpeg, the warden, worker processes
     os.kill(process.pid, signal.SIGKILL)        # the build alone, as the kernel's OOM killer would
     process.wait()
-    time.sleep(0.5)                             # the kernel kills them at once; an orphan runs on for seconds
+    time.sleep(0.5)                             # the warden kills them at once; an orphan runs on for seconds
     assert _ffmpeg_writing_into(renders) == []
+    deadline = time.time() + 5                  # workers notice within 0.2 s, the pool's helpers soon after
+    while _alive(started) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not _alive(started), [Path(f"/proc/{p}/cmdline").read_bytes()[:80] for p in _alive(started)]
 
 
 def test_ctrl_c_stops_the_build_at_once_with_one_line_and_exit_130(tmp_path):
@@ -114,3 +154,16 @@ def test_ctrl_c_stops_the_build_at_once_with_one_line_and_exit_130(tmp_path):
     assert "Traceback" not in err and stopped < 10, (stopped, err)
     assert _ffmpeg_writing_into(renders) == []
     assert not [p for p in renders.rglob("*") if ".tmp-" in p.name]
+
+
+def test_a_copied_project_brings_its_renders_and_builds_from_them(tmp_path):
+    import shutil
+
+    original = tmp_path / "a" / "harbour"
+    write_project(original, SMALL)
+    assert start("build", str(original), cwd=tmp_path).wait(timeout=300) == 0
+    copy = tmp_path / "b" / "harbour"
+    shutil.copytree(original, copy)             # renders and all: they record the original
+    built = start("build", str(copy), cwd=tmp_path)
+    assert built.wait(timeout=300) == 0, built.stderr.read()
+    assert built.stdout.read().startswith("0 rendered,")

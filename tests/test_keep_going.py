@@ -107,3 +107,43 @@ def test_allow_missing_finishes_the_cut_with_a_slate_and_the_next_build_mends_it
     assert not again.missing
     mended = frame_at(again.output, middle)
     assert np.abs(mended.astype(int) - slate.astype(int)).mean() > 10   # the panel, not the slate
+
+
+def test_a_segment_that_fails_is_a_slate_too_and_a_voice_that_fails_stops_with_every_voice_tried(tmp_path,
+                                                                                                  monkeypatch):
+    from pipeline.audio import speech
+    from pipeline.build import graph
+
+    folder = tmp_path / "gone"
+    write_project(folder, FILM.replace("duration: 2\n      - id: boat", "duration: 2\n        narration: \"A gull.\"\n"
+                                       "      - id: boat"))
+    encode = graph.render_segment
+    crashed = []
+
+    def failing(segment, *args, **kwargs):   # the gull's body fails once (the slate's encodes)
+        if segment.id == "body:gull" and not crashed:
+            crashed.append(segment.id)
+            raise RuntimeError("encoder crashed")
+        return encode(segment, *args, **kwargs)
+
+    monkeypatch.setattr(graph, "render_segment", failing)
+    result = build(folder, renders=tmp_path / "r", allow_missing=True)
+    assert [(f.kind, f.id) for f in result.missing] == [("segment", "body:gull")]
+    assert count_frames(result.output) == result.plan.total
+    monkeypatch.setattr(graph, "render_segment", encode)
+
+    # a voice cannot be made: the shot it is in cannot be timed, so the build stops, having tried every voice
+    speak = speech._speak
+
+    def mute(speaker, text, *args):
+        if text.startswith("A gull"):
+            raise RuntimeError("voice model crashed")
+        return speak(speaker, text, *args)
+
+    monkeypatch.setattr(speech, "_speak", mute)
+    (folder / "storyboard.yaml").write_text((folder / "storyboard.yaml").read_text()
+                                            .replace("Nobody fished here any more.", "Nobody fished here now."))
+    with pytest.raises(JobsFailed) as caught:
+        build(folder, renders=tmp_path / "r2", allow_missing=True)
+    assert [(f.kind, f.reason) for f in caught.value.failed] == [("voice", "RuntimeError: voice model crashed")]
+    assert {r.kind for r in caught.value.results} == {"voice"}      # the other line was made

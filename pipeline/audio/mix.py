@@ -25,9 +25,10 @@ where no line is sounding, each mixed on its own (a cached job of the build, key
 and their places *within* it, so an edit re-mixes only its passage even when everything after it
 moves) and then joined end to end with silence between: the mix reads one input per passage,
 not one per line, and its cost grows with the film's length, not with lines times length. The
-music ducks under speech by volume changes sent at their times (`asendcmd`), one per 10 ms step
-of each ramp, so the cost is flat in the number of lines (an expression with a term per line
-hit ffmpeg's limits at 96 passages).
+music ducks under speech by a gain track (`duck_track`: 200 values a second, written once,
+resampled to the audio's rate and multiplied in), so the cost is flat in the number of lines:
+an expression with a term per line hit ffmpeg's limits at 96 passages, and volume commands
+(`asendcmd`) cost every audio frame a look at every command, hours for a feature.
 
 Mixing is one ffmpeg filter graph rather than pydub: pydub holds every sample of every bus in
 Python memory and depends on `audioop`, which Python 3.13 removed; ffmpeg streams the mix and
@@ -51,11 +52,11 @@ from .ambient import AMBIENCE_VERSION
 SAMPLE_RATE = 48000
 # 5: the footage bus; 6: speech on target, music under it, effects ceiling, ambience (and its version);
 # 7: every amix input lasts the whole film (a mix made while other jobs ran could drop a late bed)
-# 8: the dialogue bus in passages, the ducking sent as commands
+# 8: the dialogue bus in passages, the ducking a gain track
 MIX_VERSION = f"8.{AMBIENCE_VERSION}"
 PASSAGE_VERSION = "1"
 PASSAGE_LINES = 48   # lines mixed together at most: a passage's inputs are its lines
-DUCK_STEP = 0.01     # seconds: the music's volume changes in steps of 480 samples
+DUCK_RATE = 200      # samples a second of the ducking's gain track (ramps last tenths of a second)
 # Seconds of ramp at both ends of a footage sound or an ambience bed, so a cut mid-waveform does not click.
 DECLICK = 0.005
 # AAC encoding can overshoot the limiter's ceiling by a few tenths of a dB.
@@ -170,25 +171,21 @@ def duck_gain(speech: list[tuple[float, float]], settings: MixSettings, t: float
     return 1 - depth * max((_dip(span, settings, t) for span in _ducked_spans(speech, settings)), default=0.0)
 
 
-def duck_commands(speech: list[tuple[float, float]], settings: MixSettings) -> str:
-    """`asendcmd` commands that set the music's volume (the filter `volume@duck`) at each
-    `DUCK_STEP` of each ramp and hold it between: "T volume@duck volume G;" a line, G the gain
-    at T (`duck_gain`). A change is sent a hair before its step's frame, so it applies to it.
-    Each span's steps are worked out from that span alone: linear in the number of lines."""
+def duck_track(speech: list[tuple[float, float]], settings: MixSettings, total: float):
+    """The music's gain (`duck_gain`) every 1/`DUCK_RATE` s from 0 to `total` seconds and one
+    sample past it: float32, 1 without speech. Each span of speech writes only its own ramps
+    and hold, so the work is linear in the lines (and the track is 5.8 MB for two hours)."""
+    import numpy as np
+
     attack, release = max(settings.attack, 0.01), max(settings.release, 0.01)
     depth = 1 - 10 ** (settings.duck / 20)
-    commands, current = [], 1.0
-    for span in _ducked_spans(speech, settings):
-        a, b = span
-        first, last = int((a - attack) / DUCK_STEP), int((b + release) / DUCK_STEP) + 1
-        down = range(max(first, 0), first + int(attack / DUCK_STEP) + 2)
-        up = range(max(last - int(release / DUCK_STEP) - 2, down.stop), last + 1)
-        for step in (*down, *up):
-            gain = round(1 - depth * _dip(span, settings, step * DUCK_STEP), 5)
-            if gain != current:
-                commands.append(f"{max(step * DUCK_STEP - 0.0001, 0):.4f} volume@duck volume {gain};")
-                current = gain
-    return "\n".join(commands)
+    track = np.ones(int(total * DUCK_RATE) + 2, dtype=np.float64)
+    for a, b in _ducked_spans(speech, settings):
+        first, last = max(int((a - attack) * DUCK_RATE), 0), min(int((b + release) * DUCK_RATE) + 2, len(track))
+        t = np.arange(first, last) / DUCK_RATE
+        dip = np.clip((t - (a - attack)) / attack, 0, 1) * np.clip((b + release - t) / release, 0, 1)
+        track[first:last] = 1 - depth * dip
+    return track.astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -406,9 +403,10 @@ def _momentary_max(stderr: str, name: str) -> float | None:
 
 
 def _graph(beds: list[Bed], spoken: list[Passage], effects: list[Effect], total: float, settings: MixSettings,
-           footage: list[FootageSound], levels: Levels, trims: list[float], ducking: Path | None) -> tuple[list[str], str]:
+           footage: list[FootageSound], levels: Levels, trims: list[float],
+           ducking: Path | None = None) -> tuple[list[str], str]:
     """The mix before the final gain: speech at the target, music at its level under it (ducked
-    under speech by the commands in `ducking`), effects (lowered by `trims` dB) and footage at
+    under speech by the gain track in `ducking`, `duck_track`), effects (lowered by `trims` dB) and footage at
     the speech's gain."""
     target = settings.loudness
     anchor = target - levels.dialogue if levels.dialogue is not None else 0.0
@@ -432,11 +430,13 @@ def _graph(beds: list[Bed], spoken: list[Passage], effects: list[Effect], total:
     silence = graph.silence(total)
     buses = [f"[{silence}:a]"]
     if music:
-        # The volume changes once a 10 ms frame (as the commands step), and the frames are
-        # gathered again after it: small frames through the whole mix cost 2.5x its time.
-        duck = (f",asetnsamples=n={round(DUCK_STEP * SAMPLE_RATE)}:p=0,asendcmd=f={ffmpeg.filter_path(ducking)},"
-                "volume@duck=volume=1,asetnsamples=n=4800:p=0") if ducking is not None else ""
-        graph.filters.append(f"{''.join(music)}amix=inputs={len(music)}:normalize=0:duration=longest{duck}[music]")
+        graph.filters.append(f"{''.join(music)}amix=inputs={len(music)}:normalize=0:duration=longest"
+                             + ("[bed]" if ducking is not None else "[music]"))
+        if ducking is not None:   # the gain track, brought to the audio's rate, multiplies the music
+            n = graph.input(ducking)
+            graph.filters.append(f"[{n}:a]aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
+                                 f"atrim=0:{total:.6f}[gain]")
+            graph.filters.append("[bed][gain]amultiply[music]")
         buses.append("[music]")
     if spoken:
         graph.filters.append(f"{_dialogue(graph, spoken, total)},volume={anchor:.2f}dB[dialogue]")
@@ -485,7 +485,7 @@ def mix(beds: list[Bed], lines: list[PlacedLine], total_seconds: float, out: Pat
     mixed here. Raises FFmpegError if ffmpeg fails (e.g. an unreadable file)."""
     effects, footage, rooms = list(effects), list(footage), list(rooms)
     raw = out.with_name(out.stem + ".mix.wav")
-    ducking = out.with_name(out.stem + ".duck.txt")
+    ducking = out.with_name(out.stem + ".duck.wav")
     loops = {(room.kind, room.seed): out.with_name(f"{out.stem}.{room.kind}-{room.seed}.wav") for room in rooms}
     made: list[Path] = []
     try:
@@ -495,16 +495,16 @@ def mix(beds: list[Bed], lines: list[PlacedLine], total_seconds: float, out: Pat
                 made.append(out.with_name(f"{out.stem}.passage-{i}.wav"))
                 mix_passage(run, made[-1])
                 spoken.append(Passage(made[-1], *passage_span(run)))
-        commands = duck_commands([(l.start, l.start + l.seconds) for l in lines], settings)
-        if commands:
-            ducking.write_text(commands + "\n", encoding="utf-8")
+        speech = [(l.start, l.start + l.seconds) for l in lines]
+        if speech and beds:
+            ambient.write_wav(ducking, duck_track(speech, settings, total_seconds), DUCK_RATE)
         for (kind, seed), path in loops.items():
             ambient.write_wav(path, ambient.ambience(kind, seed=seed), ambient.AMBIENCE_RATE)
         levels = _measure_buses(beds, spoken, effects, loops)
         trims = _trims(effects, levels, settings)
         for _ in range(2):
             inputs, graph = _graph(beds, spoken, effects, total_seconds, settings, footage, levels, trims,
-                                   ducking if commands else None)
+                                   ducking if speech and beds else None)
             ffmpeg.run([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "pcm_f32le",
                         "-ar", str(SAMPLE_RATE), "-f", "wav", str(raw)], what="audio mix")
             measured = measure(raw)

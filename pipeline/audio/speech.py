@@ -35,6 +35,8 @@ def jobs(board: Storyboard, cache: Cache) -> tuple[list[Job], Callable[[], dict[
 
     def collect() -> dict[tuple[str, str], Spoken]:
         spoken = {key: read_voice(job.output) for key, job in voices.items()}
+        for key, job in voices.items():
+            cache.remember_timing(job.key, spoken[key].seconds, [list(w) for w in spoken[key].words])
         if recording is not None:
             spoken.update(narration_from_recording(board, recording))
         return spoken
@@ -62,6 +64,11 @@ def spoken_without_synthesis(board: Storyboard, cache: Cache) -> dict[tuple[str,
                 continue
             except (OSError, ValueError, KeyError, wave.Error):
                 pass   # a damaged cache entry: the build will redo it
+        made = cache.timing(job.key)
+        if made is not None:   # made here before and gone since: it will be made the same again
+            seconds, words = made
+            spoken[key] = Spoken(job.output / VOICE_AUDIO, seconds, tuple((float(a), float(b)) for a, b in words))
+            continue
         said, rate = job.inputs["text"], job.inputs["rate"] or 1.0   # what the voice says, and how fast
         sentences = max(len(re.findall(r"[.!?]+(?:\s|$)", said)), 1)
         seconds = (ESTIMATED_LINE_SECONDS + count_words(said) * ESTIMATED_WORD_SECONDS

@@ -48,7 +48,7 @@ def output_folder(renders: Path, plan: Plan) -> Path:
 
 def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool = False, workers: int | None = None,
             reporter: Reporter | None = None, synthesise: bool = True,
-            probes: measure.Probes | None = None, executor=None) -> tuple[Plan, list[JobResult]]:
+            probes: measure.Probes | None = None, executor=None, keep_going: bool = False) -> tuple[Plan, list[JobResult]]:
     """Measure the film (`measure.measure`: its footage, its speech synthesised and timed) and
     plan the cut around it; returns the plan and the speech jobs' results.
 
@@ -57,7 +57,7 @@ def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool 
     estimated speech is a warning in `Plan.warnings`, and an error only once the speech is
     made). Raises StoryboardError for problems timing reveals."""
     found = measure.measure(board, cache, probes, synthesise=synthesise, force=force, workers=workers,
-                            reporter=reporter, executor=executor)
+                            reporter=reporter, executor=executor, keep_going=keep_going)
     return make_plan(board, preview=preview, speech=found.speech, footage=found.footage), list(found.results)
 
 
@@ -130,8 +130,10 @@ def _build(board: Storyboard, film: Path, renders: Path, cache: Cache, probes: m
     remove_stale_temps(film)
     # Only the speech tells whether a shot is long enough for its lines, so an input error can
     # still come once speech is made; the film's first build then leaves no folder behind.
+    # Every line is timed before any picture is planned: with --keep-going every voice is
+    # tried, and one that failed stops the build here with the list (a shot cannot be timed).
     plan, voiced = prepare(board, cache, preview=preview, force=force, workers=workers, reporter=reporter,
-                           probes=probes, executor=pool)
+                           probes=probes, executor=pool, keep_going=keep_going or allow_missing)
     if warn:
         warn(plan.warnings)
     if only:
@@ -155,7 +157,8 @@ def _build(board: Storyboard, film: Path, renders: Path, cache: Cache, probes: m
         reporter.stage("slates", len(graph.jobs), to_run(list(graph.jobs), cache, False))
         results = voiced + execute(list(graph.jobs), cache, workers=workers, reporter=reporter, executor=pool)
         made = {(r.kind, r.id) for r in results}
-        missing = tuple(f for f in error.failed if (f.kind, f.id) not in made)
+        # what failed (its shot a slate now), and what could not be made even with the slates
+        missing = tuple(f for f in error.failed if not f.needs or (f.kind, f.id) not in made)
     folder = output_folder(renders, plan)
     output = folder / ("only.mp4" if only else "final.mp4")
     publish(graph.final.output, output)
@@ -175,11 +178,10 @@ def _build(board: Storyboard, film: Path, renders: Path, cache: Cache, probes: m
 
 def slates(plan: Plan, graph: Graph, failed: tuple[Failed, ...]) -> Plan | None:
     """`plan` with a slate card ("shot X failed: reason") in place of each shot whose own job
-    failed or could not run; None when a job other than a shot's own failed (a segment, the
-    mix, the cut), which no slate can stand in for."""
-    jobs = {job.id: job for job in graph.jobs}
-    own = {job_id: shot_id for shot_id, ids in graph.by_shot.items() for job_id in ids
-           if jobs[job_id].kind != "segment"}
+    or segment failed or could not run; None when another job failed (a music bed, a passage
+    of dialogue, the mix, the cut), which no slate can stand in for. A transition's segment
+    belongs to the shot it leaves."""
+    own = {job_id: shot_id for shot_id, ids in graph.by_shot.items() for job_id in ids}
     broken = {f.id: f for f in failed}
     if any(f.id not in own for f in failed if not f.needs):
         return None

@@ -6,7 +6,8 @@ A build claims `renders/NAME/` before it writes anything there: an exclusive `fl
 waits for the first and says so. The folder also records which project it belongs to
 (`project.json`, the script's absolute path): a different project of the same name sent to the
 same `--out` is refused, instead of the two overwriting each other's cut. A recorded project
-that no longer exists (moved or renamed) hands the folder over to the one building now.
+that no longer exists (moved or renamed) hands the folder over to the one building now, and
+so does a renders folder inside the project's own folder (a copied project brings its renders).
 
 `fcntl` is POSIX; where it is missing (Windows) builds are not locked against each other.
 """
@@ -59,6 +60,16 @@ def claim(folder: Path, script: Path, waiting: Callable[[str], None]) -> Iterato
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def foreign(folder: Path, script: Path) -> Path | None:
+    """The other project whose builds `folder` holds (one that still exists, the folder outside
+    `script`'s own folder), or None: what `own` would refuse, for commands that only read."""
+    mine = script.resolve()
+    other = owner(folder)
+    if other is None or other == mine or not other.exists() or Path(folder).resolve().is_relative_to(mine.parent):
+        return None
+    return other
+
+
 def owner(folder: Path) -> Path | None:
     """The script whose builds `folder` holds, as recorded; None if none is."""
     try:
@@ -70,12 +81,13 @@ def owner(folder: Path) -> Path | None:
 
 def own(folder: Path, script: Path) -> None:
     """Record that `folder` holds `script`'s builds; raise FilmError if it holds another
-    project's that still exists."""
+    project's that still exists. A folder inside the project's own folder is the project's
+    whatever it records (a copy of a project, renders and all, records the original)."""
     mine = script.resolve()
-    other = owner(folder)
-    if other is not None and other != mine and other.exists():
+    other = foreign(folder, script)
+    if other is not None:
         raise FilmError([Problem(str(folder), 0, f"holds the builds of {other}, another project named "
                                                  f"'{folder.name}'; build {script} with --out OTHER_FOLDER, or "
                                                  "rename one of them")])
-    if other != mine:
+    if owner(folder) != mine:
         write_text(folder / OWNER, json.dumps({"script": str(mine)}))

@@ -71,6 +71,25 @@ class ThreadExecutor:
         self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
+def _watch_build(build: int) -> None:
+    """In a worker process: end it (and with it, through its warden, its ffmpeg processes) as
+    soon as the build that started it is gone, killed or not: a worker of a killed build must
+    not go on writing into a cache another build now holds."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.2)
+            try:
+                os.kill(build, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:   # the id taken by another user's process: the build is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="watch-build").start()
+
+
 def _make_pickled(blob: bytes) -> float:
     import cloudpickle
 
@@ -79,13 +98,15 @@ def _make_pickled(blob: bytes) -> float:
 
 class ProcessExecutor:
     """Jobs in worker processes (`forkserver`: started clean, not forked from a build that has
-    threads), one per core by default; each job pickled with cloudpickle."""
+    threads), one per core by default; each job pickled with cloudpickle. A worker ends itself
+    within 0.2 s of the build's end, however the build ended (`_watch_build`)."""
 
     def __init__(self, workers: int | None = None):
         import multiprocessing
 
         self.pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2,
-                                        mp_context=multiprocessing.get_context("forkserver"))
+                                        mp_context=multiprocessing.get_context("forkserver"),
+                                        initializer=_watch_build, initargs=(os.getpid(),))
 
     def run_job(self, job: Job) -> Future:
         import cloudpickle

@@ -276,7 +276,8 @@ class JobsFailed(JobError):
         lines = [f"error: {len(broken)} job{'s' if len(broken) != 1 else ''} failed"
                  + (f", {len(skipped)} not run for want of them" if skipped else "")
                  + (f" (tracebacks in {self.log})" if self.log else "") + ":"]
-        lines += [f"  {f.kind} {one_line(f.id)}: {one_line(f.reason)}" for f in broken]
+        lines += [f"  {f.kind} {one_line(f.id)}: {one_line(f.reason.removeprefix(f'{f.kind} {f.id}: '))}"
+                  for f in broken]
         lines += [f"  not run: {f.kind} {one_line(f.id)} ({one_line(f.reason)})" for f in skipped]
         return "\n".join(lines)
 

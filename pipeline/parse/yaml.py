@@ -6,6 +6,7 @@ PyYAML's composer gives us nodes with line marks; we walk them ourselves (instea
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -850,7 +851,8 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
     elif not scenes and (keys["scenes"].value is None or isinstance(keys["scenes"].value, list)):
         r.problem(keys["scenes"], "'scenes' is empty; add at least one scene with shots")
     board = Storyboard(
-        name=path.stem if path.stem not in ("storyboard", "film") else path.parent.name,
+        # The folder's own name however the path was written (`storyboard.yaml`, `../storyboard.yaml`).
+        name=path.stem if path.stem not in ("storyboard", "film") else Path(os.path.abspath(path)).parent.name,
         source=path,
         root=path.parent,
         project=project,

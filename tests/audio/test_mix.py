@@ -11,7 +11,7 @@ import numpy as np
 
 from conftest import audio_samples
 from pipeline.audio.ambient import ambient_pad, write_wav
-from pipeline.audio.mix import FootageSound, PlacedLine, duck_commands, duck_gain, mix
+from pipeline.audio.mix import FootageSound, PlacedLine, duck_gain, duck_track, mix
 from pipeline.plan import Bed
 from pipeline.edit import ffmpeg
 from pipeline.spec import MixSettings
@@ -72,9 +72,9 @@ def test_music_ducks_at_least_8_db_under_speech(tmp_path):
     assert drop_plain - drop_ducked >= 8.0
 
 
-def test_the_ducking_ramps_and_merges_and_is_sent_as_few_commands():
+def test_the_ducking_ramps_and_merges_into_one_gain_track():
     settings = MixSettings(duck=-12, attack=0.2, release=0.5)
-    assert duck_commands([], settings) == ""
+    assert (duck_track([], settings, 1.0) == 1.0).all()
     # two lines closer than attack + release duck as one
     speech = [(1.0, 2.0), (2.4, 3.0), (8.0, 9.0)]
 
@@ -86,17 +86,14 @@ def test_the_ducking_ramps_and_merges_and_is_sent_as_few_commands():
     assert abs(20 * np.log10(value(2.2)) + 12) < 0.01      # held between the merged lines
     assert 10 ** (-12 / 20) < value(3.25) < 1.0             # releasing
     assert abs(value(5.0) - 1.0) < 1e-6
-    # the commands: one per 10 ms step of each ramp, the gain at that step, nothing in between
-    commands = [line.rstrip(";").split() for line in duck_commands(speech, settings).splitlines()]
-    assert all(target == "volume@duck" and name == "volume" for _, target, name, _ in commands)
-    times = [float(t) for t, *_ in commands]
-    assert times == sorted(times) and all(abs(float(g) - value(round(float(t), 2))) < 1e-4 for t, _, _, g in commands)
-    # two merged spans, each a ramp down (0.2 s) and up (0.5 s): about 70 steps each, not a step per line
-    assert 2 * 60 < len(commands) < 2 * 80
-    assert not [t for t in times if 2.0 < t < 3.0]          # held, not re-sent, between the merged lines
-    # a thousand lines: the commands grow with the lines, the work per line stays the same
+    # the gain track: the same gain every 1/200 s, ramps and holds, 1 elsewhere
+    track = duck_track(speech, settings, 10.0)
+    assert len(track) == 10 * 200 + 2
+    assert all(abs(track[i] - value(i / 200)) < 1e-5 for i in range(len(track)))
+    # a thousand lines: one pass over each span's own samples (a second here, not minutes)
     many = [(2.0 * i, 2.0 * i + 1.0) for i in range(1000)]
-    assert len(duck_commands(many, MixSettings(duck=-12, attack=0.1, release=0.1)).splitlines()) < 1000 * 30
+    long = duck_track(many, MixSettings(duck=-12, attack=0.1, release=0.1), 2001.0)
+    assert abs(20 * np.log10(long[round(1998.5 * 200)]) + 12) < 0.01 and long[round(1999.55 * 200)] == 1.0
 
 
 def test_sound_effects_play_on_their_shot_and_crossfade_at_a_dissolve(tmp_path):
