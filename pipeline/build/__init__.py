@@ -114,7 +114,7 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
     with contextlib.ExitStack() as stack:
         stack.enter_context(_nothing_left_on_input_error(film))
         stack.enter_context(claim(film, board.source, _waiting(reporter)))
-        pool = None if executor == "threads" else executors.named(executor, workers, address)
+        pool = None if executor == "threads" and not address else executors.named(executor, workers, address)
         if pool is not None:
             stack.callback(pool.shutdown)
         return _build(board, film, renders, cache, probes, started, reporter, preview, only, force, workers, locked,

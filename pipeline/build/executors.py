@@ -128,7 +128,8 @@ class RayExecutor:
             import ray
         except ImportError:
             raise FilmError([Problem("--executor", 0, "ray: Ray is not installed; install it with "
-                                                      "pip install 'film[ray]'")]) from None
+                                                      "pip install -e '.[ray]' in film's folder (or pip install "
+                                                      "ray)")]) from None
         self.ray = ray
         self.started = False
         if not ray.is_initialized():
