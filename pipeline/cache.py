@@ -171,7 +171,8 @@ def seal(output: Path, found: Fingerprint) -> None:
 def damage(output: Path) -> str:
     """Why `output` cannot be reused ("" when it can): "missing", "not sealed" (a build was
     stopped before it could record it), "cut short: 1,024 of 4,096 bytes", "its bytes changed
-    since it was made". Reads the output only when its stamp differs from its seal's."""
+    since it was made"; for a folder, naming the file ("speech.wav: cut short: …" — the size
+    is the folder's). Reads the output only when its stamp differs from its seal's."""
     if not output.exists():
         return "missing"
     try:
@@ -188,12 +189,22 @@ def damage(output: Path) -> str:
         found = fingerprint(output)
     except OSError as error:
         return f"unreadable ({error.strerror or error})"
-    if found.size != size:
-        return _size_damage(found.size, size)
-    if found.sha256 != sha:
-        return "its bytes changed since it was made"
+    if found.size != size or found.sha256 != sha:
+        what = _size_damage(found.size, size) if found.size != size else "its bytes changed since it was made"
+        return f"{_changed_file(stamp, now)}{what}" if output.is_dir() else what
     with contextlib.suppress(OSError):   # intact, copied or touched: remember the new stamp, to read it once
         seal(output, found)
+    return ""
+
+
+def _changed_file(stamp: list, now: list) -> str:
+    """`speech.wav: ` — the first file of a folder output whose stamp moved or that came or
+    went since it was sealed ("" if the stamps do not tell)."""
+    then = {entry[0]: entry[1:] for entry in stamp if isinstance(entry, list) and entry}
+    current = {entry[0]: entry[1:] for entry in now}
+    for name in sorted(then.keys() | current.keys()):
+        if then.get(name) != current.get(name):
+            return f"{name}: " if name in current else f"{name} gone: "
     return ""
 
 

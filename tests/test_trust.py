@@ -97,6 +97,8 @@ def test_every_kind_of_damaged_output_is_found_and_redone_to_the_same_bytes(tmp_
         for kind in KINDS:
             assert ran[kind].reason.kind == "damaged", (kind, how[kind], ran[kind].reason)
         assert "cut short" in str(next(r.reason for k, r in ran.items() if how.get(k) == "truncated"))
+        for kind in ("voice", "subtitles", "shot"):   # a folder's damage names the file in it
+            assert str(ran[kind].reason).startswith(f"damaged: {_file_of(made[kind]).name}: "), ran[kind].reason
         # only the damaged jobs ran: every other output (and every job downstream) was reused
         assert {(r.kind, r.id) for r in again.results if r.status == "rendered"} == \
             {(r.kind, r.id) for r in again.results if str(r.output) in {str(p) for p in made.values()}}
