@@ -36,7 +36,7 @@ NAME = "kill-film"
 STORYBOARD = """\
     title: Kill Film
     fps: 12
-    size: 320x180
+    size: 160x96
     seed: 9
     music: {generate: ambient, gain: -6}
     cast:
