@@ -180,12 +180,17 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _status_of(args: argparse.Namespace):
-    """The film's jobs as `film build` would find them now (`build.status`), and its cache."""
+def _status_of(args: argparse.Namespace, shot: str | None = None):
+    """The film's jobs as `film build` would find them now (`build.status`), and its cache.
+    Raises FilmError (with a did-you-mean) when `shot` is not one of its shots."""
     from .build import make_graph
     from .build.status import status
+    from .plan.model import unknown_shots
 
     board, plan, cache = _read_and_plan(args, preview=args.preview)
+    problems = unknown_shots(plan.source, [shot], [s.id for s in plan.shots]) if shot is not None else []
+    if problems:
+        raise FilmError(problems)
     speech = []
     if board.project.speech:
         from .audio.speech import jobs as speech_jobs
@@ -285,13 +290,8 @@ def _forget(args: argparse.Namespace) -> int:
     from .build.claim import claim
     from .build.clean import forget, megabytes
 
-    from .plan.model import unknown_shots
-
-    found, cache = _status_of(args)
+    found, cache = _status_of(args, shot=args.shot)
     plan = found.plan
-    problems = unknown_shots(plan.source, [args.shot], [s.id for s in plan.shots])
-    if problems:
-        raise FilmError(problems)
     with claim(cache.root.parent, plan.source, TerminalReporter().waiting):
         removed = forget([j.output for j in found.shot(args.shot).jobs])
     count = len(removed.paths)
@@ -301,13 +301,8 @@ def _forget(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from .plan.model import unknown_shots
-
-    found, _ = _status_of(args)
+    found, _ = _status_of(args, shot=args.shot)
     plan = found.plan
-    problems = unknown_shots(plan.source, [args.shot], [s.id for s in plan.shots])
-    if problems:
-        raise FilmError(problems)
     state = found.shot(args.shot)
     shot = next(s for s in plan.shots if s.id == args.shot)
     facts = {"id": shot.id, "scene": shot.heading.text, "kind": shot.kind, "generator": shot.generator.name,
@@ -391,8 +386,8 @@ def _build(args: argparse.Namespace) -> int:
     plan = result.plan
     for failed in result.missing:
         if not failed.needs:
-            print(f"warning: {failed.kind} {one_line(failed.id)} failed: {one_line(failed.reason)}; its shot is a slate "
-                  "in the cut", file=sys.stderr)
+            print(f"warning: {failed.kind} {one_line(failed.id)} failed: {one_line(failed.reason)}; its shot is a "
+                  "slate in the cut", file=sys.stderr)
         else:
             print(f"warning: {failed.kind} {one_line(failed.id)} not made ({one_line(failed.reason)})", file=sys.stderr)
     print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {_shown(result.output)} "
@@ -451,6 +446,20 @@ class Parser(argparse.ArgumentParser):
         raise FilmError([Problem(self.prog, 0, f"{message} (see {self.prog} --help)")])
 
 
+def _project_command(sub, name: str, func, text: str, shot: bool = False,
+                     out: str = "where renders go (default: renders/ in the project's folder)"):
+    """A subcommand that reads a project: PROJECT (and SHOT), --out, --config and --models."""
+    command = sub.add_parser(name, help=text)
+    command.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
+    if shot:
+        command.add_argument("shot", help="the shot's id (see film plan)")
+    command.add_argument("--out", help=out)
+    command.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
+    command.add_argument("--models", metavar="DIR", help=MODELS_HELP)
+    command.set_defaults(func=func)
+    return command
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: `film new|check|plan|build|status|explain|clean|forget|takes|transcribe`."""
     top = Parser(prog="film", description="Turn a written film into a finished cut.")
@@ -462,23 +471,13 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--from", dest="source", metavar="SCRIPT", help="start from a .fountain screenplay")
     new.set_defaults(func=_new)
 
-    check = sub.add_parser("check", help="validate a project and report every problem")
-    check.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
-    check.add_argument("--out", help="where renders (and the speech cache) go "
-                                     "(default: renders/ in the project's folder)")
-    check.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
-    check.set_defaults(func=_check)
-    check.add_argument("--models", metavar="DIR", help=MODELS_HELP)
+    _project_command(sub, "check", _check, "validate a project and report every problem",
+                     out="where renders (and the speech cache) go (default: renders/ in the project's folder)")
 
     for name, func, text in (("plan", _plan, "show the shots: timing, seeds, prompts, what is cached"),
                              ("build", _build, "render the film")):
-        command = sub.add_parser(name, help=text)
-        command.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
+        command = _project_command(sub, name, func, text)
         command.add_argument("--preview", action="store_true", help="half size, for a quick look (cached apart)")
-        command.add_argument("--out", help="where renders go (default: renders/ in the project's folder)")
-        command.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
-        command.set_defaults(func=func)
-        command.add_argument("--models", metavar="DIR", help=MODELS_HELP)
         if name == "build":
             command.add_argument("--only", nargs="+", metavar="ID", help="render just these shots, to only.mp4")
             command.add_argument("--force", action="store_true", help="render every job again, ignoring the cache")
@@ -499,39 +498,19 @@ def parser() -> argparse.ArgumentParser:
 
     for name, func, text in (("status", _status, "every shot's jobs: cached, or to run and why"),
                              ("explain", _explain, "one shot: its timing, prompt, lines and jobs, and why each runs")):
-        command = sub.add_parser(name, help=text)
-        command.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
-        if name == "explain":
-            command.add_argument("shot", help="the shot's id (see film plan)")
+        command = _project_command(sub, name, func, text, shot=name == "explain")
         command.add_argument("--json", action="store_true", help="as JSON")
         command.add_argument("--preview", action="store_true", help="of the preview build")
-        command.add_argument("--out", help="where renders go (default: renders/ in the project's folder)")
-        command.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
-        command.add_argument("--models", metavar="DIR", help=MODELS_HELP)
-        command.set_defaults(func=func)
 
-    clean = sub.add_parser("clean", help="remove cached outputs that no job of the film uses any more")
-    clean.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
+    clean = _project_command(sub, "clean", _clean, "remove cached outputs that no job of the film uses any more")
     clean.add_argument("--dry-run", action="store_true", help="list what would be removed, and its size")
-    forget = sub.add_parser("forget", help="drop one shot's outputs (its voices, picture and segments), to make "
-                                           "them again")
-    forget.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
-    forget.add_argument("shot", help="the shot's id (see film plan)")
+    forget = _project_command(sub, "forget", _forget, "drop one shot's outputs (its voices, picture and segments), "
+                                                      "to make them again", shot=True)
     forget.add_argument("--preview", action="store_true", help="the preview's outputs")
-    for command, func in ((clean, _clean), (forget, _forget)):
-        command.add_argument("--out", help="where renders go (default: renders/ in the project's folder)")
-        command.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
-        command.add_argument("--models", metavar="DIR", help=MODELS_HELP)
-        command.set_defaults(func=func)
 
-    takes = sub.add_parser("takes", help="render every take of a generated shot and write a contact sheet")
-    takes.add_argument("project", help="project folder, .yaml storyboard or .fountain script")
-    takes.add_argument("shot", help="the shot's id (see film plan)")
+    takes = _project_command(sub, "takes", _takes, "render every take of a generated shot and write a contact sheet",
+                             shot=True)
     takes.add_argument("--preview", action="store_true", help="at preview size")
-    takes.add_argument("--out", help="where renders go (default: renders/ in the project's folder)")
-    takes.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
-    takes.add_argument("--models", metavar="DIR", help=MODELS_HELP)
-    takes.set_defaults(func=_takes)
 
     transcribe = sub.add_parser("transcribe", help="speech to subtitles (SRT and VTT) with word timing")
     transcribe.add_argument("audio", help="an audio or video file")

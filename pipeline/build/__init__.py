@@ -48,7 +48,8 @@ def output_folder(renders: Path, plan: Plan) -> Path:
 
 def prepare(board: Storyboard, cache: Cache, preview: bool = False, force: bool = False, workers: int | None = None,
             reporter: Reporter | None = None, synthesise: bool = True,
-            probes: measure.Probes | None = None, executor=None, keep_going: bool = False) -> tuple[Plan, list[JobResult]]:
+            probes: measure.Probes | None = None, executor=None,
+            keep_going: bool = False) -> tuple[Plan, list[JobResult]]:
     """Measure the film (`measure.measure`: its footage, its speech synthesised and timed) and
     plan the cut around it; returns the plan and the speech jobs' results.
 

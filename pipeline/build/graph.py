@@ -118,8 +118,9 @@ def soundtrack_jobs(plan: Plan, timeline: Timeline, cache: Cache) -> tuple[Job, 
               "effects": [key_fields(e, path=cache.digest(e.path)) for e in effects],
               "footage": [key_fields(f, path=cache.digest(f.path)) for f in production],
               "rooms": [key_fields(r) for r in rooms]}
-    passage_jobs = [passage_job(run, n, cache) for n, run in enumerate(passages(lines))]
-    spoken = [Passage(job.output, *passage_span(run)) for job, run in zip(passage_jobs, passages(lines))]
+    runs = passages(lines)
+    passage_jobs = [passage_job(run, n, cache) for n, run in enumerate(runs)]
+    spoken = [Passage(job.output, *passage_span(run)) for job, run in zip(passage_jobs, runs)]
     inputs["passages"] = [[job.key, p.start, p.seconds] for job, p in zip(passage_jobs, spoken)]
     mix_job = make_job(cache, "mix", "soundtrack", inputs,
                        lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings, effects,
