@@ -245,11 +245,12 @@ class Cache:
         self._manifest: dict[str, dict] | None = None
         self._probes: dict[str, list] | None = None
         self._damage: dict[Path, str] = {}
+        self._changed: set[str] = set()   # the memos to write back: a no-op build writes none
 
     def __getstate__(self) -> dict:
         """A Cache sent to a worker (inside a job) travels without its memos: it needs none."""
         return {**self.__dict__, "_digests": None, "_manifest": None, "_probes": None, "_timings": None,
-                "_damage": {}}
+                "_damage": {}, "_changed": set()}
 
     def damage(self, output: Path) -> str:
         """Why the output at `output` cannot be reused, "" when it can (`damage`), found once
@@ -285,6 +286,7 @@ class Cache:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 sha.update(block)
         self._digests[str(path)] = [*stamp, sha.hexdigest()]
+        self._changed.add("digests")
         return sha.hexdigest()
 
     # -- what probing a file found, memoised by (size, mtime) so a rebuild probes nothing ------
@@ -309,6 +311,7 @@ class Cache:
         except OSError:
             return
         self._probes[f"{kind}:{path}"] = [stat.st_size, stat.st_mtime_ns, found]
+        self._changed.add("probes")
 
     # -- how long each line of speech turned out, by its voice job's key --------------------------
     def timing(self, key: str) -> tuple[float, list] | None:
@@ -327,7 +330,9 @@ class Cache:
         """Keep what a voice job with `key` made (saved with the cache)."""
         if self._timings is None:
             self._timings = _read_json(self._timing_file)
-        self._timings[key] = [seconds, words]
+        if self._timings.get(key) != [seconds, words]:
+            self._timings[key] = [seconds, words]
+            self._changed.add("timings")
 
     # -- the manifest: each job's last key and inputs, to explain reruns -----------------------
     def previous(self, job_id: str) -> dict | None:
@@ -339,19 +344,23 @@ class Cache:
     def remember(self, job_id: str, key: str, inputs: Any) -> None:
         if self._manifest is None:
             self._manifest = _read_json(self._manifest_file)
+        found = self._manifest.get(job_id)
+        if isinstance(found, dict) and found.get("key") == key:   # the same key: the same inputs
+            return
         self._manifest[job_id] = {"key": key, "inputs": json.loads(canonical(inputs))}
+        self._changed.add("manifest")
 
     def save(self) -> None:
-        """Write the digest, probe and timing memos and the manifest (atomically)."""
+        """Write the digest, probe and timing memos and the manifest (atomically), those that
+        changed since they were read."""
         self.root.mkdir(parents=True, exist_ok=True)
-        if self._digests is not None:
-            write_text(self._digest_file, json.dumps(self._digests))
-        if self._manifest is not None:
-            write_text(self._manifest_file, json.dumps(self._manifest, indent=1, sort_keys=True))
-        if self._probes is not None:
-            write_text(self._probe_file, json.dumps(self._probes))
-        if self._timings is not None:
-            write_text(self._timing_file, json.dumps(self._timings))
+        written = {"digests": (self._digest_file, self._digests), "manifest": (self._manifest_file, self._manifest),
+                   "probes": (self._probe_file, self._probes), "timings": (self._timing_file, self._timings)}
+        for name in sorted(self._changed):
+            path, memo = written[name]
+            # Compact: with `indent`, json writes in pure Python, ten times slower on a big manifest.
+            write_text(path, json.dumps(memo, sort_keys=True, separators=(",", ":")))
+        self._changed.clear()
 
 
 def _read_json(path: Path) -> dict:

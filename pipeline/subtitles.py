@@ -36,14 +36,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Collection, Literal, Sequence
 
-import pysubs2
-
 from .cache import write_text
 from .edit.safe_areas import TITLE_SAFE, Place, SubtitleLook
 
 from .plan.model import StillSource
 
 if TYPE_CHECKING:
+    import pysubs2   # loads when a subtitle file is written, not when a film is planned
+
     from .plan import Plan
 
 __all__ = [
@@ -654,6 +654,8 @@ def _timed(cues: Sequence[Cue], fps: Fraction) -> list[tuple[int, int, Cue]]:
 
 
 def _plain_events(timed: Sequence[tuple[int, int, Cue]], escape_html: bool, top_tag: bool = False) -> pysubs2.SSAFile:
+    import pysubs2
+
     subs = pysubs2.SSAFile()
     for start, end, cue in timed:
         text = _protect_backslashes(cue.text)
@@ -789,6 +791,8 @@ def write_ass(cues: list[Cue], fps: Fraction, path: PathLike, width: int, height
     Characters `font_name` lacks are set in the bundled face that has them (`\\fn` overrides); the
     `subtitles` filter must be given `fontsdir=fonts.FONT_DIR`.
     """
+    import pysubs2
+
     look = SubtitleLook(int(width), int(height))
     subs = pysubs2.SSAFile()
     subs.info.update({"PlayResX": str(int(width)), "PlayResY": str(int(height)),

@@ -99,6 +99,12 @@ def test_characters_no_font_has_are_named():
     assert fonts.missing("a\u200db\ufe0f \t\n") == ""
 
 
+def test_lato_draws_every_printable_ascii_character():
+    # `missing` answers "" for ASCII text without reading a font: this is why it may.
+    printable = {ord(c) for c in map(chr, range(0x20, 0x7F))}
+    assert printable <= fonts.coverage(fonts.LATO)
+
+
 def test_the_cjk_face_follows_the_language_of_the_text():
     assert fonts.runs("海辺の朝")[0][1] == fonts.CJK["JP"]
     assert fonts.runs("渔船在晨雾中归来")[0][1] == fonts.CJK["SC"]

@@ -34,10 +34,12 @@ from __future__ import annotations
 import functools
 import wave
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..cache import atomic
+
+if TYPE_CHECKING:   # numpy loads when a bed or a picture is made, not when a film is planned
+    import numpy as np
 
 __all__ = ["AMBIENCES", "KEYS", "MOODS", "ambience", "ambience_for", "ambient_pad", "pad_loop", "write_wav"]
 
@@ -118,6 +120,7 @@ def _sum_sines(cycles: np.ndarray, amps: np.ndarray, phases: np.ndarray,
     one), and float32 sums then differ in their last bit, enough to flip 16-bit samples; float64's
     differences are far below what a 16-bit (or float32) sample can show.
     """
+    import numpy as np
     rows = -(-length // _BLOCK)
     cyc = cycles.astype(np.int64)
     two_pi = 2.0 * np.pi
@@ -133,6 +136,7 @@ class _NoteTables:
     """Per-pitch random parameters (keyed by MIDI note so shared notes stay coherent)."""
 
     def __init__(self, rng: np.random.Generator):
+        import numpy as np
         self.detune_cents = rng.uniform(3.0, 7.0, size=128)
         self.detune_split = rng.uniform(0.6, 0.9, size=128)       # how asymmetric L vs R is
         self.lfo_cycles = rng.integers(2, 6, size=128)            # per 32 s loop: 6.4 s .. 16 s
@@ -145,6 +149,7 @@ def _note_components(midi: int, gain: float, channel: int, tables: _NoteTables, 
                      loop_seconds: float, oscillators: int, sample_rate: int
                      ) -> tuple[list[int], list[float], list[float]]:
     """Sinusoids (cycles per loop, amplitude, phase) of one note on one channel, LFO included."""
+    import numpy as np
     f0 = _midi_hz(midi)
     cents = tables.detune_cents[midi]
     split = tables.detune_split[midi]
@@ -199,6 +204,7 @@ def _voicing(root_pc: int, minor: bool, center: float, ninth: bool) -> list[tupl
 @functools.lru_cache(maxsize=4)
 def _loop(sample_rate: int, seed: int, tonic: int, mood: str) -> np.ndarray:
     """One seamless loop of `_LOOP_CHORDS` chords, float32 (period, 2), peak PEAK. Cached; do not mutate."""
+    import numpy as np
     rng = np.random.default_rng([seed % 2**64, tonic, MOODS.index(mood)])
     timbre = _TIMBRES[mood]
     tables = _NoteTables(rng)
@@ -283,6 +289,7 @@ def ambient_pad(seconds: float, sample_rate: int = 48000, seed: int = 0, key: st
     varies the voicing, detunes and LFOs a little. Raises ValueError for an unknown key or
     mood (naming the valid ones), a negative length or a non-positive sample rate.
     """
+    import numpy as np
     tonic = _parse_key(key)
     mood = _parse_mood(mood)
     if int(sample_rate) != sample_rate or sample_rate <= 0:
@@ -320,6 +327,7 @@ def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int = 48000) -
     Values are clipped to [-1, 1]. Written atomically (`cache.atomic`): an interrupted write never
     leaves a file at `path`.
     """
+    import numpy as np
     path = Path(path)
     data = np.asarray(samples, dtype=np.float64)
     if data.ndim == 1:
@@ -379,6 +387,7 @@ def _noise(rng: np.random.Generator, n: int, shape, sample_rate: int, channels: 
     """Gaussian noise coloured by `shape(hz)` (amplitude per frequency), filtered circularly so it
     tiles seamlessly: (channels, n) float64, unit RMS per channel. The channels share
     `correlation` of their power, so the bed is wide without a hole in the middle (or in mono)."""
+    import numpy as np
     white = rng.standard_normal((channels + 1, n))
     common = np.sqrt(correlation)
     white = common * white[:1] + np.sqrt(1.0 - correlation) * white[1:]
@@ -390,6 +399,7 @@ def _noise(rng: np.random.Generator, n: int, shape, sample_rate: int, channels: 
 def _band(low: float, high: float, order: float = 2.0, tilt: float = 0.0):
     """An amplitude response: a high-pass at `low` and a low-pass at `high` (each `order`-th
     order), tilted by `tilt` dB per octave (-3: pink, -6: brown)."""
+    import numpy as np
     def shape(hz: np.ndarray) -> np.ndarray:
         f = np.maximum(hz, 1.0)
         hp = (f / low) ** order / np.sqrt(1.0 + (f / low) ** (2 * order))
@@ -401,6 +411,7 @@ def _band(low: float, high: float, order: float = 2.0, tilt: float = 0.0):
 def _swell(rng: np.random.Generator, n: int, depth: float, cycles: tuple[int, int]) -> np.ndarray:
     """A slow random level in [1 - depth, 1]: a few sinusoids with whole cycles per loop (so it
     tiles), between `cycles` per loop."""
+    import numpy as np
     t = np.arange(n) / n
     wave = np.zeros(n)
     for c in rng.integers(cycles[0], cycles[1] + 1, size=4):
@@ -412,6 +423,7 @@ def _swell(rng: np.random.Generator, n: int, depth: float, cycles: tuple[int, in
 def _waves(rng: np.random.Generator, n: int, sample_rate: int) -> np.ndarray:
     """The wash of waves on a shore, circular over the loop: each wave rises over 1.5-2.5 s and
     draws back over 3-5 s, one every 5-9 s, over a floor of 0.3."""
+    import numpy as np
     seconds = n / sample_rate
     t = np.arange(n) / sample_rate
     envelope = np.zeros(n)
@@ -428,6 +440,7 @@ def _waves(rng: np.random.Generator, n: int, sample_rate: int) -> np.ndarray:
 
 @functools.lru_cache(maxsize=8)
 def _ambience_loop(kind: str, seed: int, sample_rate: int) -> np.ndarray:
+    import numpy as np
     rng = np.random.default_rng([seed % 2**64, AMBIENCES.index(kind), 7])
     n = AMBIENCE_LOOP_SECONDS * sample_rate
     if kind == "room":

@@ -19,11 +19,13 @@ import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .. import models
 from ..errors import FilmError, Problem, did_you_mean, one_of
+
+if TYPE_CHECKING:   # numpy loads when speech is recognised, not when a film is read
+    import numpy as np
 
 ENGINES = ("faster-whisper", "openai-whisper")
 SAMPLE_RATE = 16000
@@ -205,6 +207,7 @@ def voiced_frames(samples: np.ndarray) -> np.ndarray:
     """Which 10 ms frames of 16 kHz `samples` hold sound that could be speech: louder than
     -50 dBFS and 10 dB above the recording's floor (its 10th-percentile frame). Measured, so
     that silence is silence whatever a recogniser makes of it. Shape: (len(samples) // 160,)."""
+    import numpy as np
     db = energy_db(samples)
     if not len(db):
         return np.zeros(0, bool)
@@ -215,6 +218,7 @@ def voiced_frames(samples: np.ndarray) -> np.ndarray:
 def only_voiced(phrases: tuple[Phrase, ...], samples: np.ndarray) -> tuple[Phrase, ...]:
     """The phrases less every word during which there is no sound that could be speech
     (whisper invents words such as "You" in silence); phrases left empty are dropped."""
+    import numpy as np
     voiced = voiced_frames(samples)
     if not len(voiced):
         return ()
@@ -284,6 +288,7 @@ _PAUSE_AFTER = tuple(".,;:!?…—–\"”")
 
 def energy_db(samples: np.ndarray) -> np.ndarray:
     """Mean-square energy of each 10 ms frame, in dB (digital silence reads -70 dB)."""
+    import numpy as np
     frames = len(samples) // _HOP
     power = np.square(samples[:frames * _HOP].astype(np.float64)).reshape(frames, _HOP).mean(axis=1)
     return 10.0 * np.log10(np.maximum(power, 1e-7))
@@ -293,6 +298,7 @@ def pauses(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Where each pause starts and where sound resumes after it (frame indices), and how far
     the sound rises (dB) from the pause's level within 100 ms. A pause is 80 ms or more near the background level, the
     10th quietest frame within half a second (music and room tone under speech)."""
+    import numpy as np
     db = energy_db(samples)
     if len(db) < _PAUSE_FRAMES:
         return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
@@ -310,6 +316,7 @@ def _rolling_low(values: np.ndarray, width: int, rank: int) -> np.ndarray:
     """The `rank`-th smallest value in a window of `width` centred on each value (a rolling
     low percentile: unlike the minimum, a few frames of digital silence do not drag it down).
     Worked in blocks so that a long recording never needs width x length floats at once."""
+    import numpy as np
     half = width // 2
     padded = np.concatenate([np.full(half, values[0]), values, np.full(half, values[-1])])
     out = np.empty(len(values))
@@ -323,6 +330,7 @@ def _rolling_low(values: np.ndarray, width: int, rank: int) -> np.ndarray:
 def refine_onsets(phrases: tuple[Phrase, ...], samples: np.ndarray) -> tuple[Phrase, ...]:
     """The phrases with each word that follows a pause starting where sound resumes after a
     pause near whisper's start (see `_onset_near`). Words in running speech keep whisper's times."""
+    import numpy as np
     quiet_from, resumes, rises = pauses(samples)
     if not len(resumes):
         return phrases
@@ -366,6 +374,7 @@ def _onset_near(frame: float, earliest: float, reach: float, resumes: np.ndarray
     out of a pause within `reach` frames of it (and not before `earliest`); whisper tends to slide a
     short word after a pause onto the next syllable. Without a sharp rise, the end of the
     pause with the best rise for its distance (each 50 ms costing 1 dB)."""
+    import numpy as np
     near = np.flatnonzero((np.abs(resumes - frame) <= reach) & (resumes >= earliest))
     if not len(near):
         return None

@@ -27,14 +27,16 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..edit import ffmpeg
 from ..errors import Problem, did_you_mean
 from ..spec import Storyboard, Voice
 from .. import models
 from . import voices
+
+if TYPE_CHECKING:   # numpy loads when a line is spoken, not when a film is read
+    import numpy as np
 
 SAMPLE_RATE = 48000
 TTS_VERSION = "5"  # 3: word times from the synthesiser's phoneme alignments; 4: presets, WORLD conversion; 5: long sentences cut
@@ -260,6 +262,7 @@ def word_times(tokens: list[list[str]], spoken: list[tuple[str, float, float]]) 
     written word before it. A written word with nothing spoken is a zero-length time where it
     stands.
     """
+    import numpy as np
     owner = [k for k, groups in enumerate(tokens) for _ in groups]
     spans: dict[int, tuple[float, float]] = {}
 
@@ -324,6 +327,7 @@ class Speaker:
 
         Raises VoiceError if the model cannot load. A text with nothing to pronounce gives
         empty samples (the caller keeps its subtitle and gives it no speech time)."""
+        import numpy as np
         from piper import SynthesisConfig
 
         piper_voice = self._load(model)
@@ -354,6 +358,7 @@ class Speaker:
         """Write `text` spoken in `voice` to `out` (48 kHz mono WAV), its preset, pitch,
         formants and gain applied; returns when each written word is spoken (seconds into the
         file). The conversion keeps every sample where it was, so the times hold after it."""
+        import numpy as np
         speech = self.synthesise(text, voice, model)
         audio = voices.convert(speech.samples, speech.rate, voices.conversion(voice))
         # Piper normalises each sentence to full scale; leave headroom for the mix.
@@ -371,6 +376,7 @@ def _timed_phonemes(chunk, offset: int, length: int, rate: int) -> list[tuple[st
     From Piper's alignments where the model gives them (scaled to the audio's length, which
     they sum to up to the vocoder's last hop); otherwise the sentence's length shared out
     evenly between its phonemes, an estimate kept only for models that cannot be patched."""
+    import numpy as np
     alignments = chunk.phoneme_alignments
     if alignments:
         counts = np.array([a.num_samples for a in alignments], np.float64)

@@ -34,11 +34,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING, Sequence
 
 from ..errors import did_you_mean
+
+if TYPE_CHECKING:   # numpy loads when a voice is made or measured, not when a film is read
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,7 @@ F0_FLOOR, F0_CEIL = 55.0, 420.0
 def convert(samples: np.ndarray, rate: int, change: Conversion) -> np.ndarray:
     """`samples` (mono float, -1..1, at `rate`) spoken with `change` applied: the same length,
     sample for sample in time, at about the same level (RMS), no louder at its peaks."""
+    import numpy as np
     if change.identity or len(samples) < rate * 0.05:
         return samples
     import pyworld
@@ -262,6 +264,7 @@ def convert(samples: np.ndarray, rate: int, change: Conversion) -> np.ndarray:
 def _stretch(spectra: np.ndarray, ratio: float) -> np.ndarray:
     """Each frame's spectrum with its frequency axis stretched by `ratio`: what was at f is at
     ratio * f (above the top, the top bin's value)."""
+    import numpy as np
     bins = np.arange(spectra.shape[1], dtype=np.float64)
     source = np.minimum(bins / ratio, bins[-1])
     low = np.floor(source).astype(int)
@@ -271,6 +274,7 @@ def _stretch(spectra: np.ndarray, ratio: float) -> np.ndarray:
 
 
 def _new_pitch(f0: np.ndarray, times: np.ndarray, change: Conversion) -> np.ndarray:
+    import numpy as np
     voiced = f0 > 0
     out = np.zeros_like(f0)
     if not voiced.any():
@@ -295,6 +299,7 @@ def repair_pitch(x: np.ndarray, rate: int, f0: np.ndarray, hop: float = FRAME) -
     a whisper. A frame where nothing repeats (r1 < 0.3; a voiced fricative) has no pitch to
     trust: inside a run of voiced frames it takes the pitch interpolated (in octaves) from the
     run's periodic frames, so that it is not heard as a chirp."""
+    import numpy as np
     f0 = f0.copy()
     half = int(0.02 * rate)                       # YIN's 40 ms frames, centred on Harvest's
     yin, depth, loud = _yin(np.concatenate([np.zeros(half), x]), rate, hop, F0_FLOOR, F0_CEIL)
@@ -356,6 +361,7 @@ def measure(samples: np.ndarray, rate: int, frames: np.ndarray | None = None) ->
     WORLD, so it checks the conversion rather than repeating it. `frames`: measure the
     formants on these frames (`pitch_track`'s, voiced in another recording of the same words,
     so that two voices are compared on the same sounds); default: the voiced frames here."""
+    import numpy as np
     f0, voiced = pitch_track(samples, rate)
     chosen = voiced if frames is None else np.resize(frames, len(voiced)) & (np.arange(len(voiced)) < len(frames))
     formants = formant_track(samples, rate, chosen)
@@ -368,6 +374,7 @@ def measure(samples: np.ndarray, rate: int, frames: np.ndarray | None = None) ->
 
 def _resample(x: np.ndarray, rate: int, new: float) -> np.ndarray:
     """`x` at `new` Hz (band-limited, by the FFT; for analysis, not for listening)."""
+    import numpy as np
     x = np.asarray(x, dtype=np.float64)
     if rate == new or not len(x):
         return x
@@ -392,6 +399,7 @@ def _yin(samples: np.ndarray, rate: int, hop: float, low: float, high: float,
          window: float = 0.04) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """YIN's pitch, the depth of its dip (0: perfectly periodic) and whether the frame is
     within 30 dB of the loudest, for frames of `window` seconds every `hop`."""
+    import numpy as np
     work = 16000
     x = _resample(samples, rate, work)
     size, step = int(window * work), max(int(round(hop * work)), 1)
@@ -440,6 +448,7 @@ def formant_track(samples: np.ndarray, rate: int, voiced: np.ndarray, hop: float
                   ceiling: float = 5500.0, order: int = 12) -> np.ndarray:
     """F1-F3 (Hz), one row per loud voiced frame (`voiced` from `pitch_track`): the roots of a
     Burg LPC fit narrower than 400 Hz and above 200 Hz, lowest three."""
+    import numpy as np
     work = 2 * ceiling
     y = _resample(samples, rate, work)
     y = np.append(y[:1], y[1:] - math.exp(-2 * math.pi * 50 / work) * y[:-1])   # pre-emphasis from 50 Hz
@@ -468,6 +477,7 @@ def formant_track(samples: np.ndarray, rate: int, voiced: np.ndarray, hop: float
 
 def _burg(x: np.ndarray, order: int) -> np.ndarray | None:
     """Linear prediction coefficients (1, a1, ..., a_order) by Burg's method."""
+    import numpy as np
     forward, backward = x.astype(np.float64).copy(), x.astype(np.float64).copy()
     a = np.array([1.0])
     for m in range(order):

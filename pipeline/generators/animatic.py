@@ -10,7 +10,7 @@ from ..edit.sources import ImageMove
 from ..plan import ShotPlan
 from ..cache import make_job
 from .base import BaseGenerator, Context, Prepared
-from .drawing import PanelRequest, draw_background, draw_overlay
+from .drawing.request import PanelRequest
 
 
 class Animatic(BaseGenerator):
@@ -31,6 +31,8 @@ class Animatic(BaseGenerator):
         )
 
         def run(out: Path) -> None:
+            from .drawing import draw_background, draw_overlay
+
             out.mkdir(parents=True)
             draw_background(request).save(out / "background.png", compress_level=1)
             draw_overlay(request).save(out / "overlay.png", compress_level=1)

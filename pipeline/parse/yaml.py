@@ -573,8 +573,6 @@ def _recognizer(r: _Reader, node: Node | None) -> Recognition:
 
 def _colour(r: _Reader, node: Node | None, what: str) -> tuple[int, int, int] | None:
     """A colour as a name (`white`), `#rrggbb`/`#rgb` or `rgb(r, g, b)`, read as an RGB triple."""
-    from PIL import ImageColor
-
     if node is None:
         return None
     if node.value is None:   # `background: #fff` is a YAML comment: the colour vanished
@@ -583,6 +581,8 @@ def _colour(r: _Reader, node: Node | None, what: str) -> tuple[int, int, int] | 
     text = r.text(node, what)
     if not text:
         return None
+    from PIL import ImageColor
+
     try:
         return ImageColor.getrgb(text)[:3]
     except ValueError:

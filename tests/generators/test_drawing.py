@@ -10,8 +10,9 @@ from PIL import Image
 
 from pipeline.generators.drawing import (
     Palette, PanelRequest, draw_background, draw_credits, draw_overlay, draw_text_card, draw_title_card,
-    figure_colour, palette,
+    figure_colour,
 )
+from pipeline.generators.drawing.palette import palette
 
 
 def request(**changes) -> PanelRequest:

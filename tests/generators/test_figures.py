@@ -11,7 +11,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from pipeline.generators.drawing import palette
+from pipeline.generators.drawing.palette import palette
 from pipeline.generators.drawing.figures import (
     FACINGS, POSES, FigureSpec, character_look, draw_cast, draw_figures, draw_tags, figure_box, figure_layout,
 )

@@ -11,11 +11,31 @@ cast, `panel` composes them into a panel and its overlay, and `cards` draws the 
 
 from __future__ import annotations
 
-from .cards import draw_credits, draw_text_card, draw_title_card
-from .palette import Palette, figure_colour, palette
-from .panel import PanelRequest, draw_background, draw_overlay
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+# The names this package gives, and the module of each. They load on first use (PEP 562): planning
+# a film reads a panel's request and a credits roll's layout, and only drawing needs numpy. (The
+# function `palette` is not among them: its module's name would hide it once loaded.)
+_WHERE = {
+    "PanelRequest": "request", "draw_background": "panel", "draw_overlay": "panel",
+    "Palette": "palette", "figure_colour": "palette",
+    "draw_title_card": "cards", "draw_text_card": "cards", "draw_credits": "cards",
+}
 
 __all__ = [
-    "PanelRequest", "Palette", "palette", "figure_colour", "draw_background", "draw_overlay",
+    "PanelRequest", "Palette", "figure_colour", "draw_background", "draw_overlay",
     "draw_title_card", "draw_text_card", "draw_credits",
 ]
+
+if TYPE_CHECKING:
+    from .cards import draw_credits, draw_text_card, draw_title_card
+    from .palette import Palette, figure_colour
+    from .panel import draw_background, draw_overlay
+    from .request import PanelRequest
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_WHERE[name]}", __name__), name)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from PIL import Image, ImageDraw
 
 from ...fonts import font
-from .palette import grid, upscale
 from .text import DASH, draw_text, fit_block, fit_line, line_height, text_width
 
 
 def _card_background(width: int, height: int) -> Image.Image:
     """Near-black with a soft lift in the middle and darker corners."""
+    import numpy as np
+
+    from .palette import grid, upscale
+
     xs, ys, gw, gh = grid(width, height, step=16)
     d = np.sqrt(((xs - width / 2) / (width / 2)) ** 2 + ((ys - height * 0.48) / (height / 2)) ** 2)
     t = np.clip(d / 1.45, 0, 1) ** 1.4

@@ -17,9 +17,12 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PIL import Image, ImageChops, ImageFilter
+
+if TYPE_CHECKING:   # numpy loads when a bed or a picture is made, not when a film is planned
+    import numpy as np
 
 CREDIT = ("Pictograms: Material Design Icons by Pictogrammers (pictogrammers.com), Apache License 2.0")
 LICENCE = "Apache-2.0"
@@ -217,6 +220,7 @@ class _Flatten:
 @lru_cache(maxsize=None)
 def _edges(slug: str) -> np.ndarray:
     """The icon's outline as straight edges (x0, y0, x1, y1) in its 24-unit view box."""
+    import numpy as np
     from fontTools.svgLib.path import parse_path
 
     flat = _Flatten()
@@ -234,6 +238,7 @@ def _edges(slug: str) -> np.ndarray:
 def _fill(edges: np.ndarray, width: int, height: int, scale: float, solid: bool = False) -> np.ndarray:
     """Boolean coverage of pixel centres inside the outline (non-zero winding), or with `solid`
     the outline's row spans (its holes and the gaps between its parts filled)."""
+    import numpy as np
     if solid:  # each row filled from its first inked pixel to its last: gaps between parts close too
         cover = _fill(edges, width, height, scale)
         any_ink = cover.any(axis=1)
@@ -262,6 +267,7 @@ def _fill(edges: np.ndarray, width: int, height: int, scale: float, solid: bool 
 
 
 def _raster(slug: str, size: int, flip: bool, solid: bool) -> Image.Image:
+    import numpy as np
     size = max(1, int(size))
     ss = 4 if size < 96 else 2
     big = size * ss
@@ -322,6 +328,7 @@ def paste_icon(img: Image.Image, slug: str, centre_x: float, bottom: float, size
 
 def ink_box(slug: str) -> tuple[float, float, float, float]:
     """Where the icon's ink lies inside its box, as fractions (left, top, right, bottom)."""
+    import numpy as np
     e = _edges(slug)
     if not len(e):
         return (0.0, 0.0, 1.0, 1.0)
