@@ -168,11 +168,12 @@ def seal(output: Path, found: Fingerprint) -> None:
     write_text(seal_of(output), json.dumps({"size": found.size, "sha256": found.sha256, "stamp": _stamp(output)}))
 
 
-def damage(output: Path) -> str:
+def damage(output: Path, refresh: bool = True) -> str:
     """Why `output` cannot be reused ("" when it can): "missing", "not sealed" (a build was
     stopped before it could record it), "cut short: 1,024 of 4,096 bytes", "its bytes changed
     since it was made"; for a folder, naming the file ("speech.wav: cut short: …" — the size
-    is the folder's). Reads the output only when its stamp differs from its seal's."""
+    is the folder's). Reads the output only when its stamp differs from its seal's; then, when
+    it is intact and `refresh`, records the new stamp in its seal (the next read is cheap)."""
     if not output.exists():
         return "missing"
     try:
@@ -192,8 +193,9 @@ def damage(output: Path) -> str:
     if found.size != size or found.sha256 != sha:
         what = _size_damage(found.size, size) if found.size != size else "its bytes changed since it was made"
         return f"{_changed_file(stamp, now)}{what}" if output.is_dir() else what
-    with contextlib.suppress(OSError):   # intact, copied or touched: remember the new stamp, to read it once
-        seal(output, found)
+    if refresh:
+        with contextlib.suppress(OSError):   # intact, copied or touched: remember the new stamp, to read it once
+            seal(output, found)
     return ""
 
 
@@ -234,8 +236,9 @@ def _running(pid: int) -> bool:
 class Cache:
     """The store of one project's outputs: `renders/NAME/cache/`."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, read_only: bool = False):
         self.root = root
+        self.read_only = read_only   # for commands that only read (`status`, `plan`): no seal is rewritten
         self._digest_file = root / "digests.json"
         self._manifest_file = root / "manifest.json"
         self._probe_file = root / "probes.json"
@@ -256,7 +259,7 @@ class Cache:
         """Why the output at `output` cannot be reused, "" when it can (`damage`), found once
         per Cache (a build reads each output back at most once)."""
         if output not in self._damage:
-            self._damage[output] = damage(output)
+            self._damage[output] = damage(output, refresh=not self.read_only)
         return self._damage[output]
 
     def made(self, output: Path) -> None:

@@ -165,7 +165,7 @@ def _read_and_plan(args: argparse.Namespace, preview: bool = False):
     if other is not None:   # what is cached there is another film's: said, as a build would refuse it
         print(f"{_shown(film)}: warning: holds the builds of {other}, another project named '{board.name}'; "
               f"film build refuses it: use --out OTHER_FOLDER", file=sys.stderr)
-    cache = Cache(film / "cache")
+    cache = Cache(film / "cache", read_only=True)
     probes = measure.check_media(board, cache=cache)
     plan, _ = prepare(board, cache, preview=preview, synthesise=False, probes=probes)
     _warn(plan)

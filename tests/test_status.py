@@ -78,6 +78,15 @@ def test_status_predicts_exactly_what_the_build_renders(tmp_path):
     plain = film("status", "harbour", cwd=tmp_path).stdout.splitlines()
     assert plain[-1] == f"0 of {before['jobs']} jobs to run" and all("cached" in line for line in plain[:-1])
 
+    # an output touched but whole (copied, restored from a backup) is cached, and status leaves
+    # its seal as it was: it writes nothing, not even the cache's own memo of the new stamp
+    cache = folder / "renders" / "harbour" / "cache"
+    touched = next((cache / "segment").glob("*.mp4"))
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    seals = {p: p.read_bytes() for p in cache.rglob("*.seal")}
+    assert film("status", "harbour", cwd=tmp_path).stdout.splitlines()[-1] == f"0 of {before['jobs']} jobs to run"
+    assert {p: p.read_bytes() for p in cache.rglob("*.seal")} == seals
+
     # one narration line changes: its voice, its shot's segments, the mix and the cut, and why
     script.write_text(script.read_text().replace("Nobody fished here any more.", "Nobody fished here now."))
     after = json.loads(film("status", "harbour", "--json", cwd=tmp_path).stdout)
