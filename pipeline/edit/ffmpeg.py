@@ -8,10 +8,12 @@ import os
 import re
 import signal
 import subprocess
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import imageio_ffmpeg
 
@@ -92,23 +94,51 @@ def failure(what: str, returncode: int, stderr: str) -> FFmpegError:
     return FFmpegError(f"{what}: {how}" + (f": {tail}" if tail else ""))
 
 
+# Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN); a long shot's camera move
+# carries its settings for every frame in its filter graph, which can be longer.
+LONGEST_ARGUMENT = 64 * 1024
+
+
+@contextmanager
+def _command(head: list[str], args: Sequence[str | Path]) -> Iterator[list[str]]:
+    """`head` + `args` as one command, where a filter graph longer than `LONGEST_ARGUMENT`
+    characters is read by ffmpeg from a temporary file (`-/filter_complex FILE`) instead."""
+    command, files = [*head], []
+    items = [str(a) for a in args]
+    try:
+        for i, item in enumerate(items):
+            if item == "-filter_complex" and i + 1 < len(items) and len(items[i + 1]) > LONGEST_ARGUMENT:
+                handle = tempfile.NamedTemporaryFile("w", suffix=".filtergraph", delete=False, encoding="utf-8")
+                with handle:
+                    handle.write(items[i + 1])
+                files.append(handle.name)
+                item = "-/filter_complex"
+                items[i + 1] = handle.name
+            command.append(item)
+        yield command
+    finally:
+        for name in files:
+            Path(name).unlink(missing_ok=True)
+
+
 def run(args: Sequence[str | Path], what: str = "ffmpeg", stdin: bytes | None = None) -> None:
     """Run ffmpeg with `args` (a list, never a shell string); raise FFmpegError on failure.
 
     `stdin`, if given, is fed to ffmpeg's standard input (for an input named `-`).
     """
-    command = [exe(), "-hide_banner", "-loglevel", "error", "-y", *map(str, args)]
+    head = [exe(), "-hide_banner", "-loglevel", "error", "-y"]
     if stdin is None:
-        command.insert(2, "-nostdin")
-    result = children.run(command, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        head.insert(2, "-nostdin")
+    with _command(head, args) as command:
+        result = children.run(command, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if result.returncode != 0:
         raise failure(what, result.returncode, result.stderr.decode("utf-8", "replace"))
 
 
 def output(args: Sequence[str | Path], what: str = "ffmpeg") -> str:
     """Run ffmpeg at the info log level and return what it printed (for its measurements)."""
-    command = [exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-y", *map(str, args)]
-    result = children.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+    with _command([exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-y"], args) as command:
+        result = children.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
     if result.returncode != 0:
         raise failure(what, result.returncode, result.stderr)
     return result.stderr

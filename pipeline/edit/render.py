@@ -22,8 +22,9 @@ from ..transitions import split, xfade
 
 # Bumped whenever what a segment looks like changes for the same inputs (2: every source conformed
 # to one rate, time base, pixel aspect; BT.709 conversion and tags; pictures read as viewers see them;
-# 3: camera moves centred, sub-pixel and inside the title-safe area).
-ENCODER_VERSION = "x264-veryfast-crf20-nobf-bt709-3"
+# 3: camera moves centred, sub-pixel and inside the title-safe area; 4: camera moves resampled by
+# crop-scale-crop instead of `perspective`, about five times cheaper, to within 0.1 pixel).
+ENCODER_VERSION = "x264-veryfast-crf20-nobf-bt709-4"
 
 
 def timescale(fmt: Format) -> int:
@@ -72,7 +73,7 @@ def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | N
         out_fade = f"[{labels[0]}]fade=t=out:s=0:n={before}[fo];" if before else ""
         filters.append(
             f"{out_fade}[{labels[1]}]fade=t=in:s=0:n={after}[fi];"
-            + (f"[fo][fi]concat=n=2:v=1:a=0[mix]" if before else "[fi]null[mix]"))
+            + ("[fo][fi]concat=n=2:v=1:a=0[mix]" if before else "[fi]null[mix]"))
         last = "mix"
     elif renderer == transitions.XFADE:
         filters.append(f"[{labels[0]}][{labels[1]}]{xfade(segment.transition, segment.frames, fmt.fps)}[mix]")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..frames import Format
 from . import ffmpeg
-from ..camera import SAFE_BOX, Box, move_filter, scroll_filter
+from ..camera import MOVE_PIX_FMT, SAFE_BOX, Box, move_filter, scroll_filter
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,9 @@ def conform(fmt: Format) -> str:
             "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv")
 
 
-def _still_frames(index: int, count: int, once: str) -> str:
+def _still_frames(index: int, count: int, once: str, pix_fmt: str = "yuv420p") -> str:
     # Decode, size (`once`) and convert the image once and repeat it, rather than per frame.
-    return f"[{index}:v]{once},{to_film_colour()},loop=loop={count - 1}:size=1:start=0"
+    return f"[{index}:v]{once},{to_film_colour(pix_fmt)},loop=loop={count - 1}:size=1:start=0"
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,11 @@ class ImageMove:
     keep: Box | None = SAFE_BOX
 
     def graph(self, start: int, count: int, fmt: Format, first_input: int, out: str) -> Graph:
-        once, per_frame = move_filter(self.move, start, self.total, fmt.width, fmt.height, self.keep)
-        chain = f"{_still_frames(first_input, count, once)},{per_frame}"
+        once, per_frame = move_filter(self.move, start, self.total, fmt.width, fmt.height, self.keep,
+                                      count=count, name=out)
+        # A moving camera crops at odd pixels: its chain works in 4:4:4 and ends in yuv420p.
+        pix_fmt = "yuv420p" if per_frame == "null" else MOVE_PIX_FMT
+        chain = f"{_still_frames(first_input, count, once, pix_fmt)},{per_frame}"
         if self.overlay is None:
             return Graph(("-i", str(self.image)), (f"{chain},{conform(fmt)}[{out}]",), 1)
         ov = first_input + 1

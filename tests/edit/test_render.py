@@ -99,7 +99,25 @@ def test_camera_moves_change_the_picture_over_time(tmp_path):
     assert first[:, :4].mean() > 200 and last[:, :8].mean() < 100   # the band leaves the frame
     assert set(MOVES) >= {"static", "zoom-in", "zoom-out", "pan-left", "pan-right", "tilt-up", "tilt-down",
                           "dolly-in", "dolly-out", "crane-up"}
-    assert "eval=frame" in move_filter("zoom-in", 0, 48, 160, 96)[1]
+    once, per_frame = move_filter("zoom-in", 0, 48, 160, 96)
+    assert per_frame != "null" and "scale=160:96" not in per_frame   # moved per frame, not scaled once
+
+
+def test_a_graph_longer_than_one_argument_is_read_from_a_file(tmp_path, monkeypatch):
+    # A two-minute push-in at 1280x720 carries its settings for every frame in its filter graph:
+    # longer than Linux takes in one argument (128 KiB), so ffmpeg must read it from a file.
+    frames = 24 * 120
+    graph = ImageMove("long", tmp_path / "x.png", "dolly-in", frames).graph(0, frames, Format(1280, 720, Fraction(24)), 0, "p0")
+    assert sum(len(f) for f in graph.filters) > 128 * 1024
+    # The file path, taken here by every graph, makes the same frames as the argument.
+    timeline = Timeline(FMT, (image_clip(tmp_path, "push", RED, 48, 0, 0, move="dolly-in"),), ())
+    direct = render(timeline, tmp_path / "direct").read_bytes()
+    monkeypatch.setattr(ffmpeg, "LONGEST_ARGUMENT", 100)
+    commands = []
+    real = ffmpeg.children.run
+    monkeypatch.setattr(ffmpeg.children, "run", lambda command, **kw: commands.append(command) or real(command, **kw))
+    assert render(timeline, tmp_path / "from-file").read_bytes() == direct
+    assert any("-/filter_complex" in command for command in commands)
 
 
 def test_footage_is_trimmed_and_conformed(tmp_path):

@@ -87,19 +87,29 @@ def test_moves_follow_their_framing_through_every_segment(tmp_path, marker_card,
         got = centroids(film[n], expected)
         assert np.abs(got - expected).max() < 0.3, (move, n, got - expected)
         seen[n] = got
-    joints = [s.start for s in timeline.segments()][1:]
-    for j in joints:
-        if all(k in seen for k in (j - 2, j - 1, j, j + 1)):
-            def step(a, b):   # how far the markers move from frame a to frame b, on average
-                return np.hypot(*(seen[b] - seen[a]).T).mean()
-            assert step(j - 1, j) <= max(step(j - 2, j - 1), step(j, j + 1)) + 0.2, (move, j)
+    # Across each joint the markers move as the plan moves them, as closely as between any two
+    # frames inside a segment (the encoder's own wander, about a fifth of a pixel here, is the
+    # same everywhere; a segment that restarted or shifted the move would jump at its joint).
+    def off_plan(a: int, b: int) -> float:   # how far the move from frame a to b strays from the plan
+        plan = {n: planned(move, n - cut_in + head, card.source.total) for n in (a, b)}
+        return float(np.abs((seen[b] - seen[a]) - (plan[b] - plan[a])).max())
+
+    joints = {s.start for s in timeline.segments()}
+    pairs = [(n, n + 1) for n in sorted(seen) if n + 1 in seen]
+    inside = max(off_plan(a, b) for a, b in pairs if b not in joints)
+    for a, b in pairs:
+        if b in joints:
+            assert off_plan(a, b) <= max(inside, 0.2) + 0.1, (move, b, off_plan(a, b), inside)
 
 
-def test_a_still_is_scaled_once_then_resampled_at_one_size():
-    """No filter changes the frame size from frame to frame (that re-anchors what comes after it)."""
+def test_a_still_is_scaled_once_then_resampled_to_the_frame_size():
+    """The picture is scaled (and padded) once; per frame, crop positions are absolute numbers
+    (no expression anchored to a size that changes from frame to frame), and the chain ends on
+    the frame's size."""
     once, per_frame = move_filter("zoom-in", 0, 48, 160, 96)
-    assert once == "scale=160:96" and "eval=frame" in per_frame and per_frame.startswith("perspective=")
-    assert "scale" not in per_frame
+    assert once.startswith("scale=") and "loop" not in once
+    assert "perspective" not in per_frame and "in_w" not in per_frame and "iw" not in per_frame
+    assert per_frame.endswith("format=yuv420p") and "crop@cam_b=w=160:h=96:" in per_frame
     assert move_filter("static", 0, 48, 160, 96) == ("scale=160:96", "null")
 
 
@@ -135,10 +145,30 @@ def test_zooms_are_centred_and_start_or_end_on_the_whole_picture():
 
 def test_a_move_is_continuous_where_a_segment_cuts_into_it():
     """The chain of a segment starting at frame `start` gives frame start + n: the same numbers a
-    whole-shot chain gives there (the expression of each corner, evaluated)."""
-    whole = move_filter("dolly-in", 0, 120, 640, 360)[1]
-    part = move_filter("dolly-in", 57, 120, 640, 360)[1]
-    assert whole.replace("(in-1+0)", "(in-1+57)") == part
+    whole-shot chain gives there (its first frame's filter options, and every later frame's
+    commands, which carry the frame's number in the segment)."""
+    import re
+
+    def frames(chain: str, first: int, count: int) -> list[dict]:
+        """Each frame's filter settings (frames first..first+count-1), as the chain sets them."""
+        state = {}
+        for filt, body in re.findall(r"((?:crop|scale)@cam_[abs])=([^,]*)", chain):
+            state.update({(filt, key): value for key, value in re.findall(r"\b([whxy])=(\d+)", body)})
+        commands = re.search(r"sendcmd=c='([^']*)'", chain)
+        changes = {}
+        for entry in (commands.group(1).split(";") if commands else []):
+            n, rest = entry.split(" ", 1)
+            changes[int(n)] = [command.split(" ") for command in rest.split("\\, ")]
+        seen = []
+        for n in range(count):
+            for filt, key, value in changes.get(n, []):
+                state[(filt, key)] = value
+            seen.append(dict(state))
+        return seen
+
+    whole = frames(move_filter("dolly-in", 0, 120, 640, 360)[1], 0, 120)
+    part = frames(move_filter("dolly-in", 57, 120, 640, 360, count=30)[1], 57, 30)
+    assert len(whole[57]) == 10 and part == whole[57:87]
 
 
 # -- the example films --------------------------------------------------------------------------
