@@ -109,7 +109,7 @@ def _alive(pids: set[int]) -> set[int]:
     return out
 
 
-@pytest.mark.parametrize("executor", ["threads", "processes"])
+@pytest.mark.parametrize("executor", ["threads", "processes", "ray"])
 def test_everything_a_build_started_dies_with_it_when_it_is_killed_by_sigkill(tmp_path, executor):
     folder = tmp_path / "long"
     # shots that take ffmpeg seconds each to encode, so that one left running would be seen

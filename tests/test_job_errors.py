@@ -43,7 +43,7 @@ scenes:
 # kind → (module, function the job calls, the job's id, or None where it is read off the call)
 FAULTS = {
     "card": ("pipeline.generators.cards", "draw_title_card", "title"),
-    "shot": ("pipeline.generators.animatic", "draw_background", "beach"),
+    "shot": ("pipeline.generators.drawing.panel", "draw_background", "beach"),
     "still": ("pipeline.generators.still", "cover", "photo"),
     "music": ("pipeline.audio.ambient", "pad_loop", "ambient-1"),
     "segment": ("pipeline.build.graph", "render_segment", None),

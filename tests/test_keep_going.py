@@ -19,8 +19,7 @@ from pipeline import cli
 from pipeline.build import build
 from pipeline.build.run import JobsFailed
 from pipeline.cache import damage
-from pipeline.generators import animatic
-from pipeline.generators.drawing import draw_background
+from pipeline.generators.drawing import draw_background, panel
 
 FILM = """
 title: Gone Film
@@ -46,14 +45,15 @@ scenes:
 @pytest.fixture
 def gull_fails(monkeypatch):
     """The gull's panel cannot be drawn (as a model that runs out of memory on one shot)."""
-    draw = animatic.draw_background
+    draw = panel.draw_background
 
     def failing(request):
         if request.shot_id == "gull":
             raise RuntimeError("CUDA out of memory (tried to allocate 2.00 GiB)")
         return draw(request)
 
-    monkeypatch.setattr(animatic, "draw_background", failing)
+    # The animatic's job looks the drawing up when it draws (`drawing` loads it on first use).
+    monkeypatch.setattr(panel, "draw_background", failing)
 
 
 def test_keep_going_runs_every_job_that_does_not_need_the_failed_one(tmp_path, gull_fails):
@@ -99,7 +99,7 @@ def test_allow_missing_finishes_the_cut_with_a_slate_and_the_next_build_mends_it
     assert {(j["kind"], j["id"]) for j in report["jobs"]} >= {("card", "gull"), ("shot", "pier"), ("shot", "boat")}
 
     # the fault is gone: the next build makes the gull and what shows it, and nothing else
-    monkeypatch.setattr(animatic, "draw_background", draw_background)
+    monkeypatch.setattr(panel, "draw_background", draw_background)
     again = build(folder, renders=renders)
     ran = {(r.kind, r.id) for r in again.results if r.status == "rendered"}
     assert ("shot", "gull") in ran and ("shot", "pier") not in ran and ("shot", "boat") not in ran

@@ -24,6 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Callable
 
 from ..cache import Job, atomic, fingerprint, seal
+from ..edit import children
 from ..errors import FilmError, JobError, Problem
 
 __all__ = ["EXECUTORS", "ProcessExecutor", "RayExecutor", "ThreadExecutor", "make", "named"]
@@ -140,6 +141,10 @@ class RayExecutor:
                 raise FilmError([Problem("--address", 0, f"cannot join the Ray cluster at {address}: "
                                                          f"{str(error).splitlines()[0]}")]) from None
             self.started = True
+        # A local instance's helpers (its store, scheduler, workers) are this build's children:
+        # the warden kills them if the build is killed (SIGKILL runs no `ray.shutdown`).
+        self.helpers = children.descendants() if self.started and not address else set()
+        children.watch(self.helpers)
         self.task = ray.remote(make)
 
     def run_job(self, job: Job) -> Future:
@@ -150,6 +155,7 @@ class RayExecutor:
         if self.started:
             self.ray.shutdown()
             self.started = False
+            children.unwatch(self.helpers)
 
 
 EXECUTORS: dict[str, Callable[..., object]] = {

@@ -19,7 +19,8 @@ import os
 import subprocess
 import sys
 import threading
-from typing import Any, Sequence
+from pathlib import Path
+from typing import Any, Iterable, Sequence
 
 # What the warden runs: read "+PID" / "-PID" lines; on end of input kill what is left.
 # It ignores Ctrl-C (the terminal sends it to the whole group): it ends when its input does.
@@ -60,6 +61,39 @@ def _tell(message: str) -> None:
             _warden.stdin.flush()
         except (OSError, ValueError):
             pass
+
+
+def watch(pids: Iterable[int]) -> None:
+    """Have the warden kill these processes too if this one dies (processes it did not start
+    through `run`: the helpers of a local Ray instance); `unwatch` them once they have ended."""
+    for pid in pids:
+        _tell(f"+{pid}")
+
+
+def unwatch(pids: Iterable[int]) -> None:
+    """The processes `watch`ed have ended (their ids may be given to others now)."""
+    for pid in pids:
+        _tell(f"-{pid}")
+
+
+def descendants(pid: int | None = None) -> set[int]:
+    """The ids of every process descended from `pid` (this one by default), this build's
+    warden left out, read from /proc (empty where there is no /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2:].split()[1])
+        parents.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [os.getpid() if pid is None else pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found - ({_warden.pid} if _warden is not None else set())
 
 
 def run(command: Sequence[str], input: bytes | str | None = None, **options: Any) -> subprocess.CompletedProcess:
