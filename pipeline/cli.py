@@ -117,9 +117,11 @@ def _load(args: argparse.Namespace):
     return board
 
 
-def _renders(args: argparse.Namespace) -> Path:
-    """The `--out` folder, if renders can go there: not a file, nor inside one, and writable
-    where it will be made. Raises FilmError (exit 1) naming the folder otherwise."""
+def _renders(args: argparse.Namespace, write: bool = True) -> Path:
+    """The `--out` folder (or the project's `renders/`), if renders can go there: not a file,
+    nor inside one, and, for a command that will `write`, writable where it will be made (a
+    command that only reads works on a read-only copy or share). Raises FilmError (exit 1)
+    naming the folder otherwise."""
     from .build import default_renders
 
     if args.out == "":
@@ -130,10 +132,13 @@ def _renders(args: argparse.Namespace) -> Path:
     existing = next((p for p in (out, *out.parents) if p.exists()), Path("."))
     if not existing.is_dir():
         raise FilmError([Problem(str(out), 0, f"--out must be a folder, but {existing} is a file")])
+    if not write:
+        return out
     try:   # permissions alone do not tell (a read-only mount, /proc): try, and leave nothing
         os.rmdir(tempfile.mkdtemp(prefix=".film-", dir=existing))
     except OSError as error:
-        raise FilmError([Problem(str(out), 0, f"--out: cannot write in {existing} ({error.strerror})")]) from None
+        named = "--out: " if args.out is not None else ""
+        raise FilmError([Problem(str(out), 0, f"{named}cannot write in {existing} ({error.strerror})")]) from None
     return out
 
 
@@ -160,7 +165,7 @@ def _read_and_plan(args: argparse.Namespace, preview: bool = False):
     from .build.claim import foreign
 
     board = _load(args)
-    film = _renders(args) / board.name
+    film = _renders(args, write=False) / board.name
     other = foreign(film, board.source)
     if other is not None:   # what is cached there is another film's: said, as a build would refuse it
         print(f"{_shown(film)}: warning: holds the builds of {other}, another project named '{board.name}'; "
@@ -219,7 +224,7 @@ def _plan(args: argparse.Namespace) -> int:
     about = "about " if plan.estimated else ""
     print(f"total {about}{plan.seconds(plan.total):.2f} s ({plan.total} frames at {float(plan.fmt.fps):g} fps, "
           f"{plan.fmt.width}x{plan.fmt.height}); {summary(found.jobs).replace('to run', 'to render')}; "
-          f"output {_shown(output_folder(_renders(args), plan) / 'final.mp4')}")
+          f"output {_shown(output_folder(_renders(args, write=False), plan) / 'final.mp4')}")
     if plan.estimated:
         print("~ lasts as long as speech not yet made is estimated to take; film build makes it and times it")
     return 0
@@ -257,17 +262,18 @@ def _print_jobs(label: str, width: int, jobs) -> None:
 def _clean(args: argparse.Namespace) -> int:
     from . import measure
     from .build import check_output_folder
-    from .build.claim import claim
+    from .build.claim import claim, refuse_foreign
     from .build.clean import every_job, megabytes, remove, unreferenced
     from .cache import Cache
 
     board = _load(args)
-    film = _renders(args) / board.name
+    film = _renders(args, write=not args.dry_run) / board.name
     if not (film / "cache").is_dir():
         print(f"{_shown(film / 'cache')}: nothing to clean (no build yet)")
         return 0
     check_output_folder(film, board.root)
-    cache = Cache(film / "cache")
+    refuse_foreign(film, board.source)   # what another project's jobs use is not ours to count
+    cache = Cache(film / "cache", read_only=args.dry_run)
     jobs = every_job(board, cache, measure.check_media(board, cache=cache))
     if args.dry_run:
         found = unreferenced(cache, jobs)

@@ -44,6 +44,9 @@ DECODE_PIXELS = 25_000_000
 # Decoding a whole file would make `film check` as slow as a build: its start is decoded and
 # the packets of its last seconds read (a file cut short breaks at its end).
 TAIL_SECONDS = 2.0
+# Part of what a probe is remembered by: a probe that finds more than it did (2: an MP4 whose
+# index lists more than the file holds) is not answered from an older one's memo.
+PROBE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def probe_all(board: Storyboard, workers: int = WORKERS, cache: Cache | None = N
     probes: dict[tuple[Path, Kind], Probe] = {}
     if cache is not None:
         for path, kind in wanted:
-            known = cache.probed(path, kind)
+            known = cache.probed(path, f"{kind}/{PROBE_VERSION}")
             if known is not None:
                 probes[path, kind] = _probe_from(known)
     todo = [item for item in wanted if item not in probes]
@@ -147,7 +150,7 @@ def probe_all(board: Storyboard, workers: int = WORKERS, cache: Cache | None = N
             probes.update(zip(todo, pool.map(lambda item: probe_file(*item), todo)))
         if cache is not None:
             for path, kind in todo:
-                cache.remember_probe(path, kind, dataclasses.asdict(probes[path, kind]))
+                cache.remember_probe(path, f"{kind}/{PROBE_VERSION}", dataclasses.asdict(probes[path, kind]))
     return probes
 
 
@@ -281,10 +284,28 @@ def probe_media(path: Path, stream: str) -> Probe:
     present = info.video_codec if stream == "v" else info.audio_codec
     if present is None or not info.duration:
         return Probe(media=info)   # the probe's verdict; what decoding a missing stream says is moot
+    short = _index_outruns_file("\n".join(header))
+    if short:
+        return Probe(media=info, damage=short)
     telling = [line for line in errors if _TELLING.search(line)]
     if result.returncode == 0 and not telling:
         return Probe(media=info)
     return Probe(media=info, damage=(telling or errors or [f"ffmpeg exited {result.returncode}"])[0])
+
+
+def _index_outruns_file(header: str) -> str:
+    """Why an MP4 or MOV file is cut short, from its header alone ("" if it is not): such a
+    file's index (at its start, for the web) lists every sample and its size, and ffmpeg gives
+    each stream's bitrate from those sizes, while the file's own bitrate is its size over its
+    duration. A whole file holds at least what its index lists; one cut anywhere before the
+    last seconds (where the tail read finds nothing past the end, silently) holds less."""
+    if not re.search(r"^Input #0, mov,mp4", header, re.M):
+        return ""
+    overall = re.search(r"Duration: .*bitrate: (\d+) kb/s", header)
+    listed = sum(int(found[1]) for found in re.finditer(r"^\s*Stream #0:\d+.*?(\d+) kb/s", header, re.M))
+    if overall is None or not listed or int(overall[1]) >= 0.95 * listed:
+        return ""
+    return f"the file holds about {100 * int(overall[1]) // listed}% of the media its index lists"
 
 
 _STILL_CODECS = {"png", "mjpeg", "webp", "bmp", "gif", "tiff"}

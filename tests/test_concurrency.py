@@ -60,6 +60,11 @@ def test_two_projects_of_one_name_sharing_out_never_touch_each_others_cut(tmp_pa
     planned = start("plan", str(second), "--out", str(out), cwd=tmp_path)   # reading it is said, not refused
     assert planned.wait(timeout=60) == 0
     assert f"out/film: warning: holds the builds of {first / 'storyboard.yaml'}" in planned.stderr.read()
+    # cleaning it, even as a dry run, is refused: the other project's outputs are not "unused"
+    for dry in (["--dry-run"], []):
+        cleaned = start("clean", str(second), "--out", str(out), *dry, cwd=tmp_path)
+        assert cleaned.wait(timeout=60) == 1 and "holds the builds of" in cleaned.stderr.read(), dry
+    assert (out / "film" / "final.mp4").read_bytes() == cut
     # the first project moved away: its folder is handed over to the one that builds now
     first.rename(tmp_path / "a" / "moved")
     assert start("build", str(second), "--out", str(out), cwd=tmp_path).wait(timeout=300) == 0

@@ -228,16 +228,20 @@ def test_each_file_is_probed_once_however_many_shots_name_it(tmp_path, capsys, m
     assert len(runs) == 2 and all(str(folder / "clip.mp4") in command for command in runs)
 
 
-def test_decoding_reaches_the_end_of_a_long_file(tmp_path):
-    """Only the start of a file is decoded, but its end is read too: a long take cut short
-    three quarters of the way in is caught."""
-    long = make_media(tmp_path / "long.mp4", "testsrc=d=8:s=64x36:r=12", faststart=True)
+@pytest.mark.parametrize("kept", [1 / 3, 1 / 2, 3 / 4])
+def test_a_long_file_cut_short_anywhere_is_caught(tmp_path, kept):
+    """Only the start of a file is decoded, but its end is read and its index weighed against
+    its size: a long take cut short a third, half or three quarters of the way in is caught
+    (its header still says 20 s: the index, at the start for the web, survives the cut). With
+    sound beside the picture, reading past the end of a cut file says nothing at all: only the
+    index tells."""
+    long = make_media(tmp_path / "long.mp4", "testsrc=d=20:s=160x96:r=24", "sine=d=20", faststart=True)
     assert measure.probe_file(long, "video").damage == ""
     cut = long.with_name("cut.mp4")
     data = long.read_bytes()
-    cut.write_bytes(data[: len(data) * 3 // 4])
+    cut.write_bytes(data[: int(len(data) * kept)])
     found = measure.probe_file(cut, "video")
-    assert found.media is not None and found.media.duration == pytest.approx(8, abs=0.1)
+    assert found.media is not None and found.media.duration == pytest.approx(20, abs=0.1)
     assert found.damage != ""
 
 

@@ -79,15 +79,20 @@ def owner(folder: Path) -> Path | None:
     return Path(found) if isinstance(found, str) and found else None
 
 
-def own(folder: Path, script: Path) -> None:
-    """Record that `folder` holds `script`'s builds; raise FilmError if it holds another
-    project's that still exists. A folder inside the project's own folder is the project's
-    whatever it records (a copy of a project, renders and all, records the original)."""
-    mine = script.resolve()
+def refuse_foreign(folder: Path, script: Path) -> None:
+    """Raise FilmError (exit 1) if `folder` holds another project's builds (`foreign`)."""
     other = foreign(folder, script)
     if other is not None:
         raise FilmError([Problem(str(folder), 0, f"holds the builds of {other}, another project named "
                                                  f"'{folder.name}'; build {script} with --out OTHER_FOLDER, or "
                                                  "rename one of them")])
+
+
+def own(folder: Path, script: Path) -> None:
+    """Record that `folder` holds `script`'s builds; raise FilmError if it holds another
+    project's that still exists. A folder inside the project's own folder is the project's
+    whatever it records (a copy of a project, renders and all, records the original)."""
+    mine = script.resolve()
+    refuse_foreign(folder, script)
     if owner(folder) != mine:
         write_text(folder / OWNER, json.dumps({"script": str(mine)}))
