@@ -192,7 +192,7 @@ def damage(output: Path, refresh: bool = True) -> str:
         return f"unreadable ({error.strerror or error})"
     if found.size != size or found.sha256 != sha:
         what = _size_damage(found.size, size) if found.size != size else "its bytes changed since it was made"
-        return f"{_changed_file(stamp, now)}{what}" if output.is_dir() else what
+        return (_changed_file(stamp, now) or what) if output.is_dir() else what
     if refresh:
         with contextlib.suppress(OSError):   # intact, copied or touched: remember the new stamp, to read it once
             seal(output, found)
@@ -200,13 +200,25 @@ def damage(output: Path, refresh: bool = True) -> str:
 
 
 def _changed_file(stamp: list, now: list) -> str:
-    """`speech.wav: ` — the first file of a folder output whose stamp moved or that came or
-    went since it was sealed ("" if the stamps do not tell)."""
+    """What changed in a folder output, by the first of its files whose stamp moved or that came
+    or went since it was sealed, in that file's own sizes: `speech.wav: cut short: 100 of 4,104
+    bytes`, `speech.wav: its bytes changed since it was made`, `speech.wav gone`; "" if the
+    stamps do not tell."""
     then = {entry[0]: entry[1:] for entry in stamp if isinstance(entry, list) and entry}
+    if not then:   # a seal with no stamps (a cache copied from elsewhere) tells nothing per file
+        return ""
     current = {entry[0]: entry[1:] for entry in now}
     for name in sorted(then.keys() | current.keys()):
-        if then.get(name) != current.get(name):
-            return f"{name}: " if name in current else f"{name} gone: "
+        if then.get(name) == current.get(name):
+            continue
+        if name not in current:
+            return f"{name} gone"
+        if name not in then:
+            return f"{name}: not made by the build"
+        made, found = then[name][0], current[name][0]
+        if isinstance(made, int) and made != found:
+            return f"{name}: {_size_damage(found, made)}"
+        return f"{name}: its bytes changed since it was made"
     return ""
 
 

@@ -9,8 +9,10 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -528,9 +530,20 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a scheduler's stop): stopped as Ctrl-C stops a build, exit 143."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `film` command."""
     args = None
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         args = parser().parse_args(argv)
         if getattr(args, "project", None):
@@ -541,6 +554,9 @@ def main(argv: list[str] | None = None) -> int:
     except Failure as error:
         print(error.report(), file=sys.stderr)
         return error.exit_code
+    except Terminated:
+        print("terminated; nothing half-written is kept", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("interrupted; nothing half-written is kept", file=sys.stderr)
         return 130
@@ -554,6 +570,9 @@ def main(argv: list[str] | None = None) -> int:
         where = error.filename or getattr(args, "out", None) or ""
         print(f"{where}: cannot use it: {error.strerror or error}", file=sys.stderr)
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -138,7 +138,10 @@ def test_everything_a_build_started_dies_with_it_when_it_is_killed_by_sigkill(tm
     assert not _alive(started), [Path(f"/proc/{p}/cmdline").read_bytes()[:80] for p in _alive(started)]
 
 
-def test_ctrl_c_stops_the_build_at_once_with_one_line_and_exit_130(tmp_path):
+@pytest.mark.parametrize("sent, code, said", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def test_ctrl_c_or_kill_stops_the_build_at_once_with_one_line(tmp_path, sent, code, said):
+    """Ctrl-C (SIGINT), or `kill` (SIGTERM: a scheduler stopping a job), stops the build in
+    about a second with one line: its exit code 128 + the signal, its ffmpeg processes killed."""
     folder = tmp_path / "long"
     shots = "\n".join(f"      - {{id: s{n}, prompt: 'shot {n}', duration: 8, camera: zoom-in}}" for n in range(4))
     write_project(folder, f"title_card: false\nfps: 24\nsize: 1280x720\nscenes:\n  - shots:\n{shots}\n")
@@ -149,11 +152,11 @@ def test_ctrl_c_stops_the_build_at_once_with_one_line_and_exit_130(tmp_path):
         assert process.poll() is None, process.stderr.read()
         time.sleep(0.02)
     asked = time.time()
-    process.send_signal(signal.SIGINT)        # to the build alone: its ffmpeg processes are its to stop
-    code = process.wait(timeout=30)
+    process.send_signal(sent)                 # to the build alone: its ffmpeg processes are its to stop
+    exited = process.wait(timeout=30)
     stopped = time.time() - asked
     err = process.stderr.read()
-    assert code == 130 and err.splitlines()[-1] == "interrupted; nothing half-written is kept", err
+    assert exited == code and err.splitlines()[-1] == f"{said}; nothing half-written is kept", err
     # Its ffmpeg processes are killed, not waited for (each encode here takes several seconds);
     # a panel being drawn in Python is finished first. About a second on an idle machine.
     assert "Traceback" not in err and stopped < 10, (stopped, err)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from conftest import audio_samples, count_frames, solid_png, write_project
 from pipeline.build import build
-from pipeline.cache import damage, fingerprint, seal_of
+from pipeline.cache import damage, fingerprint, seal, seal_of
 
 FILM = """
 title: Kept Film
@@ -107,6 +107,21 @@ def test_every_kind_of_damaged_output_is_found_and_redone_to_the_same_bytes(tmp_
             assert fingerprint(path).sha256 == original[kind].sha256, kind
         assert count_frames(again.output) == frames and abs(_heard(again.output) - loudness) < 1e-3
         assert fingerprint(again.output).sha256 == original["final"].sha256
+
+
+def test_a_damaged_folder_output_names_the_file_in_its_own_sizes(tmp_path):
+    folder = tmp_path / "subtitles"
+    folder.mkdir()
+    (folder / "subtitles.srt").write_bytes(b"s" * 669)
+    (folder / "subtitles.vtt").write_bytes(b"v" * 677)
+    seal(folder, fingerprint(folder))
+    assert damage(folder) == ""
+    (folder / "subtitles.srt").write_bytes(b"s" * 40)
+    assert damage(folder) == "subtitles.srt: cut short: 40 of 669 bytes"
+    (folder / "subtitles.srt").write_bytes(b"x" * 669)
+    assert damage(folder) == "subtitles.srt: its bytes changed since it was made"
+    (folder / "subtitles.srt").unlink()
+    assert damage(folder) == "subtitles.srt gone"
 
 
 def test_the_published_cut_is_a_copy_so_editing_it_leaves_the_cache_whole(tmp_path):
