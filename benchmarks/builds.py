@@ -10,7 +10,8 @@ Prints one table, measured in this run, each build a new `film` process as a use
   every output re-hashed (a cache copied to another disk), in seconds for its megabytes;
 - the cache's size.
 Then `--jobs 2` against `--jobs 1` for the 40-shot cold build (both forced), on threads and on
-worker processes (`--executor processes`); the overhead per job of a local Ray instance against
+worker processes (`--executor processes`), and for its 40 panels alone (the jobs that are
+CPU-bound Python); the overhead per job of a local Ray instance against
 threads (200 jobs that each write a small file, run twice); and the mix alone for 1,000
 separate lines of speech (wall, CPU, peak memory).
 
@@ -127,6 +128,32 @@ mix([Bed(folder / "pad.wav", 0.0, total, gain=-8, fade_in=1, fade_out=1, loop=Tr
     return wall, cpu, peak
 
 
+def python_jobs(folder: Path) -> dict[tuple[str, int], float]:
+    """Seconds to draw every animatic panel of the (built) film in `folder` again (its shot
+    jobs alone: CPU-bound Python), on each executor with 1 and 2 jobs at once."""
+    from pipeline.build import make_graph, prepare
+    from pipeline.build.executors import ProcessExecutor, ThreadExecutor
+    from pipeline.build.run import execute
+    from pipeline.cache import Cache
+    from pipeline.parse import load
+
+    board = load(folder)
+    cache = Cache(folder / "renders" / board.name / "cache")
+    plan, _ = prepare(board, cache)
+    shots = [job for job in make_graph(plan, cache).jobs if job.kind == "shot"]
+    took = {}
+    for name, make in (("threads", ThreadExecutor), ("processes", ProcessExecutor)):
+        for n in (1, 2):
+            executor = make(n)
+            # a first pass starts the workers and fills their caches (fonts, pictograms); the second is timed
+            execute(shots, cache, force=True, executor=executor)
+            started = time.perf_counter()
+            execute(shots, cache, force=True, executor=executor)
+            took[name, n] = time.perf_counter() - started
+            executor.shutdown()
+    return took
+
+
 def executor_overhead(jobs: int, folder: Path) -> tuple[float, float]:
     """Seconds per job on threads and on a local Ray instance (2 CPUs, started first and not
     counted), for `jobs` jobs that each write a small file; the second of two runs of each."""
@@ -199,6 +226,7 @@ def main() -> None:
             for n in (1, 2):
                 jobs[executor, n] = film("build", str(forty), "--force", "--jobs", str(n), "--executor", executor,
                                          cwd=forty)
+        drawing = python_jobs(forty)
         overhead = executor_overhead(200, Path(tmp) / "overhead")
         mixed = mix_alone(args.mix_lines, Path(tmp))
 
@@ -207,6 +235,10 @@ def main() -> None:
         one, two = jobs[executor, 1][0], jobs[executor, 2][0]
         print(f"\n--executor {executor}: --jobs 2 against --jobs 1, 40 shots forced: {one:.1f} s / {two:.1f} s = "
               f"{one / two:.2f}x")
+    for executor in ("threads", "processes"):
+        one, two = drawing[executor, 1], drawing[executor, 2]
+        print(f"--executor {executor}: the 40 panels alone (CPU-bound Python), --jobs 2 against --jobs 1: "
+              f"{one:.1f} s / {two:.1f} s = {one / two:.2f}x")
     print(f"per job: threads {overhead[0] * 1000:.1f} ms, local Ray {overhead[1] * 1000:.1f} ms "
           f"(overhead {1000 * (overhead[1] - overhead[0]):.1f} ms a job)")
     print(f"mix alone, {args.mix_lines} separate lines ({2 * args.mix_lines / 60:.0f} min): {mixed[0]:.1f} s wall, "
