@@ -229,10 +229,15 @@ def _size_damage(now: int, made: int) -> str:
 def unseal(output: Path) -> None:
     """Remove `output` and its seal (a damaged output, or one a user forgets)."""
     seal_of(output).unlink(missing_ok=True)
-    if output.is_dir() and not output.is_symlink():
-        shutil.rmtree(output, ignore_errors=True)
+    discard(output)
+
+
+def discard(path: Path) -> None:
+    """Remove a file, or a folder whole (never what a link points to); nothing if it is gone."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
     else:
-        output.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
 
 
 def _running(pid: int) -> bool:

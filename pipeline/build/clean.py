@@ -10,11 +10,10 @@ longer running go too. The memo files (digests, probes, manifest) stay: they onl
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import SEAL, TEMP_MARK, Cache, Job, unseal
+from ..cache import SEAL, TEMP_MARK, Cache, Job, discard, unseal
 
 
 @dataclass(frozen=True)
@@ -54,10 +53,7 @@ def unreferenced(cache: Cache, jobs: list[Job]) -> Removal:
 def remove(removal: Removal) -> None:
     """Remove every path of `removal` (folders whole)."""
     for path in removal.paths:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+        discard(path)
 
 
 def forget(outputs: list[Path]) -> Removal:
