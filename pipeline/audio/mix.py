@@ -39,21 +39,32 @@ oversampling (so it catches true peaks between samples) holding the peaks under 
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import shutil
+import wave
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
+from ..cache import content_key, fingerprint, temp_name, write_text
 from ..edit import ffmpeg
 from ..plan.model import Bed
 from ..spec import MixSettings
-from . import ambient
+from . import ambient, chunks
 from .ambient import AMBIENCE_VERSION
+from .chunks import windows
 
 SAMPLE_RATE = 48000
 # 5: the footage bus; 6: speech on target, music under it, effects ceiling, ambience (and its version);
 # 7: every amix input lasts the whole film (a mix made while other jobs ran could drop a late bed)
 # 8: the dialogue bus in passages, the ducking a gain track; 9: AAC's fast coder, soxr round the limiter
-MIX_VERSION = f"9.{AMBIENCE_VERSION}"
+# 10: in chunks (`chunks`), kept as parts between builds
+MIX_VERSION = f"10.{AMBIENCE_VERSION}"
+MIX_PARTS = "mixparts"   # the cache's folder of the mix's parts (`chunks.Parts`)
 PASSAGE_VERSION = "1"
 PASSAGE_LINES = 48   # lines mixed together at most: a passage's inputs are its lines
 DUCK_RATE = 200      # samples a second of the ducking's gain track (ramps last tenths of a second)
@@ -242,14 +253,23 @@ class _Graph:
         self.inputs: list[str] = []
         self.filters: list[str] = []
 
-    def input(self, path: Path, loop: bool = False, seek: float | None = None) -> int:
-        """Add a media file as an input (looped, or from `seek` seconds); returns its index."""
+    def input(self, path: Path, loop: bool = False, seek: float | None = None, duration: float | None = None) -> int:
+        """Add a media file as an input (looped, or from `seek` seconds, for `duration` seconds
+        at most); returns its index."""
         n = self.inputs.count("-i")
         if loop:
             self.inputs += ["-stream_loop", "-1"]
         if seek is not None:
             self.inputs += ["-ss", f"{seek:.6f}"]
+        if duration is not None:
+            self.inputs += ["-t", f"{duration:.6f}"]
         self.inputs += ffmpeg.media_input(path)
+        return n
+
+    def raw(self, path: Path, sample_format: str = "f32le") -> int:
+        """Add raw 48 kHz stereo samples (ours: a stem, a window's music) as an input."""
+        n = self.inputs.count("-i")
+        self.inputs += ["-f", sample_format, "-ar", str(SAMPLE_RATE), "-ac", "2", "-i", str(path)]
         return n
 
     def silence(self, seconds: float) -> int:
@@ -264,17 +284,6 @@ def _delay(start: float) -> str:
     return f",adelay={delay}S:all=1" if delay else ""
 
 
-def _bed_chain(bed: Bed, volume: float | None, placed: bool = True) -> str:
-    """One bed trimmed, faded, at `volume` dB (None: as it is), and delayed to its place."""
-    # At least a declick at each end: a bed (a looped pad above all) may start and end anywhere.
-    fade_in = min(max(bed.fade_in, DECLICK), bed.seconds / 2)
-    fade_out = min(max(bed.fade_out, DECLICK), bed.seconds / 2)
-    return (f"{FORMAT},atrim=0:{bed.seconds:.6f},asetpts=N/SR/TB"
-            + (f",afade=t=in:d={fade_in:.3f}" if fade_in > 0 else "")
-            + (f",afade=t=out:st={bed.seconds - fade_out:.6f}:d={fade_out:.3f}" if fade_out > 0 else "")
-            + (f",volume={volume:.2f}dB" if volume is not None else "") + (_delay(bed.start) if placed else ""))
-
-
 def _line_chain(line: PlacedLine) -> str:
     return (f"{FORMAT},atrim={line.offset:.6f}:{line.offset + line.seconds:.6f},asetpts=N/SR/TB"
             + _delay(line.start))
@@ -287,9 +296,10 @@ def _effect_chain(effect: Effect, volume: float, placed: bool = True) -> str:
             + (_delay(effect.start) if placed else ""))
 
 
-def _footage_chain(sound: FootageSound, volume: float | None = None) -> str:
-    """The filter chain that places one footage sound on the cut, from its seeked input, at its
-    gain (or `volume` dB, its gain with the mix's speech level applied)."""
+def _footage_chain(sound: FootageSound, volume: float | None = None, placed: bool = True) -> str:
+    """The filter chain of one footage sound, from its seeked input, at its gain (or `volume`
+    dB, its gain with the mix's speech level applied), delayed to its place on the cut if
+    `placed`."""
     declick = min(DECLICK, sound.seconds / 2)
     fades = [f"afade=t=in:d={declick:.4f}",
              f"afade=t=out:st={sound.seconds - declick:.6f}:d={declick:.4f}"]
@@ -299,17 +309,7 @@ def _footage_chain(sound: FootageSound, volume: float | None = None) -> str:
         fades.append(f"afade=t=out:st={sound.fade_out_at:.4f}:d={sound.fade_out:.4f}")
     gain = sound.gain if volume is None else volume
     return (f"{FORMAT},atrim=0:{sound.seconds:.6f},asetpts=N/SR/TB,volume={gain:.2f}dB,{','.join(fades)}"
-            + _delay(sound.start))
-
-
-def _room_chain(room: Room, volume: float) -> str:
-    """One ambience bed from its looped input: from its offset, at `volume` dB, faded on
-    equal-power curves (`qsin`: sin in, cos out) or declicked, delayed to its place."""
-    fade_in = min(room.fade_in, room.seconds / 2) if room.fade_in > 0 else min(DECLICK, room.seconds / 2)
-    fade_out = min(room.fade_out, room.seconds / 2) if room.fade_out > 0 else min(DECLICK, room.seconds / 2)
-    return (f"{FORMAT},atrim={room.offset:.6f}:{room.offset + room.seconds:.6f},asetpts=N/SR/TB,"
-            f"volume={volume:.2f}dB,afade=t=in:d={fade_in:.4f}:curve=qsin,"
-            f"afade=t=out:st={room.seconds - fade_out:.6f}:d={fade_out:.4f}:curve=qsin" + _delay(room.start))
+            + (_delay(sound.start) if placed else ""))
 
 
 def _whole(total: float | None) -> str:
@@ -322,24 +322,6 @@ def _whole(total: float | None) -> str:
     return f",apad=whole_dur={total:.6f}" if total is not None else ""
 
 
-def _dialogue(graph: _Graph, spoken: list[Passage], total: float | None = None) -> str:
-    """The dialogue bus: the passages end to end with silence between, exact to the sample,
-    compressed, as a chain ending in its label's place (no label); padded to `total` seconds
-    when given (`_whole`)."""
-    parts, at = [], 0
-    for i, passage in enumerate(sorted(spoken, key=lambda p: p.start)):
-        start, length = round(passage.start * SAMPLE_RATE), round(passage.seconds * SAMPLE_RATE)
-        if start > at:
-            graph.filters.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=end_sample={start - at}[g{i}]")
-            parts.append(f"[g{i}]")
-        n = graph.input(passage.path)
-        graph.filters.append(f"[{n}:a]{FORMAT},atrim=end_sample={length},apad=whole_len={length}[p{n}]")
-        parts.append(f"[p{n}]")
-        at = max(at, start) + length
-    return (f"{''.join(parts)}concat=n={len(parts)}:v=0:a=1,"
-            "acompressor=threshold=0.125:ratio=3:attack=5:release=80:makeup=1" + _whole(total))
-
-
 @dataclass(frozen=True)
 class Levels:
     """What the buses measure (LUFS; None: silent): the dialogue's integrated loudness, each
@@ -349,41 +331,6 @@ class Levels:
     beds: tuple[float | None, ...]
     effects: tuple[float | None, ...]
     rooms: dict[tuple[str, int], float | None]
-
-
-def _measure_buses(beds: list[Bed], spoken: list[Passage], effects: list[Effect],
-                   loops: dict[tuple[str, int], Path]) -> Levels:
-    """Measure every bus in one ffmpeg run: each stem ends in a named `ebur128`, its output discarded."""
-    graph = _Graph()
-    outputs: list[str] = []
-
-    def meter(chain: str, name: str, frames: bool = False) -> None:
-        graph.filters.append(f"{chain},ebur128@{name}=framelog={'info' if frames else 'quiet'}[{name}]")
-        outputs.append(name)
-
-    if spoken:
-        meter(_dialogue(graph, spoken), "dialogue")   # as far as the last line ends
-    for i, bed in enumerate(beds):
-        n = graph.input(bed.file, loop=bed.loop)
-        meter(f"[{n}:a]{_bed_chain(bed, None, placed=False)}", f"bed{i}")
-    for i, effect in enumerate(effects):
-        n = graph.input(effect.path)
-        # padded, so an effect shorter than the meter's 400 ms window is measured too
-        meter(f"[{n}:a]{_effect_chain(effect, effect.gain, placed=False)},apad=pad_dur=0.4", f"effect{i}", frames=True)
-    for i, path in enumerate(loops.values()):
-        n = graph.input(path)
-        meter(f"[{n}:a]{FORMAT}", f"room{i}")
-    if not outputs:
-        return Levels(None, (), (), {})
-    maps = [arg for name in outputs for arg in ("-map", f"[{name}]", "-f", "null", "-")]
-    stderr = ffmpeg.output([*graph.inputs, "-filter_complex", ";".join(graph.filters), *maps],
-                           what="loudness measurement")
-    return Levels(
-        dialogue=_integrated(stderr, "dialogue") if spoken else None,
-        beds=tuple(_integrated(stderr, f"bed{i}") for i in range(len(beds))),
-        effects=tuple(_momentary_max(stderr, f"effect{i}") for i in range(len(effects))),
-        rooms={key: _integrated(stderr, f"room{i}") for i, key in enumerate(loops)},
-    )
 
 
 def _integrated(stderr: str, name: str) -> float | None:
@@ -402,56 +349,6 @@ def _momentary_max(stderr: str, name: str) -> float | None:
     return loudest if loudest > -69.5 else None
 
 
-def _graph(beds: list[Bed], spoken: list[Passage], effects: list[Effect], total: float, settings: MixSettings,
-           footage: list[FootageSound], levels: Levels, trims: list[float],
-           ducking: Path | None = None) -> tuple[list[str], str]:
-    """The mix before the final gain: speech at the target, music at its level under it (ducked
-    under speech by the gain track in `ducking`, `duck_track`), effects (lowered by `trims` dB) and footage at
-    the speech's gain."""
-    target = settings.loudness
-    anchor = target - levels.dialogue if levels.dialogue is not None else 0.0
-    graph = _Graph()
-    music, sounds, production = [], [], []
-    for bed, level in zip(beds, levels.beds):
-        n = graph.input(bed.file, loop=bed.loop)
-        volume = target + bed.gain - level if level is not None else bed.gain
-        graph.filters.append(f"[{n}:a]{_bed_chain(bed, volume)}{_whole(total)}[m{n}]")
-        music.append(f"[m{n}]")
-    for effect, trim in zip(effects, trims):
-        n = graph.input(effect.path)
-        graph.filters.append(f"[{n}:a]{_effect_chain(effect, effect.gain + anchor + trim)}{_whole(total)}[e{n}]")
-        sounds.append(f"[e{n}]")
-    for sound in footage:
-        # Seek the input (its timestamps then start at the offset) rather than atrim from 0, so a
-        # shot late in a long recording does not decode everything before it.
-        n = graph.input(sound.path, seek=sound.offset)
-        graph.filters.append(f"[{n}:a]{_footage_chain(sound, sound.gain + anchor)}{_whole(total)}[f{n}]")
-        production.append(f"[f{n}]")
-    silence = graph.silence(total)
-    buses = [f"[{silence}:a]"]
-    if music:
-        graph.filters.append(f"{''.join(music)}amix=inputs={len(music)}:normalize=0:duration=longest"
-                             + ("[bed]" if ducking is not None else "[music]"))
-        if ducking is not None:   # the gain track, brought to the audio's rate, multiplies the music
-            n = graph.input(ducking)
-            graph.filters.append(f"[{n}:a]aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
-                                 f"atrim=0:{total:.6f}[gain]")
-            graph.filters.append("[bed][gain]amultiply[music]")
-        buses.append("[music]")
-    if spoken:
-        graph.filters.append(f"{_dialogue(graph, spoken, total)},volume={anchor:.2f}dB[dialogue]")
-        buses.append("[dialogue]")
-    if sounds:
-        graph.filters.append(f"{''.join(sounds)}amix=inputs={len(sounds)}:normalize=0:duration=longest[effects]")
-        buses.append("[effects]")
-    if production:
-        graph.filters.append(f"{''.join(production)}amix=inputs={len(production)}:normalize=0:duration=longest[footage]")
-        buses.append("[footage]")
-    graph.filters.append(f"{''.join(buses)}amix=inputs={len(buses)}:normalize=0:duration=longest:dropout_transition=0,"
-                         f"atrim=0:{total:.6f},apad=whole_dur={total:.6f}[mix]")
-    return graph.inputs, ";".join(graph.filters)
-
-
 def _trims(effects: list[Effect], levels: Levels, settings: MixSettings, shift: float = 0.0,
            trims: list[float] | None = None) -> list[float]:
     """dB to lower each effect by so its momentary loudness, at the speech's gain (and `shift`,
@@ -465,53 +362,6 @@ def _trims(effects: list[Effect], levels: Levels, settings: MixSettings, shift: 
     return out
 
 
-def mix(beds: list[Bed], lines: list[PlacedLine], total_seconds: float, out: Path, settings: MixSettings = MixSettings(),
-        effects: list[Effect] = (), footage: list[FootageSound] = (), rooms: list[Room] = (),
-        spoken: list[Passage] | None = None) -> None:
-    """Mix music, speech, effects, footage sound and ambience into an AAC track exactly
-    `total_seconds` long, at the loudness target. `spoken` holds the `lines` already mixed in
-    passages (`passages`, `mix_passage`: the build makes them as jobs); without it they are
-    mixed here. Raises FFmpegError if ffmpeg fails (e.g. an unreadable file)."""
-    effects, footage, rooms = list(effects), list(footage), list(rooms)
-    raw = out.with_name(out.stem + ".mix.wav")
-    ducking = out.with_name(out.stem + ".duck.wav")
-    loops = {(room.kind, room.seed): out.with_name(f"{out.stem}.{room.kind}-{room.seed}.wav") for room in rooms}
-    made: list[Path] = []
-    try:
-        if spoken is None:
-            spoken = []
-            for i, run in enumerate(passages(list(lines))):
-                made.append(out.with_name(f"{out.stem}.passage-{i}.wav"))
-                mix_passage(run, made[-1])
-                spoken.append(Passage(made[-1], *passage_span(run)))
-        speech = [(l.start, l.start + l.seconds) for l in lines]
-        if speech and beds:
-            ambient.write_wav(ducking, duck_track(speech, settings, total_seconds), DUCK_RATE)
-        for (kind, seed), path in loops.items():
-            ambient.write_wav(path, ambient.ambience(kind, seed=seed), ambient.AMBIENCE_RATE)
-        levels = _measure_buses(beds, spoken, effects, loops)
-        trims = _trims(effects, levels, settings)
-        for _ in range(2):
-            inputs, graph = _graph(beds, spoken, effects, total_seconds, settings, footage, levels, trims,
-                                   ducking if speech and beds else None)
-            # Rendered and measured in one pass: the meter reads the mix as it is written.
-            stderr = ffmpeg.output([*inputs, "-filter_complex", f"{graph};[mix]asplit[made][metered];"
-                                    "[metered]ebur128@mix[ignored]", "-map", "[made]", "-c:a", "pcm_f32le",
-                                    "-ar", str(SAMPLE_RATE), "-f", "wav", str(raw), "-map", "[ignored]", "-f", "null",
-                                    "-"], what="audio mix")
-            measured = _integrated(stderr, "mix")
-            gain = _final_gain(measured, levels, settings)
-            # The final gain moves the effects too: one more render if it lifted one over the ceiling.
-            again = _trims(effects, levels, settings, gain, trims)
-            if all(t >= a - CEILING_SLACK for t, a in zip(trims, again)):
-                break
-            trims = again
-        _finish(raw, gain if measured is not None else None, total_seconds, out, settings, rooms, loops, levels)
-    finally:
-        for path in (raw, ducking, *loops.values(), *made):
-            path.unlink(missing_ok=True)
-
-
 def _final_gain(measured: float | None, levels: Levels, settings: MixSettings) -> float:
     """dB that bring a mix measuring `measured` LUFS to the target, lifting its speech (which
     sits on the target) by at most `SPEECH_LIFT`."""
@@ -521,35 +371,476 @@ def _final_gain(measured: float | None, levels: Levels, settings: MixSettings) -
     return min(gain, SPEECH_LIFT) if levels.dialogue is not None else gain
 
 
-def _finish(raw: Path, gain: float | None, total: float, out: Path, settings: MixSettings,
-            rooms: list[Room], loops: dict[tuple[str, int], Path], levels: Levels) -> None:
-    """The mix brought to the target by one `gain` change (None: it is silent), the ambience laid
-    under it at its level below the target, peaks held under the ceiling; AAC, exactly `total`
-    seconds."""
-    graph = _Graph()
-    graph.input(raw)
-    chains = [f"[0:a]volume={gain:.3f}dB[main]" if gain is not None else "[0:a]anull[main]"]
-    under = ["[main]"]
-    for i, room in enumerate(rooms):
-        level = levels.rooms.get((room.kind, room.seed))
-        if level is None or room.seconds <= 0:
-            continue
-        n = graph.input(loops[room.kind, room.seed], loop=True)
-        volume = settings.loudness + AMBIENCE_LEVEL.get(room.kind, AMBIENCE_LEVEL["room"]) - level
-        chains.append(f"[{n}:a]{_room_chain(room, volume)}[r{i}]")
-        under.append(f"[r{i}]")
-    exact = f"asetpts=N/SR/TB,apad=whole_dur={total:.6f},atrim=0:{total:.6f}"
-    if gain is None and len(under) == 1:   # silence stays silence
-        chains.append(f"[main]{exact}[out]")
+COMPRESSOR = "acompressor=threshold=0.125:ratio=3:attack=5:release=80:makeup=1"   # the dialogue bus's
+LEVEL_VERSION = "1"   # how a bus's level is measured (a part kept between builds)
+STEM_VERSION = "1"    # how a bed or an ambience loop is decoded into a stem
+CHUNK_VERSION = "1"   # how a chunk is rendered, metered and encoded
+
+
+@dataclass(frozen=True)
+class _Stem:
+    """A bed's file or an ambience loop as 48 kHz stereo 16-bit samples (a part): `frames` long."""
+
+    path: Path
+    key: str
+    frames: int
+
+    def samples(self):
+        """The samples, (frames, 2) int16, read from disk as they are used."""
+        import numpy as np
+
+        return np.memmap(self.path, dtype="<i2", mode="r", shape=(self.frames, 2)) if self.frames else \
+            np.zeros((0, 2), dtype="<i2")
+
+
+def _stem(store: chunks.Parts, inputs: dict, write: Callable[[Path], None]) -> _Stem:
+    key = content_key("stem", {"version": STEM_VERSION, **inputs})
+    path = store.make("stem", key, ".s16", write)
+    return _Stem(path, key, path.stat().st_size // 4)
+
+
+def _file_stem(store: chunks.Parts, file: Path, ident: str) -> _Stem:
+    """A bed's file decoded once (any format ffmpeg reads) to raw 48 kHz stereo samples, so
+    every chunk can take its few seconds of it exactly, by index, however far in they are."""
+    return _stem(store, {"file": ident}, lambda temp: ffmpeg.run(
+        [*ffmpeg.media_input(file), "-map", "0:a:0", "-af", FORMAT, "-c:a", "pcm_s16le", "-f", "s16le", str(temp)],
+        what=f"music {file.name}"))
+
+
+def _room_stem(store: chunks.Parts, kind: str, seed: int) -> _Stem:
+    """An ambience loop (`ambient.ambience`) made at 48 kHz and kept as a stem."""
+    def write(temp: Path) -> None:
+        import numpy as np
+
+        loop = ambient.ambience(kind, seed=seed, sample_rate=SAMPLE_RATE)
+        temp.write_bytes(np.round(np.clip(loop, -1, 1) * 32767).astype("<i2").tobytes())
+
+    return _stem(store, {"ambience": kind, "seed": seed, "ambience version": AMBIENCE_VERSION}, write)
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """A stem laid on the cut: from sample `at` for `length` samples, from `offset` into the
+    stem (looped, or silent past its end), faded in and out over `fade_in` and `fade_out`
+    samples on `curve` ("tri": linear, as ffmpeg's `afade`; "qsin": equal power), at `volume` dB."""
+
+    stem: _Stem
+    at: int
+    length: int
+    loop: bool
+    volume: float
+    fade_in: int
+    fade_out: int
+    curve: str = "tri"
+    offset: int = 0
+
+    def key(self, window: chunks.Window) -> list:
+        """What the layer puts into `window`, its places counted from the window's first sample:
+        only what the window hears, so a bed that a later edit lengthens leaves the windows
+        before its fade-out as they were."""
+        low, high = max(0, window.first - self.at), min(self.length, window.last - self.at)
+        fading_in = [low, self.fade_in] if low < self.fade_in else None
+        fading_out = [self.length - low, self.fade_out] if high > self.length - self.fade_out else None
+        return [self.stem.key, self.stem.frames, self.loop, self.curve, self.volume, self.at + low - window.first,
+                low + self.offset, high - low, fading_in, fading_out]
+
+    def add(self, out, window: chunks.Window) -> None:
+        """Add the layer's part of `window` into `out` ((window.length, 2) float32)."""
+        import numpy as np
+
+        low, high = max(0, window.first - self.at), min(self.length, window.last - self.at)
+        if high <= low or self.stem.frames == 0:
+            return
+        place = np.arange(low, high)
+        index = place + self.offset
+        stem = self.stem.samples()
+        if self.loop:
+            samples = stem[index % self.stem.frames]
+        else:
+            samples = np.zeros((high - low, 2), dtype="<i2")
+            inside = index < self.stem.frames
+            samples[inside] = stem[index[inside]]
+        envelope = np.full(high - low, 10 ** (self.volume / 20) / 32768, dtype=np.float64)
+        shape = (lambda x: np.sin(np.pi / 2 * x)) if self.curve == "qsin" else (lambda x: x)
+        if self.fade_in > 0:
+            envelope *= shape(np.clip(place / self.fade_in, 0, 1))
+        if self.fade_out > 0:
+            envelope *= shape(np.clip((self.length - place) / self.fade_out, 0, 1))
+        begin = self.at + low - window.first
+        out[begin:begin + high - low] += samples * envelope[:, None].astype(np.float32)
+
+    def overlaps(self, window: chunks.Window) -> bool:
+        return self.at < window.last and self.at + self.length > window.first
+
+
+def _samples(seconds: float) -> int:
+    return round(seconds * SAMPLE_RATE)
+
+
+def _bed_layer(bed: Bed, stem: _Stem, volume: float) -> _Layer:
+    # At least a declick at each end: a bed (a looped pad above all) may start and end anywhere.
+    fade_in = min(max(bed.fade_in, DECLICK), bed.seconds / 2)
+    fade_out = min(max(bed.fade_out, DECLICK), bed.seconds / 2)
+    return _Layer(stem, _samples(bed.start), _samples(bed.seconds), bed.loop, volume, _samples(fade_in),
+                  _samples(fade_out))
+
+
+def _room_layer(room: Room, stem: _Stem, volume: float) -> _Layer:
+    fade_in = min(room.fade_in, room.seconds / 2) if room.fade_in > 0 else min(DECLICK, room.seconds / 2)
+    fade_out = min(room.fade_out, room.seconds / 2) if room.fade_out > 0 else min(DECLICK, room.seconds / 2)
+    return _Layer(stem, _samples(room.start), _samples(room.seconds), True, volume, _samples(fade_in),
+                  _samples(fade_out), "qsin", _samples(room.offset))
+
+
+def _duck_slice(track, window: chunks.Window):
+    """The ducking track's values that `window` reads (float32), from the sample at its start."""
+    per = SAMPLE_RATE // DUCK_RATE
+    return track[window.first // per: -(-window.last // per) + 2]
+
+
+def _laid(layers: list[_Layer], window: chunks.Window, duck=None):
+    """The layers' sum over `window` ((length, 2) float32), multiplied by the ducking track
+    (linear between its samples) if given."""
+    import numpy as np
+
+    out = np.zeros((window.length, 2), dtype=np.float32)
+    for layer in layers:
+        layer.add(out, window)
+    if duck is not None:
+        per = SAMPLE_RATE // DUCK_RATE
+        values = _duck_slice(duck, window)
+        at = (np.arange(window.length) + window.first % per) / per
+        out *= np.interp(at, np.arange(len(values)), values).astype(np.float32)[:, None]
+    return out
+
+
+@dataclass(frozen=True)
+class _Sound:
+    """A file's sound laid on the cut by an ffmpeg chain (a dialogue passage, an effect, a
+    footage sound): `chain` makes it in its own time from `seek` seconds into `file`, and it
+    plays from sample `at` for `length` samples."""
+
+    file: Path
+    ident: str
+    chain: str
+    at: int
+    length: int
+    seek: float | None = None
+    sliced: bool = False   # a 48 kHz 16-bit WAV (a passage) that `chain` only trims: keyed by what the window takes
+
+    def overlaps(self, window: chunks.Window) -> bool:
+        return self.at < window.last and self.at + self.length > window.first
+
+    def key(self, window: chunks.Window) -> list:
+        if self.sliced:   # a line rewritten in a long passage changes only the windows it sounds in
+            low, high = max(0, window.first - self.at), min(self.length, window.last - self.at)
+            return [_wav_slice(self.file, low, high), self.at + low - window.first]
+        return [self.ident, self.chain, self.seek, self.at - window.first, self.length]
+
+    def placed(self, graph: _Graph, window: chunks.Window, label: str) -> str:
+        """Add the sound's input and the chain that lays its part of `window` there, exactly
+        `window.length` samples long (so every input of a mix ends together: `_whole`)."""
+        low, high = max(0, window.first - self.at), min(self.length, window.last - self.at)
+        # Read no further than the window needs (a footage sound may sit in a long recording).
+        n = graph.input(self.file, seek=self.seek, duration=high / SAMPLE_RATE + 0.1)
+        delay = max(0, self.at - window.first)
+        return (f"[{n}:a]{self.chain},atrim=start_sample={low}:end_sample={high},asetpts=N/SR/TB"
+                + (f",adelay={delay}S:all=1" if delay else "") + f",apad=whole_len={window.length}[{label}]")
+
+
+def _wav_slice(path: Path, low: int, high: int) -> str:
+    """The SHA-256 of a 16-bit WAV's frames from `low` to `high` (fewer where it ends first)."""
+    with wave.open(str(path), "rb") as wav:
+        frames = wav.getnframes()
+        wav.setpos(min(low, frames))
+        data = wav.readframes(max(0, min(high, frames) - min(low, frames)))
+    return f"{hashlib.sha256(data).hexdigest()[:24]}:{high - low}"
+
+
+def _together(graph: _Graph, labels: list[str], out: str) -> None:
+    if len(labels) == 1:
+        graph.filters.append(f"[{labels[0]}]anull[{out}]")
     else:
-        ceiling = 10 ** ((settings.true_peak - PEAK_MARGIN) / 20)
-        mixed = f"{''.join(under)}amix=inputs={len(under)}:normalize=0:duration=first:dropout_transition=0," if len(under) > 1 else "[main]"
-        # Limited at four times the rate, where the peaks between samples show (ITU-R BS.1770's
-        # true peak); soxr resamples there and back in three quarters of the default's time.
-        chains.append(f"{mixed}aresample={OVERSAMPLED}:resampler=soxr,"
-                      f"alimiter=limit={ceiling:.5f}:attack=2:release=80:level=disabled,"
-                      f"aresample={SAMPLE_RATE}:resampler=soxr,{FORMAT},{exact}[out]")
-    # The "fast" coder: ffmpeg's manual calls it better and much faster than the default
-    # two-loop search at high bitrates (measured here: a third of the time at 192 kb/s).
-    ffmpeg.run([*graph.inputs, "-filter_complex", ";".join(chains), "-map", "[out]", "-c:a", "aac", "-aac_coder", "fast",
-                "-b:a", "192k", "-ar", str(SAMPLE_RATE), "-ac", "2", "-f", "mp4", str(out)], what="audio loudness")
+        graph.filters.append(f"{''.join(f'[{l}]' for l in labels)}amix=inputs={len(labels)}:normalize=0:"
+                             f"duration=longest:dropout_transition=0[{out}]")
+
+
+@dataclass(frozen=True)
+class _Score:
+    """Everything the film's mix lays on the cut, with its levels, before the final gain."""
+
+    music: list[_Layer]
+    duck: Any
+    dialogue: list[_Sound]
+    anchor: float
+    effects: list[_Sound]
+    footage: list[_Sound]
+    rooms: list[_Layer]
+
+    def key(self, window: chunks.Window) -> dict:
+        """What `window` holds before the final gain: the key of its measurement."""
+        def inside(items):
+            return [item.key(window) for item in items if item.overlaps(window)]
+
+        music = inside(self.music)
+        duck = None
+        if music and self.duck is not None:
+            duck = hashlib.sha256(_duck_slice(self.duck, window).tobytes()).hexdigest()[:24]
+        return {"version": CHUNK_VERSION, "length": window.length, "keeps": [window.start - window.first,
+                window.end - window.first], "music": music, "duck": duck, "dialogue": inside(self.dialogue),
+                "anchor": self.anchor, "compressor": COMPRESSOR, "effects": inside(self.effects),
+                "footage": inside(self.footage)}
+
+    def graph(self, window: chunks.Window, scratch: Path) -> _Graph:
+        """The window's mix before the final gain, as `[mix]`, exactly `window.length` samples."""
+        graph = _Graph()
+        buses = []
+        graph.filters.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=end_sample={window.length}[silence]")
+        buses.append("silence")
+        music = [layer for layer in self.music if layer.overlaps(window)]
+        if music:
+            path = scratch / f"music-{window.index}.f32"
+            path.write_bytes(_laid(music, window, self.duck).tobytes())
+            n = graph.raw(path)
+            graph.filters.append(f"[{n}:a]aformat=sample_fmts=fltp:channel_layouts=stereo[music]")
+            buses.append("music")
+        for name, sounds, tail in (("dialogue", self.dialogue, f",{COMPRESSOR},volume={self.anchor:.2f}dB"),
+                                   ("effects", self.effects, ""), ("footage", self.footage, "")):
+            labels = []
+            for i, sound in enumerate(s for s in sounds if s.overlaps(window)):
+                labels.append(f"{name}{i}")
+                graph.filters.append(sound.placed(graph, window, labels[-1]))
+            if labels:
+                _together(graph, labels, f"{name}bus")
+                graph.filters.append(f"[{name}bus]anull{tail}[{name}]")
+                buses.append(name)
+        _together(graph, buses, "summed")
+        graph.filters.append(f"[summed]atrim=end_sample={window.length},apad=whole_len={window.length}[mix]")
+        return graph
+
+
+def _blocks(score: _Score, window: chunks.Window, store: chunks.Parts, scratch: Path) -> list[float]:
+    """The momentary loudness of each 100 ms of `window`'s mix before the final gain
+    (`chunks.kept_blocks`), kept as a part under what the window holds."""
+    inputs = score.key(window)
+    found = store.recall("blocks", inputs)
+    if found is not None:
+        return [float(b) for b in found]
+    graph = score.graph(window, scratch)
+    # The render is kept for the encoding (`_encoded`), which would otherwise render it again.
+    stderr = ffmpeg.output([*graph.inputs, "-filter_complex", ";".join(graph.filters)
+                            + ";[mix]asplit[made][metered];[metered]ebur128@mix=framelog=info[ignored]",
+                            "-map", "[made]", "-c:a", "pcm_f32le", "-f", "f32le", str(_rendered(window, scratch)),
+                            "-map", "[ignored]", "-f", "null", "-"], what="audio mix")
+    blocks = chunks.kept_blocks(stderr, window, "mix")
+    store.keep("blocks", inputs, blocks)
+    return blocks
+
+
+def _rendered(window: chunks.Window, scratch: Path) -> Path:
+    """Where `_blocks` leaves the window's render before the final gain (raw float samples)."""
+    return scratch / f"mix-{window.index}.f32"
+
+
+def _encoded(score: _Score, window: chunks.Window, gain: float | None, settings: MixSettings,
+             store: chunks.Parts, scratch: Path) -> Path:
+    """`window`'s AAC frames (`chunks.window_packets`): its mix brought to the target by `gain`
+    dB (None: it is silent), the ambience laid under it, peaks held under the ceiling. A part,
+    kept under what the window holds and the gain."""
+    rooms = [layer for layer in score.rooms if layer.overlaps(window)]
+    ceiling = 10 ** ((settings.true_peak - PEAK_MARGIN) / 20)
+    inputs = {"mix": content_key("blocks", score.key(window)), "gain": gain, "ceiling": round(ceiling, 5),
+              "rooms": [layer.key(window) for layer in rooms]}
+
+    def write(temp: Path) -> None:
+        if _rendered(window, scratch).exists():
+            graph = _Graph()
+            n = graph.raw(_rendered(window, scratch))
+            graph.filters.append(f"[{n}:a]aformat=sample_fmts=fltp:channel_layouts=stereo[mix]")
+        else:
+            graph = score.graph(window, scratch)
+        graph.filters.append(f"[mix]volume={gain:.3f}dB[main]" if gain is not None else "[mix]anull[main]")
+        under = ["main"]
+        if rooms:
+            path = scratch / f"rooms-{window.index}.f32"
+            path.write_bytes(_laid(rooms, window).tobytes())
+            n = graph.raw(path)
+            graph.filters.append(f"[{n}:a]aformat=sample_fmts=fltp:channel_layouts=stereo[rooms]")
+            under.append("rooms")
+        exact = f"asetpts=N/SR/TB,apad=whole_len={window.length},atrim=end_sample={window.length}"
+        if gain is None and not rooms:   # silence stays silence
+            graph.filters.append(f"[main]{exact}[out]")
+        else:
+            _together(graph, under, "under")
+            # Limited at four times the rate, where the peaks between samples show (ITU-R BS.1770's
+            # true peak); soxr resamples there and back in three quarters of the default's time.
+            graph.filters.append(f"[under]aresample={OVERSAMPLED}:resampler=soxr,"
+                                 f"alimiter=limit={ceiling:.5f}:attack=2:release=80:level=disabled,"
+                                 f"aresample={SAMPLE_RATE}:resampler=soxr,{FORMAT},{exact}[out]")
+        encoded = scratch / f"chunk-{window.index}.aac"
+        # The "fast" coder: ffmpeg's manual calls it better and much faster than the default
+        # two-loop search at high bitrates (measured here: a third of the time at 192 kb/s).
+        ffmpeg.run([*graph.inputs, "-filter_complex", ";".join(graph.filters), "-map", "[out]", "-c:a", "aac",
+                    "-aac_coder", "fast", "-b:a", "192k", "-ar", str(SAMPLE_RATE), "-ac", "2", "-f", "adts",
+                    str(encoded)], what="audio loudness")
+        temp.write_bytes(chunks.window_packets(encoded.read_bytes(), window))
+        encoded.unlink()
+
+    try:
+        return store.make("aac", content_key("aac", inputs), ".aac", write)
+    finally:
+        _rendered(window, scratch).unlink(missing_ok=True)
+
+
+def _file_ident(path: Path) -> str:
+    return fingerprint(path).sha256
+
+
+def _levels(beds: list[tuple[Bed, _Stem]], spoken: list[Passage], effects: list[Effect],
+            rooms: dict[tuple[str, int], _Stem], store: chunks.Parts, ident: Callable[[Path], str]) -> Levels:
+    """What each bus measures, each measurement kept as a part (so an edit measures only what it
+    changed), those not kept measured together in one ffmpeg run: each dialogue passage's
+    momentary blocks (compressed as the bus is; the dialogue's loudness is gated from them all),
+    each bed's and ambience loop's integrated loudness, each effect's loudest 400 ms."""
+    asks: list[tuple[str, dict, str, str]] = []   # (kind, key inputs, chain from an input, how to read it)
+    graph = _Graph()
+    for passage in spoken:
+        asks.append(("level", {"version": LEVEL_VERSION, "passage": ident(passage.path), "compressor": COMPRESSOR},
+                     f"[{{n}}:a]{FORMAT},{COMPRESSOR},apad=pad_dur=0.4", "blocks"))
+    for bed, stem in beds:
+        length = None if bed.loop else min(stem.frames, _samples(bed.seconds))
+        asks.append(("level", {"version": LEVEL_VERSION, "stem": stem.key, "length": length},
+                     f"[{{n}}:a]aformat=sample_fmts=fltp:channel_layouts=stereo"
+                     + (f",atrim=end_sample={length}" if length is not None else ""), "integrated"))
+    for effect in effects:
+        # padded, so an effect shorter than the meter's 400 ms window is measured too
+        chain = f"{_effect_chain(effect, effect.gain, placed=False)},apad=pad_dur=0.4"
+        asks.append(("level", {"version": LEVEL_VERSION, "effect": ident(effect.path), "chain": chain},
+                     f"[{{n}}:a]{chain}", "loudest"))
+    for stem in rooms.values():
+        asks.append(("level", {"version": LEVEL_VERSION, "stem": stem.key}, "[{n}:a]aformat=sample_fmts=fltp",
+                     "integrated"))
+    sources = [p.path for p in spoken] + [s.path for _, s in beds] + [e.path for e in effects] + \
+        [s.path for s in rooms.values()]
+    values: list[Any] = []
+    missing = []
+    for i, (kind, inputs, chain, _) in enumerate(asks):
+        values.append(store.recall(kind, inputs))
+        if values[-1] is None:
+            raw = sources[i].suffix == ".s16"
+            n = graph.raw(sources[i], "s16le") if raw else graph.input(sources[i])
+            graph.filters.append(f"{chain.format(n=n)},ebur128@m{i}=framelog="
+                                 f"{'info' if asks[i][3] != 'integrated' else 'quiet'}[m{i}]")
+            missing.append(i)
+    if missing:
+        maps = [arg for i in missing for arg in ("-map", f"[m{i}]", "-f", "null", "-")]
+        stderr = ffmpeg.output([*graph.inputs, "-filter_complex", ";".join(graph.filters), *maps],
+                               what="loudness measurement")
+        for i in missing:
+            how = asks[i][3]
+            if how == "blocks":
+                found = [float(v) for v in re.findall(
+                    rf"\[ebur128@m{i} @ [^\]]*\] t:\s*\S+\s+TARGET:\S+ LUFS\s+M:\s*(\S+)", stderr)]
+            elif how == "integrated":
+                found = _integrated(stderr, f"m{i}")
+            else:
+                found = _momentary_max(stderr, f"m{i}")
+            values[i] = found if found is not None else "silent"
+            store.keep(asks[i][0], asks[i][1], values[i])
+    values = [None if v == "silent" else v for v in values]
+    blocks = [b for v in values[:len(spoken)] for b in (v or [])]
+    dialogue = chunks.gated_loudness(blocks) if spoken else None
+    rest = values[len(spoken):]
+    return Levels(
+        dialogue=round(dialogue, 1) if dialogue is not None else None,
+        beds=tuple(rest[:len(beds)]),
+        effects=tuple(rest[len(beds):len(beds) + len(effects)]),
+        rooms=dict(zip(rooms, rest[len(beds) + len(effects):])),
+    )
+
+
+def mix(beds: list[Bed], lines: list[PlacedLine], total_seconds: float, out: Path, settings: MixSettings = MixSettings(),
+        effects: list[Effect] = (), footage: list[FootageSound] = (), rooms: list[Room] = (),
+        spoken: list[Passage] | None = None, parts: Path | None = None,
+        ident: Callable[[Path], str] | None = None, record: Path | None = None) -> None:
+    """Mix music, speech, effects, footage sound and ambience into an AAC track (MP4) exactly
+    `total_seconds` long (rounded to the sample), at the loudness target, in chunks
+    (`chunks.windows`). `spoken` holds the `lines` already mixed in passages (`passages`,
+    `mix_passage`: the build makes them as jobs); without it they are mixed here. `parts`: the
+    folder that keeps the mix's parts between builds (stems, measurements, encoded chunks), so
+    the next mix redoes only the chunks whose sound changed; None keeps them only for this mix.
+    `ident(path)` names a file by its content (default: its SHA-256). `record`: where to list
+    the parts this mix used (`parts_record`), so that `film clean` keeps them. Raises
+    FFmpegError if ffmpeg fails (e.g. an unreadable file)."""
+    effects, footage, rooms = list(effects), list(footage), list(rooms)
+    ident = ident or _file_ident
+    total = _samples(total_seconds)
+    scratch = temp_name(out.with_name(out.stem + "-mix"))
+    scratch.mkdir(parents=True)
+    store = chunks.Parts(parts if parts is not None else scratch / "parts")
+    try:
+        if spoken is None:
+            spoken = []
+            for i, run in enumerate(passages(list(lines))):
+                made = scratch / f"passage-{i}.wav"
+                mix_passage(run, made)
+                spoken.append(Passage(made, *passage_span(run)))
+        stems = [_file_stem(store, bed.file, ident(bed.file)) for bed in beds]
+        loops = {(room.kind, room.seed): _room_stem(store, room.kind, room.seed) for room in rooms}
+        levels = _levels(list(zip(beds, stems)), spoken, effects, loops, store, ident)
+        target = settings.loudness
+        anchor = target - levels.dialogue if levels.dialogue is not None else 0.0
+        speech = [(l.start, l.start + l.seconds) for l in lines]
+        music = [_bed_layer(bed, stem, target + bed.gain - level if level is not None else bed.gain)
+                 for bed, stem, level in zip(beds, stems, levels.beds)]
+        ambience = [_room_layer(room, loops[room.kind, room.seed],
+                                target + AMBIENCE_LEVEL.get(room.kind, AMBIENCE_LEVEL["room"]) - level)
+                    for room in rooms if (level := levels.rooms.get((room.kind, room.seed))) is not None
+                    and room.seconds > 0]
+        dialogue = [_Sound(p.path, ident(p.path), f"{FORMAT},atrim=end_sample={_samples(p.seconds)},"
+                           f"apad=whole_len={_samples(p.seconds)}", _samples(p.start), _samples(p.seconds),
+                           sliced=True) for p in spoken]
+        # Seek a footage input (its timestamps then start at the offset) rather than trim from 0,
+        # so a shot late in a long recording does not decode everything before it.
+        production = [_Sound(f.path, ident(f.path), _footage_chain(f, f.gain + anchor, placed=False),
+                             _samples(f.start), _samples(f.seconds), seek=f.offset) for f in footage]
+        duck = duck_track(speech, settings, total_seconds) if speech and music else None
+        plan = windows(total)
+        trims = _trims(effects, levels, settings)
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            for _ in range(2):
+                score = _Score(music, duck, dialogue, anchor,
+                               [_Sound(e.path, ident(e.path), _effect_chain(e, e.gain + anchor + trim, placed=False),
+                                       _samples(e.start), _samples(e.seconds)) for e, trim in zip(effects, trims)],
+                               production, ambience)
+                measured = chunks.gated_loudness(
+                    b for found in pool.map(lambda w: _blocks(score, w, store, scratch), plan) for b in found)
+                measured = round(measured, 1) if measured is not None else None
+                gain = _final_gain(measured, levels, settings)
+                # The final gain moves the effects too: measured once more if it lifted one over the ceiling.
+                again = _trims(effects, levels, settings, gain, trims)
+                if all(t >= a - CEILING_SLACK for t, a in zip(trims, again)):
+                    break
+                trims = again
+            encoded = list(pool.map(
+                lambda w: _encoded(score, w, gain if measured is not None else None, settings, store, scratch), plan))
+        chunks.join(encoded, total, out)
+        if record is not None and parts is not None:
+            write_text(record, json.dumps(sorted(p.relative_to(store.root).as_posix() for p in store.used)))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def parts_record(parts: Path, key: str) -> Path:
+    """Where the mix whose job has `key` lists the parts it used (in the `parts` folder)."""
+    return parts / "used" / f"{key}.json"
+
+
+def parts_used(parts: Path, key: str) -> set[Path]:
+    """The parts the mix whose job has `key` used, as its record lists them (none if it has no
+    record or one that cannot be read)."""
+    try:
+        names = json.loads(parts_record(parts, key).read_text(encoding="utf-8"))
+        return {parts / name for name in names if isinstance(name, str)}
+    except (OSError, ValueError):
+        return set()

@@ -4,8 +4,9 @@ next build makes them again.
 
 What counts as referred to: every job of the full build and of the preview (each as the plan
 reads now), every take of every generated shot (choosing another take must cost nothing), and
-the speech. A job's output is its file or folder and its seal. Temporary files of builds no
-longer running go too. The memo files (digests, probes, manifest) stay: they only save work.
+the speech. A job's output is its file or folder and its seal. The mix's parts (`mixparts/`:
+decoded music, measurements, encoded chunks) stay while the film's mix lists them as used.
+Temporary files of builds no longer running go too. The memo files (digests, probes, manifest) stay: they only save work.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import SEAL, TEMP_MARK, Cache, Job, discard, unseal
+from ..audio.mix import MIX_PARTS, parts_record, parts_used
+from ..cache import SEAL, TEMP_MARK, Cache, Job, discard, seal_of, unseal
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,25 @@ def unreferenced(cache: Cache, jobs: list[Job]) -> Removal:
     wanted = {job.output for job in jobs}
     found = []
     for folder in sorted(p for p in cache.root.iterdir() if p.is_dir() and not p.is_symlink()):
+        if folder.name == MIX_PARTS:
+            found += _unused_parts(folder, [job.key for job in jobs if job.kind == "mix"])
+            continue
         for entry in sorted(folder.iterdir()):
             name = entry.name
             output = entry.with_name(name[: -len(SEAL)]) if name.endswith(SEAL) else entry
             if TEMP_MARK in name or output not in wanted:
                 found.append(entry)
     return Removal(tuple(found), sum(size_of(p) for p in found))
+
+
+def _unused_parts(parts: Path, mixes: list[str]) -> list[Path]:
+    """The mix's parts (`audio.chunks.Parts`) that none of the `mixes` (job keys) used, as each
+    mix's record lists them, with their seals; and the records of other mixes."""
+    kept = {parts_record(parts, key) for key in mixes}
+    for key in mixes:
+        kept |= {path for part in parts_used(parts, key) for path in (part, seal_of(part))}
+    return [entry for folder in sorted(p for p in parts.iterdir() if p.is_dir() and not p.is_symlink())
+            for entry in sorted(folder.iterdir()) if entry not in kept]
 
 
 def remove(removal: Removal) -> None:

@@ -15,9 +15,9 @@ from .. import __version__
 from .. import generators as generator_registry
 from .. import subtitles as subs
 from ..audio.footage_sound import ambience_on_cut, footage_sounds
-from ..audio.mix import (MIX_VERSION, PASSAGE_VERSION, Effect, Passage, PlacedLine, mix, mix_passage, passage_span,
-                         passages)
-from ..cache import Cache, Job, key_fields, make_job
+from ..audio.mix import (MIX_PARTS, MIX_VERSION, PASSAGE_VERSION, Effect, Passage, PlacedLine, mix, mix_passage,
+                         passage_span, passages, parts_record)
+from ..cache import Cache, Job, content_key, key_fields, make_job
 from ..edit.render import ENCODER_VERSION, concat, render_segment
 from ..edit.timeline import Clip, Join, Segment, Timeline
 from ..frames import Format, to_seconds
@@ -122,9 +122,11 @@ def soundtrack_jobs(plan: Plan, timeline: Timeline, cache: Cache) -> tuple[Job, 
     passage_jobs = [passage_job(run, n, cache) for n, run in enumerate(runs)]
     spoken = [Passage(job.output, *passage_span(run)) for job, run in zip(passage_jobs, runs)]
     inputs["passages"] = [[job.key, p.start, p.seconds] for job, p in zip(passage_jobs, spoken)]
+    key = content_key("mix", inputs)
     mix_job = make_job(cache, "mix", "soundtrack", inputs,
                        lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings, effects,
-                                       production, rooms, spoken=spoken),
+                                       production, rooms, spoken=spoken, parts=cache.root / MIX_PARTS,
+                                       ident=cache.digest, record=parts_record(cache.root / MIX_PARTS, key)),
                        suffix=".m4a", deps=tuple(j.id for j in music_jobs + passage_jobs))
     return mix_job, music_jobs + passage_jobs
 
