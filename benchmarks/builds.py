@@ -13,7 +13,8 @@ Then `--jobs 2` against `--jobs 1` for the 40-shot cold build (both forced), on 
 worker processes (`--executor processes`), and for its 40 panels alone (the jobs that are
 CPU-bound Python); the overhead per job of a local Ray instance against
 threads (200 jobs that each write a small file, run twice); and the mix alone for 1,000
-separate lines of speech (wall, CPU, peak memory).
+separate lines of speech (wall, CPU, peak memory), then mixed again after an edit that moves
+nothing and after one that moves everything after the middle (CPU seconds of each mix).
 
     python benchmarks/builds.py [--sizes 10 40 160] [--size 640x360]
 """
@@ -106,26 +107,53 @@ def cache_read(cache: Path) -> tuple[float, float, float]:
     return stamped, hashed, size
 
 
-def mix_alone(lines: int, folder: Path) -> tuple[float, float, int]:
+def mix_alone(lines: int, folder: Path) -> tuple[float, float, int, dict]:
     """The mix of `lines` separate 0.6 s lines, one every 2 s, under a music bed, in a new
-    process: (wall, CPU seconds, peak KB)."""
+    process, then two edits mixed again with the parts kept, as a build does: the middle line
+    rewritten to the same length (nothing moves), then a line in the middle made 0.5 s longer
+    (every sound after it moves). The dialogue passages are made first, as the build makes them
+    (jobs of their own). (wall, CPU seconds, peak KB of the whole; CPU seconds of each mix)."""
     script = f"""
-import numpy as np, sys
+import json, resource, sys
+import numpy as np
 from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
 from pipeline.audio.ambient import pad_loop, write_wav
-from pipeline.audio.mix import PlacedLine, mix
+from pipeline.audio.mix import Passage, PlacedLine, mix, mix_passage, passage_span, passages
 from pipeline.plan import Bed
 folder = Path({str(folder)!r})
 t = np.arange(round(0.6 * 48000)) / 48000
 write_wav(folder / "word.wav", (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32))
+write_wav(folder / "other.wav", (0.3 * np.sin(2 * np.pi * 550 * t)).astype(np.float32))
 write_wav(folder / "pad.wav", pad_loop(seed=1))
-total = 2.0 * {lines} + 2
-lines = [PlacedLine(folder / "word.wav", 1.0 + 2.0 * i, 0.6) for i in range({lines})]
-mix([Bed(folder / "pad.wav", 0.0, total, gain=-8, fade_in=1, fade_out=1, loop=True)], lines, total, folder / "mix.m4a")
+
+def cpu():
+    return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
+
+def mixed(lines, total, name):
+    spoken = []
+    for i, run in enumerate(passages(lines)):
+        made = folder / f"{{name}}-passage-{{i}}.wav"
+        mix_passage(run, made)
+        spoken.append(Passage(made, *passage_span(run)))
+    bed = Bed(folder / "pad.wav", 0.0, total, gain=-8, fade_in=1, fade_out=1, loop=True)
+    before = cpu()
+    mix([bed], lines, total, folder / f"{{name}}.m4a", spoken=spoken, parts=folder / "parts")
+    return cpu() - before
+
+n = {lines}
+total = 2.0 * n + 2
+lines = [PlacedLine(folder / "word.wav", 1.0 + 2.0 * i, 0.6) for i in range(n)]
+costs = {{"cold": mixed(lines, total, "cold")}}
+same = [PlacedLine(folder / "other.wav", l.start, l.seconds) if i == n // 2 else l for i, l in enumerate(lines)]
+costs["same length"] = mixed(same, total, "same")
+longer = [PlacedLine(l.path, l.start + 0.5 * (i > n // 2), l.seconds) for i, l in enumerate(same)]
+costs["longer"] = mixed(longer, total + 0.5, "longer")
+print(json.dumps(costs))
 """
-    wall, cpu, peak, _ = measured([sys.executable, "-c", script])
-    return wall, cpu, peak
+    wall, cpu, peak, out = measured([sys.executable, "-c", script])
+    return wall, cpu, peak, json.loads(out)
 
 
 def python_jobs(folder: Path) -> dict[tuple[str, int], float]:
@@ -191,7 +219,10 @@ def main() -> None:
     parser.add_argument("--size", default="640x360", help="frame size of the films")
     parser.add_argument("--mix-lines", type=int, default=1000)
     parser.add_argument("--films-only", action="store_true", help="only the table of films (no --jobs, Ray or mix)")
+    parser.add_argument("--mix-only", action="store_true", help="only the mix alone, and after two edits")
     args = parser.parse_args()
+    if args.mix_only:
+        args.sizes = []
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for shots in args.sizes:
@@ -215,6 +246,11 @@ def main() -> None:
             rows.append((shots, seconds, cold, noop, status, edit, edited, stamped, hashed, size))
             print(f"{shots} shots done", file=sys.stderr, flush=True)
         jobs = {}
+        if args.mix_only:
+            mixed = mix_alone(args.mix_lines, Path(tmp))
+            print(f"mix alone, {args.mix_lines} lines: {mixed[0]:.1f} s wall, {mixed[1]:.1f} CPU-s, peak "
+                  f"{mixed[2] / 1024:.0f} MB; " + ", ".join(f"{k} {v:.1f} CPU-s" for k, v in mixed[3].items()))
+            return
         if args.films_only:
             print_films(args.size, rows)
             return
@@ -241,8 +277,12 @@ def main() -> None:
               f"{one:.1f} s / {two:.1f} s = {one / two:.2f}x")
     print(f"per job: threads {overhead[0] * 1000:.1f} ms, local Ray {overhead[1] * 1000:.1f} ms "
           f"(overhead {1000 * (overhead[1] - overhead[0]):.1f} ms a job)")
-    print(f"mix alone, {args.mix_lines} separate lines ({2 * args.mix_lines / 60:.0f} min): {mixed[0]:.1f} s wall, "
-          f"{mixed[1]:.1f} CPU-s, peak {mixed[2] / 1024:.0f} MB")
+    costs = mixed[3]
+    print(f"mix alone, {args.mix_lines} separate lines ({2 * args.mix_lines / 60:.0f} min), three mixes and their "
+          f"passages: {mixed[0]:.1f} s wall, {mixed[1]:.1f} CPU-s, peak {mixed[2] / 1024:.0f} MB; the mix itself: "
+          f"{costs['cold']:.1f} CPU-s; again with the middle line rewritten to the same length "
+          f"{costs['same length']:.1f} CPU-s ({costs['same length'] / costs['cold']:.0%} of it); with a line in the "
+          f"middle made 0.5 s longer {costs['longer']:.1f} CPU-s ({costs['longer'] / costs['cold']:.0%})")
 
 
 def print_films(frame_size: str, rows: list) -> None:

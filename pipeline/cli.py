@@ -281,17 +281,20 @@ def _clean(args: argparse.Namespace) -> int:
         found = unreferenced(cache, jobs)
         for path in found.paths:
             print(_shown(path))
-        print(f"would remove {_outputs(found.outputs)} ({megabytes(found.size)}) from {_shown(cache.root)}")
+        print(f"would remove {_outputs(found)} ({megabytes(found.size)}) from {_shown(cache.root)}")
         return 0
     with claim(film, board.source, TerminalReporter().waiting):
         found = unreferenced(cache, jobs)
         remove(found)
-    print(f"removed {_outputs(found.outputs)} ({megabytes(found.size)}) from {_shown(cache.root)}")
+    print(f"removed {_outputs(found)} ({megabytes(found.size)}) from {_shown(cache.root)}")
     return 0
 
 
-def _outputs(count: int) -> str:
-    return f"{count} output{'s' if count != 1 else ''} no job uses"
+def _outputs(found) -> str:
+    """`3 outputs no job uses`, and `and 8 parts of earlier mixes` where there are some."""
+    count, parts = found.outputs, found.parts
+    return f"{count} output{'s' if count != 1 else ''} no job uses" + (
+        f" and {parts} part{'s' if parts != 1 else ''} of earlier mixes" if parts else "")
 
 
 def _forget(args: argparse.Namespace) -> int:

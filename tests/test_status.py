@@ -143,12 +143,19 @@ def test_clean_removes_what_no_job_uses_and_forget_drops_one_shot(tmp_path):
     second = json.loads((folder / "renders" / "harbour" / "build.json").read_text())
     old = {Path(j["output"]) for j in first["jobs"]} - {Path(j["output"]) for j in second["jobs"]}
     listed = film("clean", "harbour", "--dry-run", cwd=tmp_path).stdout.splitlines()
-    assert {tmp_path / line for line in listed[:-1] if not line.endswith(".seal")} == old
-    assert listed[-1].startswith(f"would remove {len(old)} outputs no job uses (")
-    assert all(p.exists() for p in old)                        # a dry run removes nothing
+    paths = {tmp_path / line for line in listed[:-1] if not line.endswith(".seal")}
+    # the mix's parts the new mix no longer uses (the chunk the line sounds in): listed, counted apart
+    parts = {p for p in paths if "mixparts" in p.parts}
+    mix = next(Path(j["output"]).stem for j in second["jobs"] if j["kind"] == "mix")
+    used = set(json.loads((cache / "mixparts" / "used" / f"{mix}.json").read_text())) | {f"used/{mix}.json"}
+    assert paths - parts == old and parts and not {p.relative_to(cache / "mixparts").as_posix() for p in parts} & used
+    assert listed[-1].startswith(f"would remove {len(old)} outputs no job uses and {len(parts)} parts of earlier "
+                                 "mixes (")
+    assert all(p.exists() for p in old | parts)                # a dry run removes nothing
     assert film("clean", "harbour", cwd=tmp_path).returncode == 0
-    assert not any(p.exists() for p in old) and not [p for p in cache.rglob("*.seal")
-                                                      if not p.with_name(p.name[:-5]).exists()]
+    assert not any(p.exists() for p in old | parts) and not [p for p in cache.rglob("*.seal")
+                                                              if not p.with_name(p.name[:-5]).exists()]
+    assert all((cache / "mixparts" / name).exists() for name in used)   # what the mix uses stays
     assert film("build", "harbour", cwd=tmp_path).stdout.startswith("0 rendered,")
 
     # forget one shot: the next build makes exactly its outputs again, and nothing else

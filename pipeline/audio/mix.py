@@ -1,5 +1,5 @@
-"""The soundtrack: dialogue, music, effects, footage and ambience buses mixed once for the whole
-cut, as a broadcast mix sits them: the speech at the loudness target, the music well under it,
+"""The soundtrack: dialogue, music, effects, footage and ambience buses mixed for the whole cut,
+as a broadcast mix sits them: the speech at the loudness target, the music well under it,
 effects held under a ceiling, room tone wherever nothing else plays; AAC 48 kHz.
 
 Every level is measured (EBU R128, ffmpeg's `ebur128`), not guessed:
@@ -23,19 +23,30 @@ cut the writer already sets with the bed's `gain` and the shot's `sound: {gain}`
 The dialogue bus is made in passages (`Passage`): runs of at most `PASSAGE_LINES` lines, cut
 where no line is sounding, each mixed on its own (a cached job of the build, keyed by its lines
 and their places *within* it, so an edit re-mixes only its passage even when everything after it
-moves) and then joined end to end with silence between: the mix reads one input per passage,
-not one per line, and its cost grows with the film's length, not with lines times length. The
-music ducks under speech by a gain track (`duck_track`: 200 values a second, written once,
-resampled to the audio's rate and multiplied in), so the cost is flat in the number of lines:
+moves) and then laid on the dialogue bus: the mix reads one input per passage, not one per
+line, and its cost grows with the film's length, not with lines times length. The music ducks
+under speech by a gain track (`duck_track`: 200 values a second, made once, interpolated to
+each sample and multiplied in), so the cost is flat in the number of lines:
 an expression with a term per line hit ffmpeg's limits at 96 passages, and volume commands
 (`asendcmd`) cost every audio frame a look at every command, hours for a feature.
 
-Mixing is one ffmpeg filter graph rather than pydub: pydub holds every sample of every bus in
-Python memory and depends on `audioop`, which Python 3.13 removed; ffmpeg streams the mix and
-measures loudness itself. Three passes: the buses are measured; the mix is rendered at those
-levels and measured as a whole; then it is brought to the target by one gain change (a fraction
-of a dB, as the speech already sits there), the ambience laid under it, with a limiter at 4x
-oversampling (so it catches true peaks between samples) holding the peaks under the ceiling.
+The mix is made in chunks (`chunks`: windows of 28.8 s on the grid of AAC frames), each an
+ffmpeg filter graph rather than pydub: pydub holds every sample of every bus in Python memory and
+depends on `audioop`, which Python 3.13 removed; ffmpeg streams the mix and measures loudness
+itself. The music and the ambience are laid in numpy from stems decoded once (`_Layer`: a bed
+looped or not, faded, at its level, times the ducking track), exactly, by sample index, however
+far into the film a chunk is. Each chunk is kept as a part (`chunks.Parts`) under what sounds
+in it, so an edit remakes the chunks it changes: a line rewritten inside a long passage is
+known by the samples each chunk takes of it, a bed lengthened at its end by what each chunk
+hears of it. Three steps: the buses' levels (each passage, bed, effect and ambience loop
+measured once and kept); each chunk rendered at those levels and metered, the programme's
+loudness gated from all the chunks' 400 ms blocks as the meter would gate the whole; then each
+chunk brought to the target by one gain change (a fraction of a dB, as the speech already sits
+there), the ambience laid under it, a limiter at 4x oversampling (so it catches true peaks
+between samples) holding the peaks under the ceiling, encoded, and the chunks' AAC frames
+joined. The levels and the final gain move in steps of 0.1 dB (the meter's own resolution), so
+most edits leave every other chunk as it was; one that moves the programme's loudness across a
+step encodes every chunk again (their measurements are kept).
 """
 from __future__ import annotations
 
@@ -673,9 +684,10 @@ def _encoded(score: _Score, window: chunks.Window, gain: float | None, settings:
         else:
             _together(graph, under, "under")
             # Limited at four times the rate, where the peaks between samples show (ITU-R BS.1770's
-            # true peak); soxr resamples there and back in three quarters of the default's time.
+            # true peak); soxr resamples there and back in three quarters of the default's time. The
+            # limiter's look-ahead is taken back out (`latency`): without, the sound led by a sample.
             graph.filters.append(f"[under]aresample={OVERSAMPLED}:resampler=soxr,"
-                                 f"alimiter=limit={ceiling:.5f}:attack=2:release=80:level=disabled,"
+                                 f"alimiter=limit={ceiling:.5f}:attack=2:release=80:level=disabled:latency=1,"
                                  f"aresample={SAMPLE_RATE}:resampler=soxr,{FORMAT},{exact}[out]")
         encoded = scratch / f"chunk-{window.index}.aac"
         # The "fast" coder: ffmpeg's manual calls it better and much faster than the default

@@ -27,8 +27,15 @@ class Removal:
 
     @property
     def outputs(self) -> int:
-        """How many outputs (seals and temporary names aside)."""
-        return sum(not p.name.endswith(SEAL) and TEMP_MARK not in p.name for p in self.paths)
+        """How many jobs' outputs (seals, temporary names and the mix's parts aside)."""
+        return sum(not p.name.endswith(SEAL) and TEMP_MARK not in p.name and MIX_PARTS not in p.parts
+                   for p in self.paths)
+
+    @property
+    def parts(self) -> int:
+        """How many of the mix's parts (`audio.chunks.Parts`; seals aside)."""
+        return sum(not p.name.endswith(SEAL) and TEMP_MARK not in p.name and MIX_PARTS in p.parts
+                   for p in self.paths)
 
 
 def size_of(path: Path) -> int:
