@@ -111,18 +111,16 @@ def test_an_edit_remakes_only_the_chunks_it_touches_and_gives_what_a_fresh_mix_g
     edited = [PlacedLine(tmp_path / "drow.wav", l.start, l.seconds) if l.start == 40.0 else l for l in lines]
     mix([], edited, 70.0, tmp_path / "edited.m4a", MixSettings(), effects, parts=parts)
     assert len(made(parts) - first) == 1
-    fresh = tmp_path / "fresh.m4a"
-    mix([], edited, 70.0, fresh, MixSettings(), effects)
-    assert np.array_equal(audio_samples(tmp_path / "edited.m4a"), audio_samples(fresh))
 
     # a line made longer at 61 s moves every sound after it: the chunks before it are kept
     before = made(parts)
     longer = [PlacedLine(l.path, l.start + 0.5, l.seconds) if l.start > 60 else l for l in edited]
     mix([], longer, 70.5, tmp_path / "longer.m4a", MixSettings(), effects, parts=parts)
     assert len(made(parts) - before) == 1                           # the third chunk
+    fresh = tmp_path / "fresh.m4a"
     mix([], longer, 70.5, fresh, MixSettings(), effects)
     longer_audio = audio_samples(tmp_path / "longer.m4a")
-    assert np.array_equal(longer_audio, audio_samples(fresh))
+    assert np.array_equal(longer_audio, audio_samples(fresh))   # two edits' reuse: what a fresh mix makes
     assert len(longer_audio) == round(70.5 * SAMPLE_RATE)
 
     def rms(start: float, end: float) -> float:
@@ -133,12 +131,13 @@ def test_an_edit_remakes_only_the_chunks_it_touches_and_gives_what_a_fresh_mix_g
 
 def test_a_damaged_part_is_made_again(tmp_path, film):
     lines, effects = film
+    lines = lines[:8]                                               # one chunk is enough
     parts = tmp_path / "parts"
-    mix([], lines, 70.0, tmp_path / "first.m4a", MixSettings(), effects, parts=parts)
+    mix([], lines, 25.0, tmp_path / "first.m4a", MixSettings(), effects, parts=parts)
     chunk = sorted((parts / "aac").glob("*.aac"))[0]
     chunk.write_bytes(chunk.read_bytes()[:100])                     # cut short
     blocks = sorted((parts / "blocks").glob("*.json"))[0]
     blocks.write_text("garbage")
-    mix([], lines, 70.0, tmp_path / "again.m4a", MixSettings(), effects, parts=parts)
+    mix([], lines, 25.0, tmp_path / "again.m4a", MixSettings(), effects, parts=parts)
     assert chunk.stat().st_size > 100
     assert np.array_equal(audio_samples(tmp_path / "again.m4a"), audio_samples(tmp_path / "first.m4a"))
