@@ -73,16 +73,18 @@ def windows(total: int) -> list[Window]:
     return [Window(i, start, min(start + CHUNK, total), total) for i, start in enumerate(range(0, total, CHUNK))]
 
 
+def momentary(stderr: str, name: str) -> list[tuple[float, float]]:
+    """(seconds, LUFS) of each momentary (400 ms) reading in the frame log of the `ebur128@name`
+    meter (`framelog=info`), every 100 ms; -inf where it read digital silence."""
+    pattern = rf"\[ebur128@{name} @ [^\]]*\] t:\s*([\d.]+)\s+TARGET:\S+ LUFS\s+M:\s*(\S+)"
+    return [(float(t), float(m)) for t, m in re.findall(pattern, stderr)]
+
+
 def kept_blocks(stderr: str, window: Window, name: str) -> list[float]:
-    """The momentary loudness (LUFS, -inf for silence) of each 100 ms step of `window`, from the
-    frame log of the `ebur128@name` meter that read its render: the blocks ending inside the
+    """The momentary loudness (LUFS) of each 100 ms step of `window`, from the frame log of the
+    `ebur128@name` meter that read its render (`momentary`): the blocks ending inside the
     window, so that the windows' blocks tile the film's once each."""
-    blocks = []
-    for t, value in re.findall(rf"\[ebur128@{name} @ [^\]]*\] t:\s*([\d.]+)\s+TARGET:\S+ LUFS\s+M:\s*(\S+)", stderr):
-        end = window.first + round(float(t) * 10) * STEP
-        if window.start < end <= window.end:
-            blocks.append(float(value))
-    return blocks
+    return [m for t, m in momentary(stderr, name) if window.start < window.first + round(t * 10) * STEP <= window.end]
 
 
 def gated_loudness(blocks: Iterable[float]) -> float | None:

@@ -33,7 +33,7 @@ an expression with a term per line hit ffmpeg's limits at 96 passages, and volum
 The mix is made in chunks (`chunks`: windows of 28.8 s on the grid of AAC frames), each an
 ffmpeg filter graph rather than pydub: pydub holds every sample of every bus in Python memory and
 depends on `audioop`, which Python 3.13 removed; ffmpeg streams the mix and measures loudness
-itself. The music and the ambience are laid in numpy from stems decoded once (`_Layer`: a bed
+itself. The music and the ambience are laid in numpy from stems decoded once (`stems`: a bed
 looped or not, faded, at its level, times the ducking track), exactly, by sample index, however
 far into the film a chunk is. Each chunk is kept as a part (`chunks.Parts`) under what sounds
 in it, so an edit remakes the chunks it changes: a line rewritten inside a long passage is
@@ -65,9 +65,10 @@ from ..cache import content_key, fingerprint, temp_name, write_text
 from ..edit import ffmpeg
 from ..plan.model import Bed
 from ..spec import MixSettings
-from . import ambient, chunks
+from . import chunks
 from .ambient import AMBIENCE_VERSION
 from .chunks import windows
+from .stems import Layer, Stem, ambience_stem, file_stem, laid, track_slice
 
 SAMPLE_RATE = 48000
 # 5: the footage bus; 6: speech on target, music under it, effects ceiling, ambience (and its version);
@@ -354,9 +355,7 @@ def _integrated(stderr: str, name: str) -> float | None:
 
 def _momentary_max(stderr: str, name: str) -> float | None:
     """The loudest momentary loudness the `ebur128@name` meter logged; None for silence."""
-    values = [float(v) for v in re.findall(rf"\[ebur128@{name} @ [^\]]*\] t:\s*\S+\s+TARGET:\S+ LUFS\s+M:\s*(-?[\d.]+)",
-                                           stderr)]
-    loudest = max(values, default=-120.0)
+    loudest = max((m for _, m in chunks.momentary(stderr, name)), default=-120.0)
     return loudest if loudest > -69.5 else None
 
 
@@ -384,145 +383,26 @@ def _final_gain(measured: float | None, levels: Levels, settings: MixSettings) -
 
 COMPRESSOR = "acompressor=threshold=0.125:ratio=3:attack=5:release=80:makeup=1"   # the dialogue bus's
 LEVEL_VERSION = "1"   # how a bus's level is measured (a part kept between builds)
-STEM_VERSION = "1"    # how a bed or an ambience loop is decoded into a stem
 CHUNK_VERSION = "1"   # how a chunk is rendered, metered and encoded
-
-
-@dataclass(frozen=True)
-class _Stem:
-    """A bed's file or an ambience loop as 48 kHz stereo 16-bit samples (a part): `frames` long."""
-
-    path: Path
-    key: str
-    frames: int
-
-    def samples(self):
-        """The samples, (frames, 2) int16, read from disk as they are used."""
-        import numpy as np
-
-        return np.memmap(self.path, dtype="<i2", mode="r", shape=(self.frames, 2)) if self.frames else \
-            np.zeros((0, 2), dtype="<i2")
-
-
-def _stem(store: chunks.Parts, inputs: dict, write: Callable[[Path], None]) -> _Stem:
-    key = content_key("stem", {"version": STEM_VERSION, **inputs})
-    path = store.make("stem", key, ".s16", write)
-    return _Stem(path, key, path.stat().st_size // 4)
-
-
-def _file_stem(store: chunks.Parts, file: Path, ident: str) -> _Stem:
-    """A bed's file decoded once (any format ffmpeg reads) to raw 48 kHz stereo samples, so
-    every chunk can take its few seconds of it exactly, by index, however far in they are."""
-    return _stem(store, {"file": ident}, lambda temp: ffmpeg.run(
-        [*ffmpeg.media_input(file), "-map", "0:a:0", "-af", FORMAT, "-c:a", "pcm_s16le", "-f", "s16le", str(temp)],
-        what=f"music {file.name}"))
-
-
-def _room_stem(store: chunks.Parts, kind: str, seed: int) -> _Stem:
-    """An ambience loop (`ambient.ambience`) made at 48 kHz and kept as a stem."""
-    def write(temp: Path) -> None:
-        import numpy as np
-
-        loop = ambient.ambience(kind, seed=seed, sample_rate=SAMPLE_RATE)
-        temp.write_bytes(np.round(np.clip(loop, -1, 1) * 32767).astype("<i2").tobytes())
-
-    return _stem(store, {"ambience": kind, "seed": seed, "ambience version": AMBIENCE_VERSION}, write)
-
-
-@dataclass(frozen=True)
-class _Layer:
-    """A stem laid on the cut: from sample `at` for `length` samples, from `offset` into the
-    stem (looped, or silent past its end), faded in and out over `fade_in` and `fade_out`
-    samples on `curve` ("tri": linear, as ffmpeg's `afade`; "qsin": equal power), at `volume` dB."""
-
-    stem: _Stem
-    at: int
-    length: int
-    loop: bool
-    volume: float
-    fade_in: int
-    fade_out: int
-    curve: str = "tri"
-    offset: int = 0
-
-    def key(self, window: chunks.Window) -> list:
-        """What the layer puts into `window`, its places counted from the window's first sample:
-        only what the window hears, so a bed that a later edit lengthens leaves the windows
-        before its fade-out as they were."""
-        low, high = max(0, window.first - self.at), min(self.length, window.last - self.at)
-        fading_in = [low, self.fade_in] if low < self.fade_in else None
-        fading_out = [self.length - low, self.fade_out] if high > self.length - self.fade_out else None
-        return [self.stem.key, self.stem.frames, self.loop, self.curve, self.volume, self.at + low - window.first,
-                low + self.offset, high - low, fading_in, fading_out]
-
-    def add(self, out, window: chunks.Window) -> None:
-        """Add the layer's part of `window` into `out` ((window.length, 2) float32)."""
-        import numpy as np
-
-        low, high = max(0, window.first - self.at), min(self.length, window.last - self.at)
-        if high <= low or self.stem.frames == 0:
-            return
-        place = np.arange(low, high)
-        index = place + self.offset
-        stem = self.stem.samples()
-        if self.loop:
-            samples = stem[index % self.stem.frames]
-        else:
-            samples = np.zeros((high - low, 2), dtype="<i2")
-            inside = index < self.stem.frames
-            samples[inside] = stem[index[inside]]
-        envelope = np.full(high - low, 10 ** (self.volume / 20) / 32768, dtype=np.float64)
-        shape = (lambda x: np.sin(np.pi / 2 * x)) if self.curve == "qsin" else (lambda x: x)
-        if self.fade_in > 0:
-            envelope *= shape(np.clip(place / self.fade_in, 0, 1))
-        if self.fade_out > 0:
-            envelope *= shape(np.clip((self.length - place) / self.fade_out, 0, 1))
-        begin = self.at + low - window.first
-        out[begin:begin + high - low] += samples * envelope[:, None].astype(np.float32)
-
-    def overlaps(self, window: chunks.Window) -> bool:
-        return self.at < window.last and self.at + self.length > window.first
 
 
 def _samples(seconds: float) -> int:
     return round(seconds * SAMPLE_RATE)
 
 
-def _bed_layer(bed: Bed, stem: _Stem, volume: float) -> _Layer:
+def _bed_layer(bed: Bed, stem: Stem, volume: float) -> Layer:
     # At least a declick at each end: a bed (a looped pad above all) may start and end anywhere.
     fade_in = min(max(bed.fade_in, DECLICK), bed.seconds / 2)
     fade_out = min(max(bed.fade_out, DECLICK), bed.seconds / 2)
-    return _Layer(stem, _samples(bed.start), _samples(bed.seconds), bed.loop, volume, _samples(fade_in),
+    return Layer(stem, _samples(bed.start), _samples(bed.seconds), bed.loop, volume, _samples(fade_in),
                   _samples(fade_out))
 
 
-def _room_layer(room: Room, stem: _Stem, volume: float) -> _Layer:
+def _room_layer(room: Room, stem: Stem, volume: float) -> Layer:
     fade_in = min(room.fade_in, room.seconds / 2) if room.fade_in > 0 else min(DECLICK, room.seconds / 2)
     fade_out = min(room.fade_out, room.seconds / 2) if room.fade_out > 0 else min(DECLICK, room.seconds / 2)
-    return _Layer(stem, _samples(room.start), _samples(room.seconds), True, volume, _samples(fade_in),
+    return Layer(stem, _samples(room.start), _samples(room.seconds), True, volume, _samples(fade_in),
                   _samples(fade_out), "qsin", _samples(room.offset))
-
-
-def _duck_slice(track, window: chunks.Window):
-    """The ducking track's values that `window` reads (float32), from the sample at its start."""
-    per = SAMPLE_RATE // DUCK_RATE
-    return track[window.first // per: -(-window.last // per) + 2]
-
-
-def _laid(layers: list[_Layer], window: chunks.Window, duck=None):
-    """The layers' sum over `window` ((length, 2) float32), multiplied by the ducking track
-    (linear between its samples) if given."""
-    import numpy as np
-
-    out = np.zeros((window.length, 2), dtype=np.float32)
-    for layer in layers:
-        layer.add(out, window)
-    if duck is not None:
-        per = SAMPLE_RATE // DUCK_RATE
-        values = _duck_slice(duck, window)
-        at = (np.arange(window.length) + window.first % per) / per
-        out *= np.interp(at, np.arange(len(values)), values).astype(np.float32)[:, None]
-    return out
 
 
 @dataclass(frozen=True)
@@ -580,13 +460,13 @@ def _together(graph: _Graph, labels: list[str], out: str) -> None:
 class _Score:
     """Everything the film's mix lays on the cut, with its levels, before the final gain."""
 
-    music: list[_Layer]
+    music: list[Layer]
     duck: Any
     dialogue: list[_Sound]
     anchor: float
     effects: list[_Sound]
     footage: list[_Sound]
-    rooms: list[_Layer]
+    rooms: list[Layer]
 
     def key(self, window: chunks.Window) -> dict:
         """What `window` holds before the final gain: the key of its measurement."""
@@ -596,7 +476,7 @@ class _Score:
         music = inside(self.music)
         duck = None
         if music and self.duck is not None:
-            duck = hashlib.sha256(_duck_slice(self.duck, window).tobytes()).hexdigest()[:24]
+            duck = hashlib.sha256(track_slice(self.duck, DUCK_RATE, window).tobytes()).hexdigest()[:24]
         return {"version": CHUNK_VERSION, "length": window.length, "keeps": [window.start - window.first,
                 window.end - window.first], "music": music, "duck": duck, "dialogue": inside(self.dialogue),
                 "anchor": self.anchor, "compressor": COMPRESSOR, "effects": inside(self.effects),
@@ -611,7 +491,7 @@ class _Score:
         music = [layer for layer in self.music if layer.overlaps(window)]
         if music:
             path = scratch / f"music-{window.index}.f32"
-            path.write_bytes(_laid(music, window, self.duck).tobytes())
+            laid(music, window, self.duck, DUCK_RATE).tofile(path)
             n = graph.raw(path)
             graph.filters.append(f"[{n}:a]aformat=sample_fmts=fltp:channel_layouts=stereo[music]")
             buses.append("music")
@@ -674,7 +554,7 @@ def _encoded(score: _Score, window: chunks.Window, gain: float | None, settings:
         under = ["main"]
         if rooms:
             path = scratch / f"rooms-{window.index}.f32"
-            path.write_bytes(_laid(rooms, window).tobytes())
+            laid(rooms, window).tofile(path)
             n = graph.raw(path)
             graph.filters.append(f"[{n}:a]aformat=sample_fmts=fltp:channel_layouts=stereo[rooms]")
             under.append("rooms")
@@ -708,60 +588,57 @@ def _file_ident(path: Path) -> str:
     return fingerprint(path).sha256
 
 
-def _levels(beds: list[tuple[Bed, _Stem]], spoken: list[Passage], effects: list[Effect],
-            rooms: dict[tuple[str, int], _Stem], store: chunks.Parts, ident: Callable[[Path], str]) -> Levels:
+@dataclass(frozen=True)
+class _Measure:
+    """One level to measure: `chain` (after the input's label) from `source` (raw samples if
+    `raw`), read as `how` ("blocks": every momentary loudness; "integrated"; "loudest": the
+    highest momentary), kept under `inputs`."""
+
+    inputs: dict
+    source: Path
+    chain: str
+    how: str
+    raw: bool = False
+
+
+def _levels(beds: list[tuple[Bed, Stem]], spoken: list[Passage], effects: list[Effect],
+            rooms: dict[tuple[str, int], Stem], store: chunks.Parts, ident: Callable[[Path], str]) -> Levels:
     """What each bus measures, each measurement kept as a part (so an edit measures only what it
     changed), those not kept measured together in one ffmpeg run: each dialogue passage's
     momentary blocks (compressed as the bus is; the dialogue's loudness is gated from them all),
     each bed's and ambience loop's integrated loudness, each effect's loudest 400 ms."""
-    asks: list[tuple[str, dict, str, str]] = []   # (kind, key inputs, chain from an input, how to read it)
-    graph = _Graph()
-    for passage in spoken:
-        asks.append(("level", {"version": LEVEL_VERSION, "passage": ident(passage.path), "compressor": COMPRESSOR},
-                     f"[{{n}}:a]{FORMAT},{COMPRESSOR},apad=pad_dur=0.4", "blocks"))
+    stereo = "aformat=sample_fmts=fltp:channel_layouts=stereo"
+    asks = [_Measure({"passage": ident(p.path), "compressor": COMPRESSOR}, p.path,
+                     f"{FORMAT},{COMPRESSOR},apad=pad_dur=0.4", "blocks") for p in spoken]
     for bed, stem in beds:
         length = None if bed.loop else min(stem.frames, _samples(bed.seconds))
-        asks.append(("level", {"version": LEVEL_VERSION, "stem": stem.key, "length": length},
-                     f"[{{n}}:a]aformat=sample_fmts=fltp:channel_layouts=stereo"
-                     + (f",atrim=end_sample={length}" if length is not None else ""), "integrated"))
+        asks.append(_Measure({"stem": stem.key, "length": length}, stem.path,
+                             stereo + (f",atrim=end_sample={length}" if length is not None else ""), "integrated",
+                             raw=True))
     for effect in effects:
         # padded, so an effect shorter than the meter's 400 ms window is measured too
         chain = f"{_effect_chain(effect, effect.gain, placed=False)},apad=pad_dur=0.4"
-        asks.append(("level", {"version": LEVEL_VERSION, "effect": ident(effect.path), "chain": chain},
-                     f"[{{n}}:a]{chain}", "loudest"))
-    for stem in rooms.values():
-        asks.append(("level", {"version": LEVEL_VERSION, "stem": stem.key}, "[{n}:a]aformat=sample_fmts=fltp",
-                     "integrated"))
-    sources = [p.path for p in spoken] + [s.path for _, s in beds] + [e.path for e in effects] + \
-        [s.path for s in rooms.values()]
-    values: list[Any] = []
-    missing = []
-    for i, (kind, inputs, chain, _) in enumerate(asks):
-        values.append(store.recall(kind, inputs))
-        if values[-1] is None:
-            raw = sources[i].suffix == ".s16"
-            n = graph.raw(sources[i], "s16le") if raw else graph.input(sources[i])
-            graph.filters.append(f"{chain.format(n=n)},ebur128@m{i}=framelog="
-                                 f"{'info' if asks[i][3] != 'integrated' else 'quiet'}[m{i}]")
-            missing.append(i)
+        asks.append(_Measure({"effect": ident(effect.path), "chain": chain}, effect.path, chain, "loudest"))
+    asks += [_Measure({"stem": stem.key}, stem.path, stereo, "integrated", raw=True) for stem in rooms.values()]
+    values: list[Any] = [store.recall("level", {"version": LEVEL_VERSION, **ask.inputs}) for ask in asks]
+    missing = [i for i, value in enumerate(values) if value is None]
     if missing:
-        maps = [arg for i in missing for arg in ("-map", f"[m{i}]", "-f", "null", "-")]
-        stderr = ffmpeg.output([*graph.inputs, "-filter_complex", ";".join(graph.filters), *maps],
+        graph = _Graph()
+        for i in missing:
+            n = graph.raw(asks[i].source, "s16le") if asks[i].raw else graph.input(asks[i].source)
+            graph.filters.append(f"[{n}:a]{asks[i].chain},ebur128@m{i}="
+                                 f"framelog={'quiet' if asks[i].how == 'integrated' else 'info'}[m{i}]")
+        stderr = ffmpeg.output([*graph.inputs, "-filter_complex", ";".join(graph.filters),
+                                *[arg for i in missing for arg in ("-map", f"[m{i}]", "-f", "null", "-")]],
                                what="loudness measurement")
         for i in missing:
-            how = asks[i][3]
-            if how == "blocks":
-                found = [float(v) for v in re.findall(
-                    rf"\[ebur128@m{i} @ [^\]]*\] t:\s*\S+\s+TARGET:\S+ LUFS\s+M:\s*(\S+)", stderr)]
-            elif how == "integrated":
-                found = _integrated(stderr, f"m{i}")
-            else:
-                found = _momentary_max(stderr, f"m{i}")
-            values[i] = found if found is not None else "silent"
-            store.keep(asks[i][0], asks[i][1], values[i])
-    values = [None if v == "silent" else v for v in values]
-    blocks = [b for v in values[:len(spoken)] for b in (v or [])]
-    dialogue = chunks.gated_loudness(blocks) if spoken else None
+            found = {"blocks": lambda name: [m for _, m in chunks.momentary(stderr, name)],
+                     "integrated": lambda name: _integrated(stderr, name),
+                     "loudest": lambda name: _momentary_max(stderr, name)}[asks[i].how](f"m{i}")
+            values[i] = "silent" if found is None else found   # kept as such: None is "not measured"
+            store.keep("level", {"version": LEVEL_VERSION, **asks[i].inputs}, values[i])
+    values = [None if value == "silent" else value for value in values]
+    dialogue = chunks.gated_loudness(b for blocks in values[:len(spoken)] for b in blocks) if spoken else None
     rest = values[len(spoken):]
     return Levels(
         dialogue=round(dialogue, 1) if dialogue is not None else None,
@@ -797,8 +674,8 @@ def mix(beds: list[Bed], lines: list[PlacedLine], total_seconds: float, out: Pat
                 made = scratch / f"passage-{i}.wav"
                 mix_passage(run, made)
                 spoken.append(Passage(made, *passage_span(run)))
-        stems = [_file_stem(store, bed.file, ident(bed.file)) for bed in beds]
-        loops = {(room.kind, room.seed): _room_stem(store, room.kind, room.seed) for room in rooms}
+        stems = [file_stem(store, bed.file, ident(bed.file)) for bed in beds]
+        loops = {(room.kind, room.seed): ambience_stem(store, room.kind, room.seed) for room in rooms}
         levels = _levels(list(zip(beds, stems)), spoken, effects, loops, store, ident)
         target = settings.loudness
         anchor = target - levels.dialogue if levels.dialogue is not None else 0.0
