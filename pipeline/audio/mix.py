@@ -68,7 +68,7 @@ from ..spec import MixSettings
 from . import chunks
 from .ambient import AMBIENCE_VERSION
 from .chunks import windows
-from .stems import Layer, Stem, ambience_stem, file_stem, laid, track_slice
+from .stems import Layer, Stem, ambience_stem, file_stem, lay, track_slice
 
 SAMPLE_RATE = 48000
 # 5: the footage bus; 6: speech on target, music under it, effects ceiling, ambience (and its version);
@@ -441,11 +441,13 @@ class _Sound:
 
 def _wav_slice(path: Path, low: int, high: int) -> str:
     """The SHA-256 of a 16-bit WAV's frames from `low` to `high` (fewer where it ends first)."""
+    digest = hashlib.sha256()
     with wave.open(str(path), "rb") as wav:
         frames = wav.getnframes()
         wav.setpos(min(low, frames))
-        data = wav.readframes(max(0, min(high, frames) - min(low, frames)))
-    return f"{hashlib.sha256(data).hexdigest()[:24]}:{high - low}"
+        for at in range(min(low, frames), min(high, frames), 1 << 16):
+            digest.update(wav.readframes(min(1 << 16, min(high, frames) - at)))
+    return f"{digest.hexdigest()[:24]}:{high - low}"
 
 
 def _together(graph: _Graph, labels: list[str], out: str) -> None:
@@ -491,7 +493,7 @@ class _Score:
         music = [layer for layer in self.music if layer.overlaps(window)]
         if music:
             path = scratch / f"music-{window.index}.f32"
-            laid(music, window, self.duck, DUCK_RATE).tofile(path)
+            lay(music, window, path, self.duck, DUCK_RATE)
             n = graph.raw(path)
             graph.filters.append(f"[{n}:a]aformat=sample_fmts=fltp:channel_layouts=stereo[music]")
             buses.append("music")
@@ -554,7 +556,7 @@ def _encoded(score: _Score, window: chunks.Window, gain: float | None, settings:
         under = ["main"]
         if rooms:
             path = scratch / f"rooms-{window.index}.f32"
-            laid(rooms, window).tofile(path)
+            lay(rooms, window, path)
             n = graph.raw(path)
             graph.filters.append(f"[{n}:a]aformat=sample_fmts=fltp:channel_layouts=stereo[rooms]")
             under.append("rooms")

@@ -58,12 +58,23 @@ def file_stem(store: Parts, file: Path, ident: str) -> Stem:
 
 
 def ambience_stem(store: Parts, kind: str, seed: int) -> Stem:
-    """An ambience loop (`ambient.ambience`: one of its kinds, from `seed`) made at 48 kHz."""
+    """An ambience loop (`ambient.ambience`: one of its kinds, from `seed`, made at its own
+    rate) brought to 48 kHz. Raises FFmpegError if ffmpeg fails."""
     def write(temp: Path) -> None:
         import numpy as np
 
-        loop = ambient.ambience(kind, seed=seed, sample_rate=SAMPLE_RATE)
-        temp.write_bytes(np.round(np.clip(loop, -1, 1) * 32767).astype("<i2").tobytes())
+        loop = ambient.ambience(kind, seed=seed)
+        # Resampled three times over and the middle kept: the resampler's filter sees the loop
+        # go round at both ends, so the stem still loops without a seam.
+        source = temp.with_name(temp.name + ".f32")
+        try:
+            np.tile(loop, (3, 1)).astype(np.float32).tofile(source)
+            n = len(loop) * SAMPLE_RATE // ambient.AMBIENCE_RATE
+            ffmpeg.run(["-f", "f32le", "-ar", str(ambient.AMBIENCE_RATE), "-ac", "2", "-i", str(source), "-af",
+                        f"{DECODE},atrim=start_sample={n}:end_sample={2 * n}", "-c:a", "pcm_s16le", "-f", "s16le",
+                        str(temp)], what=f"ambience {kind}")
+        finally:
+            source.unlink(missing_ok=True)
 
     return _stem(store, {"ambience": kind, "seed": seed, "ambience version": AMBIENCE_VERSION}, write)
 
@@ -98,12 +109,13 @@ class Layer:
         return [self.stem.key, self.stem.frames, self.loop, self.curve, self.volume, self.at + low - window.first,
                 low + self.offset, high - low, fading_in, fading_out]
 
-    def add(self, out, window: Window) -> None:
-        """Add the layer's part of `window` into `out` ((window.length, 2) float32): copied from
-        the stem a stretch at a time (a loop's few repeats), scaled, faded where it fades."""
+    def add(self, out, start: int) -> None:
+        """Add what the layer plays from sample `start` of the cut into `out` ((n, 2) float32,
+        the samples from `start` on): copied from the stem a stretch at a time (a loop's
+        repeats), scaled, faded where it fades."""
         import numpy as np
 
-        low, high = max(0, window.first - self.at), min(self.length, window.last - self.at)
+        low, high = max(0, start - self.at), min(self.length, start + len(out) - self.at)
         if high <= low or self.stem.frames == 0:
             return
         stem, frames = self.stem.samples(), self.stem.frames
@@ -114,7 +126,7 @@ class Layer:
             at = (place + self.offset) % frames if self.loop else place + self.offset
             if at >= frames:
                 break   # past the end of a stem that does not loop: silence
-            take = min(frames - at, high - place, 1 << 18)
+            take = min(frames - at, high - place)
             stretch = np.multiply(stem[at:at + take], scale, dtype=np.float32)
             if place < self.fade_in:
                 ramp = np.arange(place, min(place + take, self.fade_in))
@@ -122,7 +134,7 @@ class Layer:
             if place + take > self.length - self.fade_out:
                 ramp = np.arange(max(place, self.length - self.fade_out), place + take)
                 stretch[take - len(ramp):] *= shape((self.length - ramp) / self.fade_out).astype(np.float32)[:, None]
-            begin = self.at + place - window.first
+            begin = self.at + place - start
             out[begin:begin + take] += stretch
             place += take
 
@@ -134,21 +146,24 @@ def track_slice(track, rate: int, window: Window):
     return track[window.first // per: -(-window.last // per) + 2]
 
 
-def laid(layers: list[Layer], window: Window, track=None, rate: int = 0):
-    """The layers' sum over `window` ((window.length, 2) float32), times the gain `track`
-    (`rate` values a second; linear between them) if given. `window.first` must fall on one of
-    the track's samples (the chunks' grid does)."""
+BLOCK = 1 << 16   # samples laid at a time (512 KB of float32 stereo)
+
+
+def lay(layers: list[Layer], window: Window, path: Path, track=None, rate: int = 0) -> None:
+    """Write the layers' sum over `window` to `path` (raw float32 stereo, `window.length`
+    samples), times the gain `track` (`rate` values a second; linear between them) if given,
+    a block at a time (so memory does not grow with the chunk). `window.first` must fall on
+    one of the track's samples (the chunks' grid does)."""
     import numpy as np
 
-    out = np.zeros((window.length, 2), dtype=np.float32)
-    for layer in layers:
-        layer.add(out, window)
-    if track is not None:
-        per = SAMPLE_RATE // rate
-        values = track_slice(track, rate, window)
-        points = np.arange(len(values))
-        for begin in range(0, window.length, 1 << 18):   # a stretch at a time: a few MB of temporaries
-            end = min(begin + (1 << 18), window.length)
-            at = (np.arange(begin, end) + window.first % per) / per
-            out[begin:end] *= np.interp(at, points, values).astype(np.float32)[:, None]
-    return out
+    values = track_slice(track, rate, window) if track is not None else None
+    with path.open("wb") as file:
+        for begin in range(0, window.length, BLOCK):
+            block = np.zeros((min(BLOCK, window.length - begin), 2), dtype=np.float32)
+            for layer in layers:
+                layer.add(block, window.first + begin)
+            if values is not None:
+                per = SAMPLE_RATE // rate
+                at = (np.arange(begin, begin + len(block)) + window.first % per) / per
+                block *= np.interp(at, np.arange(len(values)), values).astype(np.float32)[:, None]
+            block.tofile(file)
