@@ -420,9 +420,11 @@ class _Sound:
     sliced: bool = False   # a 48 kHz 16-bit WAV (a passage) that `chain` only trims: keyed by what the window takes
 
     def overlaps(self, window: chunks.Window) -> bool:
+        """Whether the sound plays in any sample `window` renders."""
         return self.at < window.last and self.at + self.length > window.first
 
     def key(self, window: chunks.Window) -> list:
+        """What the sound puts into `window`, its place counted from the window's first sample."""
         if self.sliced:   # a line rewritten in a long passage changes only the windows it sounds in
             low, high = max(0, window.first - self.at), min(self.length, window.last - self.at)
             return [_wav_slice(self.file, low, high), self.at + low - window.first]
@@ -475,14 +477,15 @@ class _Score:
         def inside(items):
             return [item.key(window) for item in items if item.overlaps(window)]
 
-        music = inside(self.music)
+        music, dialogue = inside(self.music), inside(self.dialogue)
         duck = None
         if music and self.duck is not None:
             duck = hashlib.sha256(track_slice(self.duck, DUCK_RATE, window).tobytes()).hexdigest()[:24]
+        # The speech's gain only where there is speech (effects and footage carry it in their chains).
         return {"version": CHUNK_VERSION, "length": window.length, "keeps": [window.start - window.first,
-                window.end - window.first], "music": music, "duck": duck, "dialogue": inside(self.dialogue),
-                "anchor": self.anchor, "compressor": COMPRESSOR, "effects": inside(self.effects),
-                "footage": inside(self.footage)}
+                window.end - window.first], "music": music, "duck": duck, "dialogue": dialogue,
+                "anchor": self.anchor if dialogue else None, "compressor": COMPRESSOR,
+                "effects": inside(self.effects), "footage": inside(self.footage)}
 
     def graph(self, window: chunks.Window, scratch: Path) -> _Graph:
         """The window's mix before the final gain, as `[mix]`, exactly `window.length` samples."""
