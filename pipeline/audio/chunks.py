@@ -40,6 +40,7 @@ CHUNK = 18 * GRID            # 28.8 s: a one-line edit that moves nothing costs 
 PREROLL = GRID               # rendered before a window and thrown away: every stateful stage settles
 POSTROLL = 4 * FRAME         # rendered after it: the limiter's and the encoder's look ahead
 STEP = SAMPLE_RATE // 10     # the meter's step: a momentary (400 ms) reading every 100 ms
+SILENT = -120.7              # LUFS the meter reads for digital silence (far under BS.1770's -70 gate)
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,10 @@ def windows(total: int) -> list[Window]:
 
 def momentary(stderr: str, name: str) -> list[tuple[float, float]]:
     """(seconds, LUFS) of each momentary (400 ms) reading in the frame log of the `ebur128@name`
-    meter (`framelog=info`), every 100 ms; -inf where it read digital silence."""
+    meter (`framelog=info`), every 100 ms; `SILENT` where it read no loudness at all (it logs
+    -inf or nan there), so every reading is a number JSON can hold."""
     pattern = rf"\[ebur128@{name} @ [^\]]*\] t:\s*([\d.]+)\s+TARGET:\S+ LUFS\s+M:\s*(\S+)"
-    return [(float(t), float(m)) for t, m in re.findall(pattern, stderr)]
+    return [(float(t), m if math.isfinite(m := float(value)) else SILENT) for t, value in re.findall(pattern, stderr)]
 
 
 def kept_blocks(stderr: str, window: Window, name: str) -> list[float]:
@@ -200,4 +202,4 @@ class Parts:
     def keep(self, kind: str, inputs: Any, value: Any) -> None:
         """Keep a measurement (JSON) under the key of `inputs`."""
         self.make(kind, content_key(kind, inputs), ".json",
-                  lambda temp: temp.write_text(json.dumps({"value": value}), encoding="utf-8"))
+                  lambda temp: temp.write_text(json.dumps({"value": value}, allow_nan=False), encoding="utf-8"))

@@ -4,6 +4,7 @@ touches and gives the track a mix made afresh gives, and a damaged part is made 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -52,6 +53,19 @@ def test_loudness_gated_from_blocks_is_what_the_meter_integrates(tmp_path):
     assert len(blocks) == 200
     assert abs(gated_loudness(blocks) - integrated) < 0.1
     assert gated_loudness([-120.0, float("-inf")]) is None
+
+
+def test_a_meter_reading_of_no_loudness_is_kept_as_silence_and_as_json(tmp_path):
+    """The meter logs -inf or nan over digital silence: kept as silence (under the gate), in
+    JSON any reader takes (no bare NaN or Infinity)."""
+    log = "\n".join(f"[ebur128@m @ 0x55] t: {t:<8} TARGET:-23 LUFS    M:{m:>6} S:-120.7     I: -70.0 LUFS"
+                    for t, m in ((0.1, "-inf"), (0.2, "nan"), (0.3, "-20.5")))
+    assert chunks.momentary(log, "m") == [(0.1, chunks.SILENT), (0.2, chunks.SILENT), (0.3, -20.5)]
+    store = chunks.Parts(tmp_path)
+    store.keep("level", {"a": 1}, [m for _, m in chunks.momentary(log, "m")])
+    kept = next((tmp_path / "level").glob("*.json")).read_text()
+    assert json.loads(kept, parse_constant=lambda name: pytest.fail(f"{name} in {kept}"))["value"][2] == -20.5
+    assert store.recall("level", {"a": 1}) == [chunks.SILENT, chunks.SILENT, -20.5]
 
 
 def test_the_joined_track_plays_as_one_encode_at_every_joint_in_sync_and_to_the_sample(tmp_path):
