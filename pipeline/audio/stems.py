@@ -68,7 +68,7 @@ def ambience_stem(store: Parts, kind: str, seed: int) -> Stem:
         # go round at both ends, so the stem still loops without a seam.
         source = temp.with_name(temp.name + ".f32")
         try:
-            np.tile(loop, (3, 1)).astype(np.float32).tofile(source)
+            source.write_bytes(np.tile(loop, (3, 1)).astype(np.float32).data)
             n = len(loop) * SAMPLE_RATE // ambient.AMBIENCE_RATE
             ffmpeg.run(["-f", "f32le", "-ar", str(ambient.AMBIENCE_RATE), "-ac", "2", "-i", str(source), "-af",
                         f"{DECODE},atrim=start_sample={n}:end_sample={2 * n}", "-c:a", "pcm_s16le", "-f", "s16le",
@@ -166,4 +166,4 @@ def lay(layers: list[Layer], window: Window, path: Path, track=None, rate: int =
                 per = SAMPLE_RATE // rate
                 at = (np.arange(begin, begin + len(block)) + window.first % per) / per
                 block *= np.interp(at, np.arange(len(values)), values).astype(np.float32)[:, None]
-            block.tofile(file)
+            file.write(block.data)   # not ndarray.tofile: its full-disk error carries no errno
