@@ -6,7 +6,8 @@ What counts as referred to: every job of the full build and of the preview (each
 reads now), every take of every generated shot (choosing another take must cost nothing), and
 the speech. A job's output is its file or folder and its seal. The mix's parts (`mixparts/`:
 decoded music, measurements, encoded chunks) stay while the film's mix lists them as used.
-Temporary files of builds no longer running go too. The memo files (digests, probes, manifest) stay: they only save work.
+Temporary files of builds no longer running go too. The memo files (digests, probes, manifest)
+stay: they only save work.
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ def soundtrack_jobs(plan: Plan, timeline: Timeline, cache: Cache) -> tuple[Job, 
     passage_jobs = [passage_job(run, n, cache) for n, run in enumerate(runs)]
     spoken = [Passage(job.output, *passage_span(run)) for job, run in zip(passage_jobs, runs)]
     inputs["passages"] = [[job.key, p.start, p.seconds] for job, p in zip(passage_jobs, spoken)]
-    key = content_key("mix", inputs)
+    key = content_key("mix", inputs)   # the mix job's own key (`make_job`), which names its record of parts
     mix_job = make_job(cache, "mix", "soundtrack", inputs,
                        lambda out: mix([b for b, _ in beds], lines, total_seconds, out, settings, effects,
                                        production, rooms, spoken=spoken, parts=cache.root / MIX_PARTS,
