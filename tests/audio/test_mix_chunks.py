@@ -88,7 +88,8 @@ def test_the_joined_track_plays_as_one_encode_at_every_joint_in_sync_and_to_the_
 
     def misfit(shift: int) -> float:
         shifted = np.roll(ideal[:, 0], shift)[span]
-        return float(np.sum((audio[span, 0] - shifted * np.dot(audio[span, 0], shifted) / np.dot(shifted, shifted)) ** 2))
+        fitted = shifted * np.dot(audio[span, 0], shifted) / np.dot(shifted, shifted)
+        return float(np.sum((audio[span, 0] - fitted) ** 2))
 
     assert min(range(-4, 5), key=misfit) == 0                       # in sync to the sample
     error = audio - gain * ideal
