@@ -134,15 +134,18 @@ def join(chunks: list[Path], total: int, out: Path) -> None:
     `total` samples long: the priming frame skipped by the edit list, the last frame's duration
     cut to what the film holds. Raises ValueError if the frames do not add up to the film,
     FFmpegError if ffmpeg fails."""
-    data = b"".join(chunk.read_bytes() for chunk in chunks)
-    count = len(packets(data))
-    frames = -(-total // FRAME)
-    if count != frames + 1:
-        raise ValueError(f"the chunks hold {count} AAC frames where {total} samples need {frames + 1}")
-    last = total - (frames - 1) * FRAME
     stream = out.with_name(out.stem + ".frames.aac")
     try:
-        stream.write_bytes(data)
+        count = 0
+        with stream.open("wb") as file:   # a chunk at a time: a feature's track is hundreds of MB
+            for chunk in chunks:
+                data = chunk.read_bytes()
+                count += len(packets(data))
+                file.write(data)
+        frames = -(-total // FRAME)
+        if count != frames + 1:
+            raise ValueError(f"the chunks hold {count} AAC frames where {total} samples need {frames + 1}")
+        last = total - (frames - 1) * FRAME
         # Timestamps from each frame's index (1024 samples apiece; the priming frame at -1024,
         # which the muxer turns into the edit list), whatever the raw stream's demuxer guessed.
         timing = (f"setts=ts=(N-1)*{FRAME}/{SAMPLE_RATE}/TB:duration=if(eq(N\\,{count - 1})\\,{last}\\,{FRAME})"
@@ -181,7 +184,7 @@ class Parts:
         if found is not None:
             return found
         path = self.path(kind, key, suffix)
-        with atomic(path) as temp:
+        with atomic(path) as temp:   # as the build makes a job's output (`executors.make`)
             write(temp)
             made = fingerprint(temp)
         seal(path, made)

@@ -67,10 +67,9 @@ from ..plan.model import Bed
 from ..spec import MixSettings
 from . import chunks
 from .ambient import AMBIENCE_VERSION
-from .chunks import windows
+from .chunks import SAMPLE_RATE, windows
 from .stems import Layer, Stem, ambience_stem, file_stem, lay, track_slice
 
-SAMPLE_RATE = 48000
 # 5: the footage bus; 6: speech on target, music under it, effects ceiling, ambience (and its version);
 # 7: every amix input lasts the whole film (a mix made while other jobs ran could drop a late bed)
 # 8: the dialogue bus in passages, the ducking a gain track; 9: AAC's fast coder, soxr round the limiter
@@ -265,12 +264,10 @@ class _Graph:
         self.inputs: list[str] = []
         self.filters: list[str] = []
 
-    def input(self, path: Path, loop: bool = False, seek: float | None = None, duration: float | None = None) -> int:
-        """Add a media file as an input (looped, or from `seek` seconds, for `duration` seconds
-        at most); returns its index."""
+    def input(self, path: Path, seek: float | None = None, duration: float | None = None) -> int:
+        """Add a media file as an input (from `seek` seconds, for `duration` seconds at most);
+        returns its index."""
         n = self.inputs.count("-i")
-        if loop:
-            self.inputs += ["-stream_loop", "-1"]
         if seek is not None:
             self.inputs += ["-ss", f"{seek:.6f}"]
         if duration is not None:
@@ -282,12 +279,6 @@ class _Graph:
         """Add raw 48 kHz stereo samples (ours: a stem, a window's music) as an input."""
         n = self.inputs.count("-i")
         self.inputs += ["-f", sample_format, "-ar", str(SAMPLE_RATE), "-ac", "2", "-i", str(path)]
-        return n
-
-    def silence(self, seconds: float) -> int:
-        """Add `seconds` of stereo silence as an input; returns its index."""
-        n = self.inputs.count("-i")
-        self.inputs += ["-f", "lavfi", "-t", f"{seconds:.6f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
         return n
 
 
@@ -324,14 +315,14 @@ def _footage_chain(sound: FootageSound, volume: float | None = None, placed: boo
             + (_delay(sound.start) if placed else ""))
 
 
-def _whole(total: float | None) -> str:
-    """Silence after a placed sound until the film's end (`total` seconds; None: none).
+def _whole(total: float) -> str:
+    """Silence after a placed sound until the end of what is mixed (`total` seconds).
 
     Every input of an `amix` then ends together: amix reads its inputs as their frames arrive,
     and one that ends while another has yet to deliver its first frame (a bed placed late)
     could end the mix early, depending on which ffmpeg thread ran first; a build would then
     now and then drop whole passages of music."""
-    return f",apad=whole_dur={total:.6f}" if total is not None else ""
+    return f",apad=whole_dur={total:.6f}"
 
 
 @dataclass(frozen=True)
@@ -515,10 +506,10 @@ class _Score:
         return graph
 
 
-def _blocks(score: _Score, window: chunks.Window, store: chunks.Parts, scratch: Path) -> list[float]:
+def _blocks(score: _Score, window: chunks.Window, inputs: dict, store: chunks.Parts, scratch: Path) -> list[float]:
     """The momentary loudness of each 100 ms of `window`'s mix before the final gain
-    (`chunks.kept_blocks`), kept as a part under what the window holds."""
-    inputs = score.key(window)
+    (`chunks.kept_blocks`), kept as a part under what the window holds (`inputs`: its
+    `score.key`)."""
     found = store.recall("blocks", inputs)
     if found is not None:
         return [float(b) for b in found]
@@ -538,14 +529,14 @@ def _rendered(window: chunks.Window, scratch: Path) -> Path:
     return scratch / f"mix-{window.index}.f32"
 
 
-def _encoded(score: _Score, window: chunks.Window, gain: float | None, settings: MixSettings,
+def _encoded(score: _Score, window: chunks.Window, held: dict, gain: float | None, settings: MixSettings,
              store: chunks.Parts, scratch: Path) -> Path:
     """`window`'s AAC frames (`chunks.window_packets`): its mix brought to the target by `gain`
     dB (None: it is silent), the ambience laid under it, peaks held under the ceiling. A part,
-    kept under what the window holds and the gain."""
+    kept under what the window holds (`held`: its `score.key`) and the gain."""
     rooms = [layer for layer in score.rooms if layer.overlaps(window)]
     ceiling = 10 ** ((settings.true_peak - PEAK_MARGIN) / 20)
-    inputs = {"mix": content_key("blocks", score.key(window)), "gain": gain, "ceiling": round(ceiling, 5),
+    inputs = {"mix": content_key("blocks", held), "gain": gain, "ceiling": round(ceiling, 5),
               "rooms": [layer.key(window) for layer in rooms]}
 
     def write(temp: Path) -> None:
@@ -605,6 +596,11 @@ class _Measure:
     how: str
     raw: bool = False
 
+    @property
+    def key(self) -> dict:
+        """What the measurement is kept under: what is measured, and how (`LEVEL_VERSION`)."""
+        return {"version": LEVEL_VERSION, **self.inputs}
+
 
 def _levels(beds: list[tuple[Bed, Stem]], spoken: list[Passage], effects: list[Effect],
             rooms: dict[tuple[str, int], Stem], store: chunks.Parts, ident: Callable[[Path], str]) -> Levels:
@@ -625,7 +621,7 @@ def _levels(beds: list[tuple[Bed, Stem]], spoken: list[Passage], effects: list[E
         chain = f"{_effect_chain(effect, effect.gain, placed=False)},apad=pad_dur=0.4"
         asks.append(_Measure({"effect": ident(effect.path), "chain": chain}, effect.path, chain, "loudest"))
     asks += [_Measure({"stem": stem.key}, stem.path, stereo, "integrated", raw=True) for stem in rooms.values()]
-    values: list[Any] = [store.recall("level", {"version": LEVEL_VERSION, **ask.inputs}) for ask in asks]
+    values: list[Any] = [store.recall("level", ask.key) for ask in asks]
     missing = [i for i, value in enumerate(values) if value is None]
     if missing:
         graph = _Graph()
@@ -641,7 +637,7 @@ def _levels(beds: list[tuple[Bed, Stem]], spoken: list[Passage], effects: list[E
                      "integrated": lambda name: _integrated(stderr, name),
                      "loudest": lambda name: _momentary_max(stderr, name)}[asks[i].how](f"m{i}")
             values[i] = "silent" if found is None else found   # kept as such: None is "not measured"
-            store.keep("level", {"version": LEVEL_VERSION, **asks[i].inputs}, values[i])
+            store.keep("level", asks[i].key, values[i])
     values = [None if value == "silent" else value for value in values]
     dialogue = chunks.gated_loudness(b for blocks in values[:len(spoken)] for b in blocks) if spoken else None
     rest = values[len(spoken):]
@@ -707,8 +703,10 @@ def mix(beds: list[Bed], lines: list[PlacedLine], total_seconds: float, out: Pat
                                [_Sound(e.path, ident(e.path), _effect_chain(e, e.gain + anchor + trim, placed=False),
                                        _samples(e.start), _samples(e.seconds)) for e, trim in zip(effects, trims)],
                                production, ambience)
-                measured = chunks.gated_loudness(
-                    b for found in pool.map(lambda w: _blocks(score, w, store, scratch), plan) for b in found)
+                # Each window's key once a round: a passage's key reads the samples the window takes.
+                held = list(pool.map(score.key, plan))
+                found = pool.map(lambda w, k: _blocks(score, w, k, store, scratch), plan, held)
+                measured = chunks.gated_loudness(b for blocks in found for b in blocks)
                 measured = round(measured, 1) if measured is not None else None
                 gain = _final_gain(measured, levels, settings)
                 # The final gain moves the effects too: measured once more if it lifted one over the ceiling.
@@ -717,7 +715,8 @@ def mix(beds: list[Bed], lines: list[PlacedLine], total_seconds: float, out: Pat
                     break
                 trims = again
             encoded = list(pool.map(
-                lambda w: _encoded(score, w, gain if measured is not None else None, settings, store, scratch), plan))
+                lambda w, k: _encoded(score, w, k, gain if measured is not None else None, settings, store, scratch),
+                plan, held))
         chunks.join(encoded, total, out)
         if record is not None and parts is not None:
             write_text(record, json.dumps(sorted(p.relative_to(store.root).as_posix() for p in store.used)))
