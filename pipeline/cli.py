@@ -391,7 +391,7 @@ def _build(args: argparse.Namespace) -> int:
                        force=args.force, workers=args.jobs, reporter=reporter,
                        config=Path(args.config) if args.config else None, locked=args.locked,
                        warn=_print_warnings, keep_going=args.keep_going, allow_missing=args.allow_missing,
-                       executor=args.executor, address=args.address)
+                       executor=args.executor, address=args.address, sign=args.sign)
     finally:
         reporter.close()
     plan = result.plan
@@ -404,6 +404,64 @@ def _build(args: argparse.Namespace) -> int:
     print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {_shown(result.output)} "
           f"({plan.seconds(plan.total):.2f} s, {plan.fmt.width}x{plan.fmt.height})")
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .build import build
+
+    from . import export
+
+    formats = tuple(dict.fromkeys(args.format or ("otio",)))
+    export.check(formats)   # what was asked for, before the project is read
+    reporter = TerminalReporter()
+    try:
+        result = build(Path(args.project), renders=_renders(args), preview=args.preview, workers=args.jobs,
+                       reporter=reporter, config=Path(args.config) if args.config else None, warn=_print_warnings,
+                       exports=formats)
+    finally:
+        reporter.close()
+    for path in result.exported:
+        print(f"→ {_shown(path)}")
+    return 0
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from .export.credentials import make_keys
+
+    folder = Path(args.folder).expanduser()
+    keys = make_keys(folder, args.name)
+    print(f"a signing certificate for '{args.name}', issued by a CA of your own:\n"
+          f"  chain {_shown(keys.chain)}\n  key   {_shown(keys.key)} (keep it private)\n"
+          f"  CA    {_shown(keys.ca)} (give it to whoever verifies: film verify FILE --trust {keys.ca.name})\n"
+          f"sign a film with, in its storyboard or sidecar:\n"
+          f"  signing: {{cert: {json.dumps(str(keys.chain.resolve()))}, key: {json.dumps(str(keys.key.resolve()))}}}\n"
+          "then: film build PROJECT --sign")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from .export.credentials import verify
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise FilmError([Problem(str(path), 0, "no such file")])
+    found = verify(path, [Path(t) for t in args.trust or ()])
+    if not found.found:
+        print(f"{path}: no Content Credentials" + "".join(f"\n  {p}" for p in found.problems))
+        return 1
+    state = "intact and trusted" if found.trusted else "intact, signer not on the trust list (--trust CA.pem)" \
+        if found.intact else "ALTERED since it was signed"
+    print(f"{path}: Content Credentials, {state}")
+    print(f"  title   {found.title}\n  signer  {found.signer}" + (f" ({found.organization})" if found.organization else ""))
+    for (action, source), count in Counter(found.actions).items():
+        print(f"  {action}" + (f"  {source.rsplit('/', 1)[-1]}" if source else "") + (f"  x{count}" if count > 1 else ""))
+    for name in found.ingredients:
+        print(f"  ingredient  {name}")
+    for problem in found.problems:
+        print(f"  problem  {problem}")
+    return 0 if found.intact else 1
 
 
 def _takes(args: argparse.Namespace) -> int:
@@ -472,7 +530,7 @@ def _project_command(sub, name: str, func, text: str, shot: bool = False,
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line: `film new|check|plan|build|status|explain|clean|forget|takes|transcribe`."""
+    """The command line: `film new|check|plan|build|status|explain|clean|forget|export|keys|verify|takes|transcribe`."""
     top = Parser(prog="film", description="Turn a written film into a finished cut.")
     top.add_argument("--version", action="version", version=f"film {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -503,6 +561,9 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("--allow-missing", action="store_true",
                                  help="as --keep-going, and finish the cut with a slate ('shot X failed: reason') "
                                       "for each shot that could not be made")
+            command.add_argument("--sign", action="store_true",
+                                 help="sign the cut's Content Credentials (C2PA) with the project's signing: "
+                                      "certificate (film keys makes one)")
             command.add_argument("--locked", action="store_true",
                                  help="refuse to render generated shots with a model, revision, library version, "
                                       "dtype, device or seed other than renders/NAME/lock.json records")
@@ -519,9 +580,28 @@ def parser() -> argparse.ArgumentParser:
                                                       "to make them again", shot=True)
     forget.add_argument("--preview", action="store_true", help="the preview's outputs")
 
+    from .export import EXPORTS, names as export_names
+
+    export = _project_command(sub, "export", _export, "build the film (what is cached is kept) and write it for "
+                                                      "other tools: an editor's timeline, a review page, ...")
+    export.add_argument("--format", action="append", metavar="NAME",
+                        help="what to write (default otio; repeat for more): " + "; ".join(
+                            f"{name}: {EXPORTS[name].what}" for name in export_names(on_build=False)))
+    export.add_argument("--preview", action="store_true", help="of the preview build (half size)")
+    export.add_argument("--jobs", type=int, default=None, help="jobs run at once (default: one per core)")
+
     takes = _project_command(sub, "takes", _takes, "render every take of a generated shot and write a contact sheet",
                              shot=True)
     takes.add_argument("--preview", action="store_true", help="at preview size")
+
+    keys = sub.add_parser("keys", help="make a signing certificate (and a CA of your own) for film build --sign")
+    keys.add_argument("folder", nargs="?", default="~/.film/keys", help="where to write them (default ~/.film/keys)")
+    keys.add_argument("--name", default="film", help="whose certificate: a person or studio (default film)")
+    keys.set_defaults(func=_keys)
+    verify = sub.add_parser("verify", help="read and check a film's Content Credentials")
+    verify.add_argument("file", help="an MP4 (film build --sign writes one)")
+    verify.add_argument("--trust", action="append", metavar="CA.pem", help="a CA certificate to trust (film keys's)")
+    verify.set_defaults(func=_verify)
 
     transcribe = sub.add_parser("transcribe", help="speech to subtitles (SRT and VTT) with word timing")
     transcribe.add_argument("audio", help="an audio or video file")

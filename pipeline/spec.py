@@ -168,6 +168,17 @@ class Recognition:
     loc: Loc = Loc("", 0)
 
 
+@dataclass(frozen=True)
+class Signing:
+    """The certificate chain (PEM, signing certificate first) and private key that `film build
+    --sign` signs the cut's Content Credentials with (`film keys` makes a pair), as written:
+    relative to the project folder, or absolute, or from `~`."""
+
+    cert: str
+    key: str
+    loc: Loc = Loc("", 0)
+
+
 class Subtitles(str):
     """The film's subtitles: the mode ("sidecar", "burn" or "off") as the string itself, so that
     `project.subtitles == "burn"` reads as it always has, with how they are set as attributes.
@@ -324,6 +335,7 @@ class Project:
     speech: bool = True       # synthesise narration and dialogue (false: subtitles only)
     voiceover: VoiceOver | None = None
     recognizer: Recognition = Recognition()
+    signing: Signing | None = None
     pacing: Pacing = Pacing()
     mix: MixSettings = MixSettings()
     metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
@@ -381,6 +393,12 @@ def slug(text: str, words: int = 4) -> str:
     `SLUG_LENGTH` characters (a long unbroken word is cut), so that it is always a valid id."""
     tokens = re.findall(r"[a-z0-9]+", text.lower())
     return "-".join(tokens[:words])[:SLUG_LENGTH].rstrip("-") or "shot"
+
+
+def signing_path(root: Path, written: str) -> Path:
+    """Where a `signing:` file is: `~` expanded, then relative to the project folder `root`
+    (keys usually live outside the project, which may be shared)."""
+    return (root / Path(written).expanduser()).resolve()
 
 
 def resolve_asset(root: Path, relative: str) -> Path:
@@ -443,6 +461,12 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
     for cue in board.music:
         if cue.file:
             check_asset(cue.file, cue.loc, "music file")
+    if project.signing:
+        for what, written in (("signing cert", project.signing.cert), ("signing key", project.signing.key)):
+            path = signing_path(root, written)
+            if not path.is_file():
+                problems.append(project.signing.loc.problem(
+                    f"{what} '{written}' not found{did_you_mean_file(written, path)} (film keys makes a pair)"))
     if project.voiceover:
         check_asset(project.voiceover.file, project.voiceover.loc, "voice-over")
         if not project.speech:

@@ -723,6 +723,12 @@ def _write_vtt(timed: Sequence[tuple[int, int, Cue]], path: PathLike) -> None:
     write_text(Path(path), "\n".join(lines))
 
 
+def write_vtt_text(cues: Sequence[tuple[int, int, str]], path: PathLike) -> None:
+    """Write (start ms, end ms, text) cues as a WebVTT file, escaped as `write_vtt` does (a
+    chapters track: `export.chapters`)."""
+    _write_vtt([(start, end, Cue(0, 0, text)) for start, end, text in cues], path)
+
+
 def write_captions(captions: Sequence[Caption], srt: PathLike, vtt: PathLike) -> None:
     """Write captions (milliseconds) as a SubRip and a WebVTT file, at the bottom of the picture."""
     timed = [(c.start_ms, c.end_ms, Cue(0, 0, c.text))

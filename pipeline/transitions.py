@@ -28,13 +28,17 @@ RENDERERS: tuple[Renderer, ...] = (CUT, XFADE, THROUGH_BLACK)
 @dataclass(frozen=True)
 class Transition:
     """One transition: its default length (seconds), how it is drawn (`renderer`, and for
-    `xfade` the ffmpeg xfade transition that draws it), and the screenplay words that name it
-    (written without their final `:` or `.`, in capitals: "DISSOLVE TO")."""
+    `xfade` the ffmpeg xfade transition that draws it), the screenplay words that name it
+    (written without their final `:` or `.`, in capitals: "DISSOLVE TO"), and its kind in an
+    editor's timeline (`interchange`: an OpenTimelineIO transition type)."""
 
     seconds: float
     renderer: Renderer = XFADE
     xfade: str = ""
     words: tuple[str, ...] = ()
+    # What OpenTimelineIO calls it (`export.otio`): its one standard kind is the SMPTE dissolve;
+    # any other is "Custom", named, for the editor to draw as its own.
+    interchange: str = "Custom"
 
     def __post_init__(self) -> None:
         if self.renderer not in RENDERERS:
@@ -57,7 +61,7 @@ TRANSITIONS: dict[str, Transition] = {
         "BACK TO", "TIME CUT TO", "INTERCUT WITH", "CUT")),
     # xfade's own "dissolve" is a pixel dither; a film dissolve is a blend, xfade's "fade".
     "dissolve": Transition(1.0, xfade="fade", words=(
-        "DISSOLVE TO", "CROSS DISSOLVE TO", "LAP DISSOLVE TO", "MATCH DISSOLVE TO", "RIPPLE DISSOLVE TO")),
+        "DISSOLVE TO", "CROSS DISSOLVE TO", "LAP DISSOLVE TO", "MATCH DISSOLVE TO", "RIPPLE DISSOLVE TO"), interchange="SMPTE_Dissolve"),
     # Not xfade's "fadeblack": it reaches black well before its midpoint, so the renderer fades the
     # outgoing shot out before the cut and the incoming one in after it. An iris out closes the
     # picture down to black, so "IRIS OUT" is a fade through black too (not the `iris` below).

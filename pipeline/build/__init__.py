@@ -84,7 +84,8 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
           force: bool = False, workers: int | None = None, reporter: Reporter | None = None,
           config: Path | None = None, locked: bool = False,
           warn: Callable[[tuple[Problem, ...]], None] | None = None, keep_going: bool = False,
-          allow_missing: bool = False, executor: str = "threads", address: str | None = None) -> BuildResult:
+          allow_missing: bool = False, executor: str = "threads", address: str | None = None,
+          exports: tuple[str, ...] = (), sign: bool = False) -> BuildResult:
     """Build the film at `target` into `renders/NAME/` (default: `default_renders`, in the
     project), waiting while another build of it runs there; returns what was rendered and where
     the cut is.
@@ -96,7 +97,10 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
     failed before raising JobsFailed listing them; `allow_missing` also puts a slate in the cut
     for each shot that could not be made (`slates`) and finishes it (`BuildResult.missing`).
     `executor` names where jobs run (`executors.EXECUTORS`: threads, processes, ray; `address`
-    a Ray cluster's), `workers` how many at once.
+    a Ray cluster's), `workers` how many at once. `exports` names outputs to write besides those
+    every build writes (`export.EXPORTS`: otio, review, ...); what they wrote is in
+    `BuildResult.exported`. `sign` signs the cut's Content Credentials with the project's
+    `signing:` certificate (`export.credentials`).
     Raises FilmError (exit 1) for input problems, JobError (exit 2) for a job that failed.
     """
     started = time.perf_counter()
@@ -108,6 +112,9 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
         warn(board.warnings)
     if only:
         check_only(board, only)
+    export.check(exports, only=bool(only))
+    if sign:
+        check_signing(board, bool(only))
     film = renders / board.name
     check_output_folder(film, board.root)
     cache = Cache(film / "cache")
@@ -118,13 +125,16 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
         pool = None if executor == "threads" and not address else executors.named(executor, workers, address)
         if pool is not None:
             stack.callback(pool.shutdown)
-        return _build(board, film, renders, cache, probes, started, reporter, preview, only, force, workers, locked,
-                      warn, keep_going, allow_missing, pool)
+        result = _build(board, film, renders, cache, probes, started, reporter, preview, only, force, workers,
+                        locked, warn, keep_going, allow_missing, pool, sign)
+        for name in exports:   # inside the claim: an export may run jobs into the cache
+            result.exported += export.get(name)(result, renders)
+        return result
 
 
 def _build(board: Storyboard, film: Path, renders: Path, cache: Cache, probes: measure.Probes, started: float,
            reporter: Reporter, preview: bool, only: list[str] | None, force: bool, workers: int | None,
-           locked: bool, warn, keep_going: bool, allow_missing: bool, pool) -> BuildResult:
+           locked: bool, warn, keep_going: bool, allow_missing: bool, pool, sign: bool = False) -> BuildResult:
     """`build` from the moment the film's folder is held: steps 2 to 5."""
     from ..export import lock
 
@@ -139,7 +149,7 @@ def _build(board: Storyboard, film: Path, renders: Path, cache: Cache, probes: m
         warn(plan.warnings)
     if only:
         plan = plan.only(only)
-    graph = make_graph(plan, cache)
+    graph = make_graph(plan, cache, sign=sign)
     locks = lock.entries(plan, cache)
     if locked:
         lock.check(lock.lock_file(renders, plan), locks)
@@ -154,7 +164,7 @@ def _build(board: Storyboard, film: Path, renders: Path, cache: Cache, probes: m
             raise
         # The cut with a slate for each shot that could not be made: every other job is done.
         plan = slated
-        graph = make_graph(plan, cache)
+        graph = make_graph(plan, cache, sign=sign)
         reporter.stage("slates", len(graph.jobs), to_run(list(graph.jobs), cache, False))
         results = voiced + execute(list(graph.jobs), cache, workers=workers, reporter=reporter, executor=pool)
         made = {(r.kind, r.id) for r in results}
@@ -172,7 +182,7 @@ def _build(board: Storyboard, film: Path, renders: Path, cache: Cache, probes: m
                 (folder / f"subtitles.{suffix}").unlink(missing_ok=True)
     result = BuildResult(plan=plan, output=output, folder=folder, results=results,
                          seconds=round(time.perf_counter() - started, 3), locks={} if locked else locks,
-                         partial=bool(only), missing=missing)
+                         partial=bool(only), missing=missing, graph=graph, cache=cache)
     export.write_all(result, renders)
     return result
 
@@ -229,6 +239,19 @@ def check_output_folder(folder: Path, project: Path | None = None) -> None:
         if place.is_symlink():
             raise FilmError([Problem(str(place), 0, f"is a link to {os.readlink(place)}; builds write only into "
                                                     "plain folders: remove the link")])
+
+
+def check_signing(board: Storyboard, only: bool) -> None:
+    """Raise a FilmError, before anything is made, when the cut cannot be signed: no `signing:`
+    in the project, a build of only some shots, or no C2PA SDK installed."""
+    from ..export.credentials import sdk_version
+
+    if only:
+        raise FilmError([Problem("--sign", 0, "signs the whole film's cut: build it without --only")])
+    if board.project.signing is None:
+        raise FilmError([Problem(str(board.source), 0, "--sign needs 'signing: {cert: CHAIN.pem, key: KEY.pem}' in "
+                                                       "the project (film keys makes a pair)")])
+    sdk_version()
 
 
 def check_only(board: Storyboard, ids: list[str]) -> None:

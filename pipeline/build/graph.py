@@ -18,7 +18,7 @@ from ..audio.footage_sound import ambience_on_cut, footage_sounds
 from ..audio.mix import (MIX_PARTS, MIX_VERSION, PASSAGE_VERSION, Effect, Passage, PlacedLine, mix, mix_passage,
                          passage_span, passages, parts_record)
 from ..cache import Cache, Job, content_key, key_fields, make_job
-from ..edit.render import ENCODER_VERSION, concat, render_segment
+from ..edit.render import ENCODER_VERSION, concat, render_segment, xmp_packet
 from ..edit.timeline import Clip, Join, Segment, Timeline
 from ..frames import Format, to_seconds
 from ..generators.base import Context, source_identity
@@ -30,11 +30,13 @@ from ..transitions import split
 @dataclass(frozen=True)
 class Graph:
     """Every job of a build in an order where dependencies come first, the `final` job (the
-    cut), and for each shot id the ids of the jobs that make it (`by_shot`)."""
+    cut: the signed one when it is signed), for each shot id the ids of the jobs that make it (`by_shot`), and the timeline they
+    render (each shot's source, for exports that encode shots apart)."""
 
     jobs: tuple[Job, ...]
     final: Job
     by_shot: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    timeline: Timeline | None = None
 
     def job(self, kind: str) -> Job | None:
         """The first job of `kind` ("mix", "subtitles", …), or None."""
@@ -51,8 +53,9 @@ def prepare_shots(plan: Plan, cache: Cache) -> Context:
     return ctx
 
 
-def make_graph(plan: Plan, cache: Cache) -> Graph:
-    """The jobs that build `plan`'s cut, with content keys from `cache`."""
+def make_graph(plan: Plan, cache: Cache, sign: bool = False) -> Graph:
+    """The jobs that build `plan`'s cut, with content keys from `cache`; with `sign`, the cut
+    is the signed one (`signed_job`: `plan.signing` must be given)."""
     fmt = plan.fmt
     ctx = prepare_shots(plan, cache)
     jobs: list[Job] = []
@@ -81,7 +84,9 @@ def make_graph(plan: Plan, cache: Cache) -> Graph:
     if cues:
         jobs.append(subtitles_job(cues, fmt, cache))
     jobs.append(final := final_job(plan, segment_jobs, mix_job, cache))
-    return Graph(tuple(jobs), final, {k: tuple(v) for k, v in by_shot.items()})
+    if sign:
+        jobs.append(final := signed_job(plan, final, cache))
+    return Graph(tuple(jobs), final, {k: tuple(v) for k, v in by_shot.items()}, timeline)
 
 
 def soundtrack_jobs(plan: Plan, timeline: Timeline, cache: Cache) -> tuple[Job, list[Job]]:
@@ -151,17 +156,51 @@ def subtitles_job(cues: list, fmt: Format, cache: Cache) -> Job:
 
 
 def final_job(plan: Plan, segment_jobs: list[Job], mix_job: Job, cache: Cache) -> Job:
-    """The cut: the segments joined without re-encoding, the mix and the chapter marks muxed in."""
+    """The cut: the segments joined without re-encoding, the mix and the chapter marks muxed in,
+    and what it says of its making (`export.provenance.declaration`) in its metadata: the title,
+    a comment saying which parts an AI model made, and an XMP box with the IPTC term."""
+    from ..export.provenance import declaration
+
     outputs = [job.output for job in segment_jobs]
     marks = chapter_marks(plan)
+    made = declaration(plan)
+    tool = f"film {__version__}"
+    title = film_title(plan)
+    tags = [("title", title), ("comment", made.summary or f"Made with {tool}"), ("encoding_tool", tool)]
+    xmp = xmp_packet(title, tool, made.term, made.summary)
 
     def assemble(out: Path) -> None:
-        concat(outputs, mix_job.output, out, out.with_suffix(".txt"), marks)
+        concat(outputs, mix_job.output, out, out.with_suffix(".txt"), marks, tags, xmp)
         out.with_suffix(".txt").unlink()
 
     return make_job(cache, "final", "final", {"segments": [j.key for j in segment_jobs], "mix": mix_job.key,
-                                              "fps": plan.fmt.fps, "chapters": marks, "version": __version__},
+                                              "fps": plan.fmt.fps, "chapters": marks, "version": __version__,
+                                              "tags": tags, "xmp": xmp},
                     assemble, suffix=".mp4", deps=tuple(j.id for j in segment_jobs) + (mix_job.id,))
+
+
+def signed_job(plan: Plan, final: Job, cache: Cache) -> Job:
+    """The cut with its Content Credentials (`export.credentials`): a C2PA manifest of how each
+    part was made, its ingredients the writer's own files, signed with `plan.signing`."""
+    from ..export import credentials
+
+    cert, key = plan.signing
+    parts, ingredients = credentials.film_parts(plan)
+    manifest = credentials.film_manifest(film_title(plan), f"film {__version__}", parts)
+    inputs = {"final": final.key, "manifest": manifest, "cert": cache.digest(cert), "key": cache.digest(key),
+              "ingredients": [[cache.digest(path), pid] for path, pid in ingredients],
+              "sdk": credentials.sdk_version()}
+    return make_job(cache, "signed", "signed", inputs,
+                    lambda out: credentials.sign(final.output, out, manifest, cert, key, ingredients),
+                    suffix=".mp4", deps=(final.id,))
+
+
+def film_title(plan: Plan) -> str:
+    """The film's title: its title card's words, or its name."""
+    first = plan.shots[0] if plan.shots else None
+    if first is not None and first.kind == "title" and isinstance(first.source, CardSource) and first.source.text:
+        return " ".join(first.source.text.split())
+    return plan.name
 
 
 def chapter_marks(plan: Plan) -> list[tuple[int, int, str]]:
@@ -203,8 +242,10 @@ def effects_on_cut(plan: Plan, starts: list[int]) -> list[Effect]:
     return effects
 
 
-def segment_job(segment: Segment, fmt: Format, cache: Cache, shot_job: dict[str, str], cues: list) -> Job:
-    """The job that encodes one segment of the timeline, with `cues` burnt in where they fall."""
+def segment_job(segment: Segment, fmt: Format, cache: Cache, shot_job: dict[str, str], cues: list,
+                kind: str = "segment") -> Job:
+    """The job that encodes one segment of the timeline, with `cues` burnt in where they fall
+    (`kind` names it: "media" for a shot encoded apart for an editor, `export.otio`)."""
     burn = [c for c in cues if c.end > segment.start and c.start < segment.start + segment.frames]
     inputs = {
         "encoder": ENCODER_VERSION, "width": fmt.width, "height": fmt.height, "fps": fmt.fps,
@@ -226,15 +267,16 @@ def segment_job(segment: Segment, fmt: Format, cache: Cache, shot_job: dict[str,
                 ass.unlink(missing_ok=True)
 
     deps = tuple(dict.fromkeys(shot_job[p.clip.id] for p in segment.parts if p.clip.id in shot_job))
-    return make_job(cache, "segment", segment.id, inputs, run, suffix=".mp4", deps=deps)
+    return make_job(cache, kind, segment.id, inputs, run, suffix=".mp4", deps=deps)
 
 
 def drawn(segment: Segment) -> dict:
     """How the vocabulary draws `segment`: its transition's entry and each camera move's framing
-    (the entries' words aside), so that changing an entry redraws what it drew and nothing else."""
+    (the entries' words and editors' names aside), so that changing an entry redraws what it
+    drew and nothing else."""
     moves = sorted({p.clip.source.move for p in segment.parts if hasattr(p.clip.source, "move")})
     entry = transitions.get(segment.transition) if segment.transition else None
-    return {"transition": key_fields(entry, drop=("words",)) if entry else None,
+    return {"transition": key_fields(entry, drop=("words", "interchange")) if entry else None,
             "moves": {name: key_fields(camera.MOVES[name], drop=("words",)) for name in moves if name in camera.MOVES}}
 
 

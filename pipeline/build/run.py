@@ -24,6 +24,7 @@ from .executors import ThreadExecutor, make
 
 if TYPE_CHECKING:
     from ..plan import Plan
+    from .graph import Graph
 
 ERROR_LOG = "error.log"
 Status = Literal["cached", "rendered"]
@@ -52,7 +53,9 @@ class BuildResult:
     """A finished build: its plan, the cut (`output`) in `folder`, every job's result, how long
     it took (seconds), what `lock.json` records for its generated shots (`locks`), whether it
     built only some shots (`--only`: `partial`), and the jobs that failed in a build that
-    allowed them (`missing`: their shots are slates in the cut)."""
+    allowed them (`missing`: their shots are slates in the cut). `graph` and `cache` are the
+    jobs that made it and where their outputs are, for exports that read them; `exported` the
+    files the exports asked for wrote."""
 
     plan: "Plan"
     output: Path
@@ -62,6 +65,9 @@ class BuildResult:
     locks: dict[str, dict] = field(default_factory=dict)
     partial: bool = False
     missing: tuple["Failed", ...] = ()
+    graph: "Graph | None" = None
+    cache: Cache | None = None
+    exported: tuple[Path, ...] = ()   # what the exports asked for wrote
 
     @property
     def rendered(self) -> int:

@@ -89,9 +89,11 @@ def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | N
 
 
 def concat(segments: Sequence[Path], audio: Path, out: Path, list_file: Path,
-           chapters: Sequence[tuple[int, int, str]] = ()) -> None:
+           chapters: Sequence[tuple[int, int, str]] = (), tags: Sequence[tuple[str, str]] = (),
+           xmp: str = "") -> None:
     """Join encoded segments without re-encoding, add the audio, and write a faststart MP4;
-    `chapters` are (start ms, end ms, title) markers that players list."""
+    `chapters` are (start ms, end ms, title) markers that players list, `tags` (name, value)
+    the file's metadata (title, comment, ...), `xmp` an XMP packet put in the file's XMP box."""
     # The concat list quotes paths in '...'; a quote inside a path is written as '\''.
     quote = "'\\''"
     lines = [f"file '{str(p.resolve()).replace(chr(39), quote)}'" for p in segments]
@@ -103,10 +105,46 @@ def concat(segments: Sequence[Path], audio: Path, out: Path, list_file: Path,
         metadata = ["-f", "ffmetadata", "-i", str(meta_file), "-map_chapters", "2"]
     ffmpeg.run([
         "-f", "concat", "-safe", "0", "-i", str(list_file), "-i", str(audio), *metadata,
-        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(out),
+        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", *[a for name, value in tags for a in ("-metadata", f"{name}={value}")],
+        "-movflags", "+faststart", "-f", "mp4", str(out),
     ], what="concatenation")
     if chapters:
         meta_file.unlink()
+    if xmp:
+        append_xmp(out, xmp)
+
+
+# Adobe's XMP specification, part 3 (2016), 1.2.7: MP4 files keep XMP in a top-level `uuid` box
+# with this identifier; any top-level place is allowed, so it goes after everything else.
+XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
+
+
+def append_xmp(path: Path, packet: str) -> None:
+    """Add an XMP box holding `packet` at the end of the MP4 at `path` (ISO/IEC 14496-12 lets a
+    top-level box follow `mdat`; nothing else in the file moves)."""
+    body = XMP_UUID + packet.encode("utf-8")
+    with path.open("ab") as file:
+        file.write((8 + len(body)).to_bytes(4, "big") + b"uuid" + body)
+
+
+def xmp_packet(title: str, tool: str, source_type: str | None, description: str) -> str:
+    """An XMP packet naming the film (`dc:title`), its description, the tool that made it and
+    its IPTC digital source type (`Iptc4xmpExt:DigitalSourceType`, IPTC Photo Metadata 2023.1)."""
+    from xml.sax.saxutils import escape
+
+    fields = [f"<dc:title><rdf:Alt><rdf:li xml:lang='x-default'>{escape(title)}</rdf:li></rdf:Alt></dc:title>",
+              f"<xmp:CreatorTool>{escape(tool)}</xmp:CreatorTool>"]
+    if description:
+        fields.append(f"<dc:description><rdf:Alt><rdf:li xml:lang='x-default'>{escape(description)}</rdf:li>"
+                      "</rdf:Alt></dc:description>")
+    if source_type:
+        fields.append(f"<Iptc4xmpExt:DigitalSourceType>{escape(source_type)}</Iptc4xmpExt:DigitalSourceType>")
+    return ("<?xpacket begin='\ufeff' id='W5M0MpCehiHzreSzNTczkc9d'?>"
+            "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+            "<rdf:Description rdf:about='' xmlns:dc='http://purl.org/dc/elements/1.1/' "
+            "xmlns:xmp='http://ns.adobe.com/xap/1.0/' "
+            "xmlns:Iptc4xmpExt='http://iptc.org/std/Iptc4xmpExt/2008-02-29/'>"
+            + "".join(fields) + "</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end='w'?>")
 
 
 def chapter_metadata(chapters: Sequence[tuple[int, int, str]]) -> str:

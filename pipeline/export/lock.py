@@ -60,11 +60,12 @@ def check(path: Path, wanted: dict[str, dict]) -> None:
         raise FilmError(problems)
 
 
-def write(result: BuildResult, renders: Path) -> None:
+def write(result: BuildResult, renders: Path) -> tuple[Path, ...]:
     """Record the build's generated shots in lock.json (a build of only some shots adds to what
     is there); nothing is written for a film with no generated shots."""
     if not result.locks:
-        return
+        return ()
     path = lock_file(renders, result.plan)
     previous = read(path) if result.partial else {}
     write_text(path, json.dumps({**previous, **result.locks}, indent=2, sort_keys=True))
+    return (path,)

@@ -26,15 +26,18 @@ def report(result: BuildResult) -> dict:
         "seconds": result.seconds,
         "rendered": result.rendered,
         "cached": result.cached,
-        "shots": [{"id": s.id, "start": start, "frames": s.frames, "seed": s.seed, "prompt": s.prompt}
+        "shots": [{"id": s.id, "start": start, "frames": s.frames, "seed": s.seed, "prompt": s.prompt,
+                   "transition": {"name": s.transition, "frames": s.transition_frames}}
                   for s, start in zip(plan.shots, plan.starts())],
         "jobs": [r.record() for r in result.results],
         "missing": [{"kind": f.kind, "id": f.id, "reason": f.reason, "needs": f.needs} for f in result.missing],
     }
 
 
-def write(result: BuildResult, renders: Path) -> None:
+def write(result: BuildResult, renders: Path) -> tuple[Path, ...]:
     """Write build.json beside the cut (not for a build of only some shots: it would describe
     a cut that is not the film's)."""
-    if not result.partial:
-        write_text(result.folder / FILE, json.dumps(report(result), indent=2))
+    if result.partial:
+        return ()
+    write_text(result.folder / FILE, json.dumps(report(result), indent=2))
+    return (result.folder / FILE,)

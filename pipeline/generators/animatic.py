@@ -15,6 +15,7 @@ from .drawing.request import PanelRequest
 
 class Animatic(BaseGenerator):
     name = "animatic"
+    made_by = "algorithmicMedia"
     version = "4"  # 4: staged from the words (set per scene, props, poses, shot sizes); 3: every script drawn
 
     def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:

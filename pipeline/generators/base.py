@@ -101,6 +101,10 @@ class Generator(Protocol):
     name: str
     version: str
     options: Options
+    # How its pictures are made, as the IPTC digital source type names it (`export.provenance`):
+    # "trainedAlgorithmicMedia" (a model), "algorithmicMedia" (drawn by code), or "" (the
+    # writer's own pictures, whose making film cannot know).
+    made_by: str
 
     def check(self, spec: GeneratorSpec, root: Path) -> list[Problem]:
         """What is wrong with `spec` (a `generator:` the writer gave, in the project at `root`),
@@ -121,6 +125,7 @@ class BaseGenerator(ABC):
     name: ClassVar[str]
     version: ClassVar[str]
     options: ClassVar[Options] = Options()
+    made_by: ClassVar[str] = ""
 
     def check(self, spec: GeneratorSpec, root: Path) -> list[Problem]:
         """The spec's options read against `options`: unknown names and wrong values, at `spec.loc`."""

@@ -14,6 +14,7 @@ from .drawing import draw_credits, draw_text_card, draw_title_card
 
 class Cards(BaseGenerator):
     name = "card"
+    made_by = "algorithmicMedia"
     version = "2"   # 2: a card keeps the line breaks of its text
 
     def prepare(self, shot: ShotPlan, ctx: Context) -> Prepared:

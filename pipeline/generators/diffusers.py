@@ -65,6 +65,7 @@ EXTRA_MODULES = ("torch", "diffusers", "transformers")   # the `film[diffusers]`
 
 class Diffusers(BaseGenerator):
     name = "diffusers"
+    made_by = "trainedAlgorithmicMedia"
     version = "1"
     options = OPTIONS
 

@@ -20,14 +20,14 @@ from ..errors import Problem, StoryboardError, did_you_mean, quoted
 from ..spec import (
     GAIN_RANGE, LONGEST_FILM, LONGEST_PAUSE, LONGEST_SHOT, MOST_TAKES, RESERVED_IDS, SEED_RANGE, WORDS_PER_MINUTE,
     MUSIC_GENERATORS, SUBTITLE_MODES, SUBTITLE_POSITIONS, Music, Character, Footage, GeneratorSpec, Line,
-    Loc, MixSettings, Pacing, Project, Recognition, Sound, SoundEffect, Subtitles, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
+    Loc, MixSettings, Pacing, Project, Recognition, Signing, Sound, SoundEffect, Subtitles, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
 )
 from ..values import Choice, Number
 
 PROJECT_KEYS = (
     "title", "fps", "size", "seed", "style", "negative", "generator", "camera", "transition",
     "subtitles", "title_card", "credits", "cast", "narrator", "speech", "voiceover", "recognizer", "music", "mix", "pacing",
-    "scenes",
+    "signing", "scenes",
     "metadata",
 )
 SCENE_KEYS = ("heading", "shots", "camera", "transition", "generator", "metadata")
@@ -49,6 +49,7 @@ RECOGNIZER_KEYS = ("engine", "model")
 TRANSITION_KEYS = ("name", "duration")
 PACING_KEYS = ("words_per_minute", "min_duration", "lead_in", "tail", "line_gap")
 VOICEOVER_KEYS = ("file",)
+SIGNING_KEYS = ("cert", "key")
 MIX_KEYS = ("loudness", "true_peak", "duck", "attack", "release")
 FITS = ("trim",)
 TITLE_CARD_KEYS = ("duration",)
@@ -556,6 +557,18 @@ def _voiceover(r: _Reader, node: Node | None) -> VoiceOver | None:
     return VoiceOver(file=r.text(keys["file"], "voiceover file"), loc=r.loc(keys["file"]))
 
 
+def _signing(r: _Reader, node: Node | None) -> Signing | None:
+    if node is None or node.value is None:
+        return None
+    keys = r.mapping(node, SIGNING_KEYS, "signing")
+    missing = [k for k in SIGNING_KEYS if k not in keys]
+    if missing:
+        r.problem(node, f"signing needs {' and '.join(repr(k) for k in missing)}: the certificate chain and "
+                        "private key, as PEM files (film keys makes a pair)")
+        return None
+    return Signing(cert=r.text(keys["cert"], "signing cert"), key=r.text(keys["key"], "signing key"), loc=r.loc(node))
+
+
 def _recognizer(r: _Reader, node: Node | None) -> Recognition:
     from ..audio.asr import unknown_engine
 
@@ -732,6 +745,7 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
         speech=r.boolean(keys.get("speech"), "speech", True),
         voiceover=_voiceover(r, keys.get("voiceover")),
         recognizer=_recognizer(r, keys.get("recognizer")),
+        signing=_signing(r, keys.get("signing")),
         mix=MixSettings(
             # Delivery targets lie between -36 LUFS and -5; a true-peak ceiling above 0 dBTP clips
             # (ffmpeg's limiter refuses it); ducking lowers the music, by at most 60 dB.

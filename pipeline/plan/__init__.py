@@ -25,7 +25,7 @@ from pathlib import Path
 from ..errors import Problem, StoryboardError
 from ..frames import Format, duration_frames, to_frames, to_seconds
 from .. import transitions
-from ..spec import LONGEST_FILM, LONGEST_SHOT, Scene, Shot, Storyboard, resolve_asset
+from ..spec import LONGEST_FILM, LONGEST_SHOT, Scene, Shot, Storyboard, resolve_asset, signing_path
 from ..transitions import split
 from .cards import TITLE_TRANSITION, credits_card, film_credits, title_card
 from .defaults import Seeded, cast_in, cast_patterns, derive_seed, seed_groups, settings, shot_source
@@ -105,9 +105,16 @@ def make_plan(board: Storyboard, preview: bool = False, speech: Mapping[tuple, S
 
     # 8. the music beds, placed on the cut
     music = place_beds(board, to_seconds(sum(s.frames for s in planned), fmt.fps))
+
+    # 9. who is heard, and in which voice (what the film records of how it was made)
+    speakers = dict.fromkeys(line.speaker for shot in planned for line in shot.speech)
+    voices = tuple((who, board.character(who).voice if who and board.character(who) else project.narrator)
+                   for who in speakers)
     return Plan(name=board.name, source=board.source, root=board.root, seed=project.seed, fmt=fmt, shots=planned,
                 music=music, subtitles=project.subtitles, pacing=pacing, mix=project.mix, preview=preview,
-                warnings=tuple(warnings))
+                warnings=tuple(warnings), voices=voices, voiceover=resolve_asset(board.root, project.voiceover.file) if project.voiceover else None,
+                signing=(signing_path(board.root, project.signing.cert), signing_path(board.root, project.signing.key))
+                if project.signing else None)
 
 
 def overlong(shots: list[ShotPlan], board: Storyboard, fps: Fraction) -> list[Problem]:

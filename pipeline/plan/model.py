@@ -15,7 +15,7 @@ from typing import Literal, Union
 
 from ..errors import Problem, StoryboardError, did_you_mean
 from ..frames import Format, to_seconds
-from ..spec import GeneratorSpec, Heading, Loc, MixSettings, Sound, Subtitles
+from ..spec import GeneratorSpec, Heading, Loc, MixSettings, Sound, Subtitles, Voice
 from ..transitions import split
 
 RGB = tuple[int, int, int]
@@ -219,6 +219,9 @@ class Plan:
     mix: MixSettings
     preview: bool = False
     warnings: tuple[Problem, ...] = ()   # what may be wrong but cannot be known yet (estimated speech)
+    voices: tuple[tuple[str, Voice], ...] = ()   # (speaker, voice) of each who speaks; "" the narrator
+    voiceover: Path | None = None        # the narrator's recording, when the narration is recorded
+    signing: tuple[Path, Path] | None = None   # (certificate chain, key) to sign the cut with, if given
 
     @property
     def estimated(self) -> bool:

@@ -1,0 +1,63 @@
+"""`film export`: the contact sheet of the whole cut, and what the command says when asked for
+an export it cannot write."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.errors import FilmError
+from pipeline.export import check, contact, editors
+
+from conftest import frame_at, write_project
+
+
+def test_the_contact_sheet_shows_each_shot_from_its_middle(lighthouse):
+    (path,) = contact.write(lighthouse, lighthouse.folder.parent)
+    sheet = np.asarray(Image.open(path).convert("RGB"), np.float32)
+    plan = lighthouse.plan
+    width = contact.THUMB_WIDTH
+    info_h = round(plan.fmt.height * width / plan.fmt.width / 2) * 2
+    rows = -(-len(plan.shots) // contact.COLUMNS)
+    assert sheet.shape[0] == rows * (info_h + 28 + 8) + 8
+    for n, (shot, start) in enumerate(zip(plan.shots, plan.starts())):
+        left, top = 8 + (n % contact.COLUMNS) * (width + 8), 8 + (n // contact.COLUMNS) * (info_h + 36) + 28
+        cell = sheet[top:top + info_h, left:left + width]
+        frame = np.asarray(Image.fromarray(frame_at(lighthouse.output, start + shot.frames // 2)).resize(
+            (width, info_h), Image.Resampling.BILINEAR), np.float32)
+        assert np.abs(cell - frame).mean() < 6, shot.id
+    # and a cell is not any other shot's frame
+    other = np.asarray(Image.fromarray(frame_at(lighthouse.output, 0)).resize((width, info_h)), np.float32)
+    assert np.abs(sheet[8 + 28 + info_h + 36:8 + 28 + 2 * info_h + 36, 8:8 + width] - other).mean() > 20
+
+
+def test_an_unknown_export_is_named_with_the_closest(tmp_path):
+    write_project(tmp_path, """
+        scenes:
+          - shots: [{id: a, prompt: a lighthouse, duration: 1}]
+    """)
+    done = subprocess.run([sys.executable, "-m", "pipeline", "export", str(tmp_path), "--format", "otoi",
+                           "--format", "pdf"], capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "no export 'otoi' (did you mean 'otio'?)" in done.stderr and "no export 'pdf'" in done.stderr
+    assert not (tmp_path / "renders").exists()
+    with pytest.raises(FilmError, match="exports describe the whole film"):
+        check(("otio",), only=True)
+    with pytest.raises(FilmError, match="one of: otio, fcp7xml"):
+        check(("lock",))      # written by every build, not asked for
+
+
+def test_a_format_whose_adapter_is_missing_says_what_to_install(monkeypatch):
+    # The adapter packages are installed here (the test extra): their absence is what a user
+    # without the `editors` extra sees, so OTIO's list of adapters is emptied for this test.
+    import opentimelineio as otio
+
+    monkeypatch.setattr(otio.adapters, "available_adapter_names", lambda: ["otio_json"])
+    with pytest.raises(FilmError) as raised:
+        check(("otio", "edl"))
+    assert "otio-cmx3600-adapter, which is not installed: pip install 'film[editors]'" in str(raised.value.report())
+    assert editors.FORMATS["edl"].adapter == "cmx_3600"
