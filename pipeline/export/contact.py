@@ -67,17 +67,19 @@ def frames_at(video: Path, wanted: list[int], width: int = THUMB_WIDTH) -> dict[
     (a `select` of those frames: no frame is converted or scaled but those). Raises
     ffmpeg.FFmpegError if the file is not readable media or lacks a frame asked for."""
     info = ffmpeg.probe(video)
-    height = round(info.height * width / info.width / 2) * 2
+    height = max(2, round(info.height * width / info.width / 2) * 2)
     numbers = sorted(set(wanted))
     pick = "+".join(f"eq(n\\,{n})" for n in numbers)
-    found = children.run([ffmpeg.exe(), "-v", "error", "-i", str(video), "-vf", f"select='{pick}',scale={width}:{height}",
+    found = children.run([ffmpeg.exe(), "-v", "error", "-i", str(video), "-map", "0:v:0",
+                          "-vf", f"select='{pick}',scale={width}:{height}",
                           "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if found.returncode:
         raise ffmpeg.failure(f"frames of {video.name}", found.returncode, found.stderr.decode("utf-8", "replace"))
     frames = np.frombuffer(found.stdout, np.uint8).reshape(-1, height, width, 3)
     if len(frames) != len(numbers):
-        raise ffmpeg.failure(f"frames of {video.name}", 1, f"{len(numbers)} frames asked for, {len(frames)} found")
+        raise ffmpeg.FFmpegError(f"frames of {video.name}: {len(frames)} of the {len(numbers)} frames asked for were "
+                                 "found (the cut is shorter than its plan)")
     return {n: Image.fromarray(frame) for n, frame in zip(numbers, frames)}
 
 
