@@ -179,6 +179,25 @@ class Signing:
     loc: Loc = Loc("", 0)
 
 
+WATERMARK_POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right", "centre")
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """Marks on every frame of the cut: a visible one (`text`, or an `image` file of the
+    writer's, at `position` inside the title-safe area, `opacity` 0-1, `size` its height as a
+    fraction of the frame's) and, with `invisible`, one no viewer sees that `film verify` finds
+    in a copy (`watermark.py`)."""
+
+    text: str = ""
+    image: str = ""
+    position: str = "top-right"
+    opacity: float = 0.5
+    size: float = 0.06
+    invisible: bool = False
+    loc: Loc = Loc("", 0)
+
+
 class Subtitles(str):
     """The film's subtitles: the mode ("sidecar", "burn" or "off") as the string itself, so that
     `project.subtitles == "burn"` reads as it always has, with how they are set as attributes.
@@ -336,6 +355,7 @@ class Project:
     voiceover: VoiceOver | None = None
     recognizer: Recognition = Recognition()
     signing: Signing | None = None
+    watermark: Watermark | None = None
     pacing: Pacing = Pacing()
     mix: MixSettings = MixSettings()
     metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
@@ -467,6 +487,8 @@ def validate(board: Storyboard, generators: Iterable[str]) -> list[Problem]:
             if not path.is_file():
                 problems.append(project.signing.loc.problem(
                     f"{what} '{written}' not found{did_you_mean_file(written, path)} (film keys makes a pair)"))
+    if project.watermark and project.watermark.image:
+        check_asset(project.watermark.image, project.watermark.loc, "watermark image")
     if project.voiceover:
         check_asset(project.voiceover.file, project.voiceover.loc, "voice-over")
         if not project.speech:

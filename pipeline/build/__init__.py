@@ -182,7 +182,8 @@ def _build(board: Storyboard, film: Path, renders: Path, cache: Cache, probes: m
                 (folder / f"subtitles.{suffix}").unlink(missing_ok=True)
     result = BuildResult(plan=plan, output=output, folder=folder, results=results,
                          seconds=round(time.perf_counter() - started, 3), locks={} if locked else locks,
-                         partial=bool(only), missing=missing, graph=graph, cache=cache)
+                         partial=bool(only), missing=missing, graph=graph, cache=cache,
+                         reporter=reporter)
     export.write_all(result, renders)
     return result
 

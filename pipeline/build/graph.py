@@ -18,11 +18,13 @@ from ..audio.footage_sound import ambience_on_cut, footage_sounds
 from ..audio.mix import (MIX_PARTS, MIX_VERSION, PASSAGE_VERSION, Effect, Passage, PlacedLine, mix, mix_passage,
                          passage_span, passages, parts_record)
 from ..cache import Cache, Job, content_key, key_fields, make_job
+from ..edit.marks import INVISIBLE, VISIBLE, Marks
 from ..edit.render import ENCODER_VERSION, concat, render_segment, xmp_packet
 from ..edit.timeline import Clip, Join, Segment, Timeline
 from ..frames import Format, to_seconds
 from ..generators.base import Context, source_identity
 from ..plan import Bed, CardSource, Plan
+from ..spec import resolve_asset
 from .. import camera, transitions
 from ..transitions import split
 
@@ -72,9 +74,12 @@ def make_graph(plan: Plan, cache: Cache, sign: bool = False) -> Graph:
     cues = subs.cues_for(plan) if plan.subtitles != "off" else []
 
     by_shot: dict[str, list[str]] = {shot.id: [shot_job[shot.id]] if shot.id in shot_job else [] for shot in plan.shots}
+    marks = mark_job(plan, cache) if plan.watermark else None
+    if marks is not None:
+        jobs.append(marks)
     segment_jobs = []
     for segment in timeline.segments():
-        job = segment_job(segment, fmt, cache, shot_job, cues if plan.subtitles == "burn" else [])
+        job = segment_job(segment, fmt, cache, shot_job, cues if plan.subtitles == "burn" else [], marks=marks)
         segment_jobs.append(job)
         by_shot[segment.parts[0].clip.id].append(job.id)   # a body, or the transition out of the shot
     jobs += segment_jobs
@@ -179,6 +184,40 @@ def final_job(plan: Plan, segment_jobs: list[Job], mix_job: Job, cache: Cache) -
                     assemble, suffix=".mp4", deps=tuple(j.id for j in segment_jobs) + (mix_job.id,))
 
 
+def mark_job(plan: Plan, cache: Cache) -> Job:
+    """The job that draws the film's watermarks once (`edit.marks`): a folder holding the
+    visible mark (full frame, transparent) and the invisible one, as `plan.watermark` asks."""
+    from ..edit.marks import draw_visible
+
+    mark, fmt = plan.watermark, plan.fmt
+    image = resolve_asset(plan.root, mark.image) if mark.image else None
+    payload = film_mark(plan) if mark.invisible else None
+    inputs = {"mark": key_fields(mark, drop=("loc", "image")), "image": cache.digest(image) if image else None,
+              "size": [fmt.width, fmt.height], "payload": payload, "version": MARKS_VERSION}
+
+    def draw(out: Path) -> None:
+        out.mkdir(parents=True)
+        if mark.text or mark.image:
+            draw_visible(mark, plan.root, fmt.width, fmt.height).save(out / VISIBLE)
+        if payload is not None:
+            from .. import watermark
+
+            watermark.write_mark(out / INVISIBLE, fmt.width, fmt.height, payload)
+
+    return make_job(cache, "marks", "watermark", inputs, draw)
+
+
+MARKS_VERSION = "1"   # raise when a mark drawn from the same settings looks different
+
+
+def film_mark(plan: Plan) -> int:
+    """What the film's invisible mark carries: an id of the film (from its name), which
+    provenance.json records and `film verify` reads back."""
+    from .. import watermark
+
+    return watermark.payload_for(plan.name)
+
+
 def signed_job(plan: Plan, final: Job, cache: Cache) -> Job:
     """The cut with its Content Credentials (`export.credentials`): a C2PA manifest of how each
     part was made, its ingredients the writer's own files, signed with `plan.signing`."""
@@ -243,9 +282,10 @@ def effects_on_cut(plan: Plan, starts: list[int]) -> list[Effect]:
 
 
 def segment_job(segment: Segment, fmt: Format, cache: Cache, shot_job: dict[str, str], cues: list,
-                kind: str = "segment") -> Job:
+                kind: str = "segment", marks: Job | None = None) -> Job:
     """The job that encodes one segment of the timeline, with `cues` burnt in where they fall
-    (`kind` names it: "media" for a shot encoded apart for an editor, `export.otio`)."""
+    and the watermarks `marks` (`mark_job`) over it (`kind` names it: "media" for a shot
+    encoded apart for an editor, `export.otio`)."""
     burn = [c for c in cues if c.end > segment.start and c.start < segment.start + segment.frames]
     inputs = {
         "encoder": ENCODER_VERSION, "width": fmt.width, "height": fmt.height, "fps": fmt.fps,
@@ -254,19 +294,25 @@ def segment_job(segment: Segment, fmt: Format, cache: Cache, shot_job: dict[str,
         "burn": [[c.start - segment.start, c.end - segment.start, c.text, c.align, c.margin] for c in burn],
         "burn_style": subs.ASS_STYLE_VERSION if burn else "",
     }
+    if marks is not None:   # (a key without marks is as it was before there were any)
+        inputs["marks"] = marks.key
 
     def run(out: Path) -> None:
         ass = None
         if burn:
             ass = out.with_suffix(".ass")
             subs.write_ass(burn, fmt.fps, ass, fmt.width, fmt.height, offset=segment.start)
+        laid = None if marks is None else Marks(
+            marks.output / VISIBLE if (marks.output / VISIBLE).is_file() else None,
+            marks.output / INVISIBLE if (marks.output / INVISIBLE).is_file() else None)
         try:
-            render_segment(segment, fmt, out, ass)
+            render_segment(segment, fmt, out, ass, laid)
         finally:
             if ass is not None:
                 ass.unlink(missing_ok=True)
 
     deps = tuple(dict.fromkeys(shot_job[p.clip.id] for p in segment.parts if p.clip.id in shot_job))
+    deps += (marks.id,) if marks is not None else ()
     return make_job(cache, kind, segment.id, inputs, run, suffix=".mp4", deps=deps)
 
 

@@ -68,6 +68,7 @@ class BuildResult:
     graph: "Graph | None" = None
     cache: Cache | None = None
     exported: tuple[Path, ...] = ()   # what the exports asked for wrote
+    reporter: "Reporter | None" = None   # who watched the build, for exports that run jobs
 
     @property
     def rendered(self) -> int:

@@ -16,6 +16,7 @@ from typing import Sequence
 from . import ffmpeg
 from ..frames import Format
 from .sources import COLOUR_TAGS
+from .marks import Marks, filters as mark_filters, inputs as mark_inputs
 from .timeline import Segment
 from .. import transitions
 from ..transitions import split, xfade
@@ -46,8 +47,10 @@ def encode_args(fmt: Format, frames: int) -> list[str]:
     ]
 
 
-def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | None = None) -> None:
-    """Encode one segment to `out` (an .mp4); `subtitles` is an ASS file to burn in."""
+def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | None = None,
+                   marks: Marks | None = None) -> None:
+    """Encode one segment to `out` (an .mp4); `subtitles` is an ASS file to burn in, `marks`
+    the watermarks to lay over everything (`edit.marks`)."""
     from .. import fonts
 
     inputs: list[str] = []
@@ -84,6 +87,10 @@ def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | N
         filters.append(
             f"[{last}]subtitles=filename={ffmpeg.filter_path(subtitles)}:fontsdir={ffmpeg.filter_path(fonts.FONT_DIR)}[subbed]")
         last = "subbed"
+    if marks is not None:
+        inputs += mark_inputs(marks)
+        statements, last = mark_filters(marks, used, last)
+        filters += statements
     ffmpeg.run([*inputs, "-filter_complex", ";".join(filters), "-map", f"[{last}]", *encode_args(fmt, segment.frames), str(out)],
                what=f"segment {segment.id}")
 

@@ -35,7 +35,7 @@ import opentimelineio as otio
 from .. import transitions
 from ..audio.footage_sound import footage_sounds
 from ..build.graph import effects_on_cut, segment_job
-from ..build.run import BuildResult, execute
+from ..build.run import BuildResult, execute, to_run
 from ..edit import ffmpeg
 from ..edit.timeline import Clip, Part, Segment
 from ..frames import Format
@@ -98,7 +98,10 @@ def shot_media(result: BuildResult) -> dict[str, ShotMedia]:
     from ..build import publish
 
     made = media_jobs(result)
-    execute([job for _, job, _ in made], result.cache)
+    jobs = [job for _, job, _ in made]
+    if result.reporter is not None:
+        result.reporter.stage("shots for the editor", len(jobs), to_run(jobs, result.cache, False))
+    execute(jobs, result.cache, reporter=result.reporter)
     folder = result.folder / MEDIA
     found = {}
     for clip, job, (before, after) in made:

@@ -20,14 +20,14 @@ from ..errors import Problem, StoryboardError, did_you_mean, quoted
 from ..spec import (
     GAIN_RANGE, LONGEST_FILM, LONGEST_PAUSE, LONGEST_SHOT, MOST_TAKES, RESERVED_IDS, SEED_RANGE, WORDS_PER_MINUTE,
     MUSIC_GENERATORS, SUBTITLE_MODES, SUBTITLE_POSITIONS, Music, Character, Footage, GeneratorSpec, Line,
-    Loc, MixSettings, Pacing, Project, Recognition, Signing, Sound, SoundEffect, Subtitles, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
+    Loc, MixSettings, Pacing, Project, Recognition, Signing, Sound, WATERMARK_POSITIONS, Watermark, SoundEffect, Subtitles, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
 )
 from ..values import Choice, Number
 
 PROJECT_KEYS = (
     "title", "fps", "size", "seed", "style", "negative", "generator", "camera", "transition",
     "subtitles", "title_card", "credits", "cast", "narrator", "speech", "voiceover", "recognizer", "music", "mix", "pacing",
-    "signing", "scenes",
+    "signing", "watermark", "scenes",
     "metadata",
 )
 SCENE_KEYS = ("heading", "shots", "camera", "transition", "generator", "metadata")
@@ -50,6 +50,7 @@ TRANSITION_KEYS = ("name", "duration")
 PACING_KEYS = ("words_per_minute", "min_duration", "lead_in", "tail", "line_gap")
 VOICEOVER_KEYS = ("file",)
 SIGNING_KEYS = ("cert", "key")
+WATERMARK_KEYS = ("text", "image", "position", "opacity", "size", "invisible")
 MIX_KEYS = ("loudness", "true_peak", "duck", "attack", "release")
 FITS = ("trim",)
 TITLE_CARD_KEYS = ("duration",)
@@ -569,6 +570,26 @@ def _signing(r: _Reader, node: Node | None) -> Signing | None:
     return Signing(cert=r.text(keys["cert"], "signing cert"), key=r.text(keys["key"], "signing key"), loc=r.loc(node))
 
 
+def _watermark(r: _Reader, node: Node | None) -> Watermark | None:
+    if node is None or node.value is None or node.value is False:
+        return None
+    if isinstance(node.value, str):   # `watermark: DRAFT`
+        return Watermark(text=node.value.strip(), loc=r.loc(node)) if node.value.strip() else None
+    keys = r.mapping(node, WATERMARK_KEYS, "watermark")
+    mark = Watermark(
+        text=r.text(keys.get("text"), "watermark text"), image=r.text(keys.get("image"), "watermark image"),
+        position=r.choice(keys.get("position"), "watermark position", WATERMARK_POSITIONS, "top-right"),
+        opacity=r.number(keys.get("opacity"), "watermark opacity", 0.5, minimum=0, maximum=1),
+        size=r.number(keys.get("size"), "watermark size (a fraction of the frame's height)", 0.06, positive=True,
+                      maximum=0.5),
+        invisible=r.boolean(keys.get("invisible"), "watermark invisible", False), loc=r.loc(node))
+    if mark.text and mark.image:
+        r.problem(node, "a watermark is a text or an image, not both")
+    elif not (mark.text or mark.image or mark.invisible):
+        r.problem(node, "watermark needs a 'text', an 'image' or 'invisible: true'")
+    return mark
+
+
 def _recognizer(r: _Reader, node: Node | None) -> Recognition:
     from ..audio.asr import unknown_engine
 
@@ -746,6 +767,7 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
         voiceover=_voiceover(r, keys.get("voiceover")),
         recognizer=_recognizer(r, keys.get("recognizer")),
         signing=_signing(r, keys.get("signing")),
+        watermark=_watermark(r, keys.get("watermark")),
         mix=MixSettings(
             # Delivery targets lie between -36 LUFS and -5; a true-peak ceiling above 0 dBTP clips
             # (ffmpeg's limiter refuses it); ducking lowers the music, by at most 60 dB.

@@ -15,7 +15,7 @@ from typing import Literal, Union
 
 from ..errors import Problem, StoryboardError, did_you_mean
 from ..frames import Format, to_seconds
-from ..spec import GeneratorSpec, Heading, Loc, MixSettings, Sound, Subtitles, Voice
+from ..spec import GeneratorSpec, Heading, Loc, MixSettings, Sound, Subtitles, Voice, Watermark
 from ..transitions import split
 
 RGB = tuple[int, int, int]
@@ -222,6 +222,7 @@ class Plan:
     voices: tuple[tuple[str, Voice], ...] = ()   # (speaker, voice) of each who speaks; "" the narrator
     voiceover: Path | None = None        # the narrator's recording, when the narration is recorded
     signing: tuple[Path, Path] | None = None   # (certificate chain, key) to sign the cut with, if given
+    watermark: Watermark | None = None   # marks on every frame (its image relative to `root`)
 
     @property
     def estimated(self) -> bool:
