@@ -104,9 +104,9 @@ def shot_media(result: BuildResult) -> dict[str, ShotMedia]:
     execute(jobs, result.cache, reporter=result.reporter)
     folder = result.folder / MEDIA
     found = {}
+    folder.mkdir(parents=True, exist_ok=True)
     for clip, job, (before, after) in made:
         target = folder / f"{clip.id}.mp4"
-        folder.mkdir(parents=True, exist_ok=True)
         publish(job.output, target)
         found[clip.id] = ShotMedia(target, before, before + clip.frames + after)
     return found
@@ -138,9 +138,10 @@ def sounds(result: BuildResult) -> list[Sound]:
             found.append(Sound(track, path, cut_in + line.start, frames, line.offset * fmt.fps,
                                name=f"{line.speaker or 'NARRATOR'}: {line.text}"[:80],
                                info=(("shot", shot.id), ("text", line.text), ("speaker", line.speaker))))
-    music = [job for job in result.graph.jobs if job.kind == "music"]
+    music = {job.id: job for job in result.graph.jobs if job.kind == "music"}
     for n, bed in enumerate(plan.music):
-        path = bed.file if bed.file is not None else copied(music[n].output, f"music-{n + 1}.wav")
+        # a generated bed's sound is the music job the graph named after its place (`ambient_job`)
+        path = bed.file if bed.file is not None else copied(music[f"ambient-{n + 1}"].output, f"music-{n + 1}.wav")
         found += _bed(bed, path, fmt, n)
     for effect in effects_on_cut(plan, starts):
         start = frame(effect.start, fmt)
@@ -225,15 +226,19 @@ def timeline(result: BuildResult, media: dict[str, ShotMedia], audio: Sequence[S
                                       kind=otio.schema.TrackKind.Audio)
             at = 0
             for sound in placed:
+                # what the file holds from its offset: a sound plays to its end at most
+                frames = min(sound.frames, int(lengths[sound.path] - sound.offset))
+                if frames <= 0:
+                    continue
                 if sound.start > at:
                     track.append(otio.schema.Gap(source_range=span(0, sound.start - at)))
                 reference = otio.schema.ExternalReference(target_url=sound.path.resolve().as_uri(),
                                                           available_range=span(0, lengths[sound.path]))
                 clip = otio.schema.Clip(name=sound.name, media_reference=reference,
-                                        source_range=span(sound.offset, sound.frames))
+                                        source_range=span(sound.offset, frames))
                 clip.metadata["film"] = dict(sound.info)
                 track.append(clip)
-                at = sound.start + sound.frames
+                at = sound.start + frames
             cut.tracks.append(track)
     mix = result.graph.job("mix")
     if mix is not None:
@@ -306,7 +311,20 @@ def _lanes(placed: list[Sound]) -> list[list[Sound]]:
 def make(result: BuildResult) -> otio.schema.Timeline:
     """The timeline of a finished build, its shots encoded apart and its sounds copied beside it
     (`shot_media`, `sounds`)."""
-    return timeline(result, shot_media(result), sounds(result))
+    cut = timeline(result, shot_media(result), sounds(result))
+    used = {file_of(clip) for clip in cut.find_clips()}
+    media = result.folder / MEDIA
+    for old in [*media.glob("*.mp4"), *media.glob("audio/*")]:   # of shots and lines the film no longer has
+        if old.resolve() not in used:
+            old.unlink()
+    return cut
+
+
+def file_of(clip: otio.schema.Clip) -> Path:
+    """The file a clip's media reference names (an absolute file: URL)."""
+    from urllib.parse import unquote, urlparse
+
+    return Path(unquote(urlparse(clip.media_reference.target_url).path))
 
 
 def write(result: BuildResult, renders: Path) -> tuple[Path, ...]:

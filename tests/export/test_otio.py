@@ -24,7 +24,11 @@ from conftest import solid_png, write_project
 
 @pytest.fixture(scope="module")
 def exported(lighthouse):
+    stale = lighthouse.folder / otio_export.MEDIA / "audio" / "a-line-since-cut.wav"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"RIFF")
     otio_export.write(lighthouse, lighthouse.folder.parent)
+    assert not stale.exists()   # the media folder holds what the timeline uses, no more
     timeline = otio.adapters.read_from_file(str(lighthouse.folder / otio_export.FILE))
     report = json.loads((lighthouse.folder / "build.json").read_text())
     return lighthouse, timeline, report
@@ -42,11 +46,7 @@ def frames_of(video, wanted: list[int], size: tuple[int, int]) -> dict[int, np.n
     return dict(zip(sorted(set(wanted)), found))
 
 
-def path_of(clip) -> "Path":
-    from urllib.parse import unquote, urlparse
-    from pathlib import Path
-
-    return Path(unquote(urlparse(clip.media_reference.target_url).path))
+path_of = otio_export.file_of
 
 
 def test_the_clips_are_the_cuts_shots_to_the_frame(exported):
