@@ -442,26 +442,45 @@ def _keys(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from .export.credentials import verify
+    from . import watermark
+    from .edit.ffmpeg import FFmpegError
 
     path = Path(args.file)
     if not path.is_file():
         raise FilmError([Problem(str(path), 0, "no such file")])
-    found = verify(path, [Path(t) for t in args.trust or ()])
-    if not found.found:
+    try:
+        mark = watermark.detect(path)
+    except FFmpegError:
+        raise FilmError([Problem(str(path), 0, "not a video file ffmpeg can read")]) from None
+    try:
+        from .export.credentials import verify
+
+        found = verify(path, [Path(t) for t in args.trust or ()])
+    except ImportError:
+        found = None
+    if found is None:
+        print(f"{path}: Content Credentials not read: the C2PA SDK is not installed (pip install 'film[sign]')")
+    elif not found.found:
         print(f"{path}: no Content Credentials" + "".join(f"\n  {p}" for p in found.problems))
-        return 1
-    state = "intact and trusted" if found.trusted else "intact, signer not on the trust list (--trust CA.pem)" \
-        if found.intact else "ALTERED since it was signed"
-    print(f"{path}: Content Credentials, {state}")
-    print(f"  title   {found.title}\n  signer  {found.signer}" + (f" ({found.organization})" if found.organization else ""))
-    for (action, source), count in Counter(found.actions).items():
-        print(f"  {action}" + (f"  {source.rsplit('/', 1)[-1]}" if source else "") + (f"  x{count}" if count > 1 else ""))
-    for name in found.ingredients:
-        print(f"  ingredient  {name}")
-    for problem in found.problems:
-        print(f"  problem  {problem}")
-    return 0 if found.intact else 1
+    else:
+        state = "intact and trusted" if found.trusted else "intact, signer not on the trust list (--trust CA.pem)" \
+            if found.intact else "ALTERED since it was signed"
+        print(f"{path}: Content Credentials, {state}")
+        print(f"  title   {found.title}\n  signer  {found.signer}" + (f" ({found.organization})" if found.organization else ""))
+        for (action, source), count in Counter(found.actions).items():
+            print(f"  {action}" + (f"  {source.rsplit('/', 1)[-1]}" if source else "") + (f"  x{count}" if count > 1 else ""))
+        for name in found.ingredients:
+            print(f"  ingredient  {name}")
+        for problem in found.problems:
+            print(f"  problem  {problem}")
+    if mark.found:
+        print(f"{path}: film's invisible watermark, film id {mark.payload & 0xFFFFFF:06x} "
+              f"(confidence {mark.confidence:.1f} over {mark.frames} frames)")
+    else:
+        print(f"{path}: no invisible watermark found (confidence {mark.confidence:.1f}, {watermark.THRESHOLD:g} needed)")
+    if found is not None and found.found:
+        return 0 if found.intact else 1
+    return 0 if mark.found else 1
 
 
 def _takes(args: argparse.Namespace) -> int:
@@ -598,7 +617,7 @@ def parser() -> argparse.ArgumentParser:
     keys.add_argument("folder", nargs="?", default="~/.film/keys", help="where to write them (default ~/.film/keys)")
     keys.add_argument("--name", default="film", help="whose certificate: a person or studio (default film)")
     keys.set_defaults(func=_keys)
-    verify = sub.add_parser("verify", help="read and check a film's Content Credentials")
+    verify = sub.add_parser("verify", help="read and check a film's Content Credentials, and find its invisible watermark")
     verify.add_argument("file", help="an MP4 (film build --sign writes one)")
     verify.add_argument("--trust", action="append", metavar="CA.pem", help="a CA certificate to trust (film keys's)")
     verify.set_defaults(func=_verify)

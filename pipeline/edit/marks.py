@@ -93,6 +93,7 @@ def filters(marks: Marks, first_input: int, last: str) -> tuple[list[str], str]:
     if marks.invisible is not None:
         from .. import watermark
 
-        statements += [f"[{n}:v]{to_film_colour()}[mark_i]", watermark.mark_filter(last, "mark_i", "marked_i")]
+        # the mark's grey levels as they are: a conversion to limited range would shift its middle
+        statements.append(watermark.mark_filter(last, f"{n}:v", "marked_i"))
         last = "marked_i"
     return statements, last

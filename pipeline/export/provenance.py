@@ -146,7 +146,20 @@ def provenance(result: BuildResult) -> dict:
         "ai_generated": made.ai_generated, "digital_source_type": made.term, "declaration": made.summary,
         "shots": shots, "voices": voices(plan, cache), "music": music,
         "effects": [_file(path, plan, cache) for path in sorted(effects)],
+        "watermark": watermark(plan),
     }
+
+
+def watermark(plan: Plan) -> dict | None:
+    """The film's marks: the visible one as written, and the id its invisible one carries (what
+    `film verify` reads back), or None when it has none."""
+    mark = plan.watermark
+    if mark is None:
+        return None
+    from ..build.graph import film_mark
+
+    return {"text": mark.text or None, "image": mark.image or None, "position": mark.position,
+            "invisible": f"{film_mark(plan) & 0xFFFFFF:06x}" if mark.invisible else None}
 
 
 def write(result: BuildResult, renders: Path) -> tuple[Path, ...]:

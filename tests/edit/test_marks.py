@@ -3,10 +3,16 @@ the storyboard's mistakes about it said as `file:line`."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+
 import numpy as np
 import pytest
 
+from pipeline import watermark
 from pipeline.build import build
+from pipeline.build.graph import film_mark
+from pipeline.edit import ffmpeg
 from pipeline.errors import StoryboardError
 from pipeline.parse import load
 
@@ -22,10 +28,10 @@ def test_the_visible_mark_sits_in_its_corner_inside_the_safe_area(tmp_path):
         title_card: false
         fps: 12
         size: 320x180
-        watermark: {text: DRAFT, position: bottom-left, opacity: 1, size: 0.12}
+        watermark: {text: DRAFT, position: bottom-left, opacity: 1, size: 0.12, invisible: true}
         scenes:
           - shots:
-              - {id: a, image: blue.png, duration: 1}
+              - {id: a, image: blue.png, duration: 3}
     """)
     result = build(folder, renders=tmp_path / "renders")
     frame = frame_at(result.output, 6).astype(int)
@@ -34,8 +40,19 @@ def test_the_visible_mark_sits_in_its_corner_inside_the_safe_area(tmp_path):
     assert len(ys) > 100, "no white letters"
     # within the bottom-left corner of the title-safe area (5% margins), about 12% of the height tall
     assert xs.min() >= 16 - 2 and ys.max() <= 180 - 9 + 2 and xs.max() < 160 and ys.min() > 120
-    # elsewhere the picture is as it was
+    # elsewhere the picture is as it was (but for the invisible mark, a level or two)
     assert np.abs(frame[:90] - BLUE).mean() < 4 and np.abs(frame[:, 200:] - BLUE).mean() < 4
+    # the invisible mark carries the film's id, in the cut and in a smaller, re-encoded copy of it
+    expected = film_mark(result.plan)
+    assert watermark.detect(result.output).payload == expected
+    copy = tmp_path / "copy.mp4"
+    subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(result.output), "-vf", "scale=160:90", "-c:v", "libx264",
+                    "-crf", "28", str(copy)], check=True)
+    found = watermark.detect(copy)
+    assert found.found and found.payload == expected
+    record = json.loads((result.folder / "provenance.json").read_text())
+    assert record["watermark"] == {"text": "DRAFT", "image": None, "position": "bottom-left",
+                                   "invisible": f"{expected & 0xFFFFFF:06x}"}
 
 
 @pytest.mark.parametrize("written, said", [

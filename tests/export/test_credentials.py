@@ -255,7 +255,9 @@ def test_the_whole_cut_source_type_follows_its_parts():
 
 def test_film_build_sign_embeds_credentials_that_film_verify_reads(tmp_path):
     """End to end through the command line: keys made, a film of two of the writer's pictures
-    built and signed, verified (untrusted, then trusted with its CA), then a re-encoded copy."""
+    built with an invisible mark and signed, verified (untrusted, then trusted with its CA), then
+    a copy re-encoded at CRF 28 and half the size (the mark found, the credentials gone), then a
+    video film never made."""
     import subprocess
     import sys
 
@@ -273,11 +275,12 @@ def test_film_build_sign_embeds_credentials_that_film_verify_reads(tmp_path):
     board = """
         title_card: false
         fps: 12
-        size: 160x96
+        size: 320x180
+        watermark: {invisible: true}
         scenes:
           - shots:
-              - {id: one, image: red.png, duration: 1}
-              - {id: two, image: blue.png, duration: 1}
+              - {id: one, image: red.png, duration: 2}
+              - {id: two, image: blue.png, duration: 2}
     """
     write_project(folder, board)
     unsigned = film("build", str(folder), "--sign")
@@ -294,6 +297,13 @@ def test_film_build_sign_embeds_credentials_that_film_verify_reads(tmp_path):
     said = film("verify", str(cut), "--trust", str(ca))
     assert said.returncode == 0 and "intact and trusted" in said.stdout
     copy = tmp_path / "copy.mp4"
-    subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(cut), "-c:v", "libx264", "-crf", "28", str(copy)], check=True)
-    gone = film("verify", str(copy))
-    assert gone.returncode == 1 and "no Content Credentials" in gone.stdout
+    subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(cut), "-vf", "scale=160:90", "-c:v", "libx264", "-crf", "28",
+                    str(copy)], check=True)
+    gone = film("verify", str(copy))   # the credentials are gone with the bytes; the mark is in the pictures
+    assert "no Content Credentials" in gone.stdout and "film's invisible watermark, film id" in gone.stdout
+    assert gone.returncode == 0
+    plain = tmp_path / "plain.mp4"
+    subprocess.run([ffmpeg.exe(), "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=12:d=4", "-c:v", "libx264",
+                    str(plain)], check=True)
+    neither = film("verify", str(plain))
+    assert neither.returncode == 1 and "no invisible watermark found" in neither.stdout
