@@ -47,6 +47,19 @@ def frame_at(video: Path, index: int) -> np.ndarray:
     return np.frombuffer(result.stdout, np.uint8).reshape(info.height, info.width, 3)
 
 
+def frames_of(video: Path, wanted) -> dict[int, np.ndarray]:
+    """Frames `wanted` (0-based numbers) of `video`, decoded in one pass, as float32 RGB arrays."""
+    info = ffmpeg.probe(video)
+    numbers = sorted(set(wanted))
+    pick = "+".join(f"eq(n\\,{n})" for n in numbers)
+    raw = subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(video), "-vf", f"select='{pick}'",
+                          "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    found = np.frombuffer(raw, np.uint8).reshape(-1, info.height, info.width, 3).astype(np.float32)
+    assert len(found) == len(numbers), f"{video.name}: asked {numbers}, got {len(found)} frames"
+    return dict(zip(numbers, found))
+
+
 def count_frames(video: Path) -> int:
     """Decode the whole video stream and count its frames."""
     result = subprocess.run([ffmpeg.exe(), "-v", "info", "-nostats", "-i", str(video), "-map", "0:v:0", "-f", "null", "-"],

@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from test_corpus import SECONDS, TooSlow, answered
 
-EXAMPLES = int(os.environ.get("FILM_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("FILM_FUZZ_EXAMPLES", "100"))
 TESTS = Path(__file__).resolve().parent
 
 # -- values of every kind ---------------------------------------------------------------------

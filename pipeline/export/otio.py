@@ -43,7 +43,7 @@ from ..plan import Bed, GeneratedSource, Plan, ShotPlan
 
 FILE = "timeline.otio"
 MEDIA = "media"
-HANDLE_SECONDS = 1
+HANDLE_SECONDS = 1   # the least an editor gets either side of a shot (a transition may need more)
 SCENE_COLOUR = otio.schema.MarkerColor.GREEN
 CHAPTER_COLOUR = otio.schema.MarkerColor.RED
 
@@ -72,20 +72,20 @@ class Sound:
     info: tuple[tuple[str, Any], ...] = ()
 
 
-def handles(clip: Clip, fps_frames: int) -> tuple[int, int]:
-    """(frames before the cut-in, frames after the cut-out) a shot's media holds: a second, or
-    the transitions' handles where longer."""
-    return max(fps_frames, clip.head), max(fps_frames, clip.tail)
+def handles(clip: Clip, least: int) -> tuple[int, int]:
+    """(frames before the cut-in, frames after the cut-out) a shot's media holds: `least`
+    frames, or the transitions' handles where longer."""
+    return max(least, clip.head), max(least, clip.tail)
 
 
 def media_jobs(result: BuildResult) -> list[tuple[Clip, Any, tuple[int, int]]]:
     """For each clip of the built timeline, the job that encodes it apart with its handles
     (a segment job of kind "media": cached by what it shows, as segments are)."""
     graph, plan = result.graph, result.plan
-    second = round(plan.fmt.fps)
+    least = round(plan.fmt.fps * HANDLE_SECONDS)
     found = []
     for clip in graph.timeline.clips:
-        before, after = handles(clip, second)
+        before, after = handles(clip, least)
         span = Segment(id=f"media:{clip.id}", kind="body", start=0, frames=before + clip.frames + after,
                        parts=(Part(clip, clip.head - before),))
         found.append((clip, segment_job(span, plan.fmt, result.cache, {}, [], kind="media"), (before, after)))
@@ -159,13 +159,16 @@ def sounds(result: BuildResult) -> list[Sound]:
 def _bed(bed: Bed, path: Path, fmt: Format, n: int) -> list[Sound]:
     """A music bed as clips: one, or one per pass of a looped file."""
     start, length = frame(bed.start, fmt), frame(bed.seconds, fmt)
-    loop = frame(seconds_of(path), fmt) if bed.loop else length
+    looped = bed.loop or bed.file is None   # a generated bed is one loop of its music (`graph.soundtrack_jobs`)
+    loop = seconds_of(path) if looped else bed.seconds
     info = (("bed", n + 1), ("gain_lu", bed.gain), ("fade_in", bed.fade_in), ("fade_out", bed.fade_out),
-            ("loop", bed.loop))
-    found, at = [], 0
-    while at < length and loop > 0:
-        found.append(Sound("Music", path, start + at, min(loop, length - at), name=path.name, info=info))
-        at += loop
+            ("loop", looped))
+    found, k = [], 0
+    while loop > 0 and (at := frame(k * loop, fmt)) < length:
+        # each pass starts at the frame nearest its time, so passes do not drift from the mix's
+        end = min(frame((k + 1) * loop, fmt), length)
+        found.append(Sound("Music", path, start + at, end - at, name=path.name, info=info))
+        k += 1
     return found
 
 

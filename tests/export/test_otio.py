@@ -19,7 +19,7 @@ from pipeline.edit import ffmpeg
 from pipeline.export import otio as otio_export
 from pipeline.transitions import split
 
-from conftest import solid_png, write_project
+from conftest import frames_of, solid_png, write_project
 
 
 @pytest.fixture(scope="module")
@@ -32,18 +32,6 @@ def exported(lighthouse):
     timeline = otio.adapters.read_from_file(str(lighthouse.folder / otio_export.FILE))
     report = json.loads((lighthouse.folder / "build.json").read_text())
     return lighthouse, timeline, report
-
-
-def frames_of(video, wanted: list[int], size: tuple[int, int]) -> dict[int, np.ndarray]:
-    """Frames `wanted` (0-based) of `video`, decoded in one pass, as float RGB arrays."""
-    width, height = size
-    expr = "+".join(f"eq(n\\,{n})" for n in sorted(set(wanted)))
-    raw = subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(video), "-vf", f"select='{expr}'",
-                          "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-                         capture_output=True, check=True).stdout
-    found = np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3).astype(np.float32)
-    assert len(found) == len(set(wanted)), f"{video.name}: asked {sorted(set(wanted))}, got {len(found)} frames"
-    return dict(zip(sorted(set(wanted)), found))
 
 
 path_of = otio_export.file_of
@@ -137,8 +125,8 @@ def test_the_timeline_rebuilds_the_cut_frame_by_frame(exported):
     for _, parts in samples:
         for path, n, _ in parts:
             wanted.setdefault(path, []).extend([n, n + 12])
-    media = {path: frames_of(path, frames, size) for path, frames in wanted.items()}
-    cut = frames_of(result.output, [at for at, _ in samples], size)
+    media = {path: frames_of(path, frames) for path, frames in wanted.items()}
+    cut = frames_of(result.output, [at for at, _ in samples])
     for at, parts in samples:
         rebuilt = sum(media[path][n] * w for path, n, w in parts)
         error = np.abs(rebuilt - cut[at]).mean()
