@@ -201,11 +201,13 @@ def payload_for(text: str) -> int:
 
 
 def read_frames(path: Path, grid: Grid, frames: int, rate: float | None = RATE) -> np.ndarray:
-    """Up to `frames` frames of `path` (`rate` per second of video, every frame if None) as luma, scaled by ffmpeg (area average) to SAMPLES
-    samples per cell: (n, rows*SAMPLES, cols*SAMPLES) float32. FFmpegError when unreadable."""
+    """Up to `frames` frames of `path` (`rate` per second of video, every frame if None) as
+    luma, scaled by ffmpeg (area average) to SAMPLES samples per cell: (n, rows*SAMPLES,
+    cols*SAMPLES) float32. FFmpegError when unreadable."""
     width, height = grid.cols * SAMPLES, grid.rows * SAMPLES
     command = [ffmpeg.exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *ffmpeg.media_input(path),
-               "-map", "0:v:0", "-frames:v", str(frames), "-vf", (f"fps={rate}," if rate else "") + f"scale={width}:{height}:flags=area,format=gray16le",
+               "-map", "0:v:0", "-frames:v", str(frames),
+               "-vf", (f"fps={rate}," if rate else "") + f"scale={width}:{height}:flags=area,format=gray16le",
                "-f", "rawvideo", "-pix_fmt", "gray16le", "-"]
     result = children.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if result.returncode != 0:

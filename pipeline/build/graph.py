@@ -32,8 +32,9 @@ from ..transitions import split
 @dataclass(frozen=True)
 class Graph:
     """Every job of a build in an order where dependencies come first, the `final` job (the
-    cut: the signed one when it is signed), for each shot id the ids of the jobs that make it (`by_shot`), and the timeline they
-    render (each shot's source, for exports that encode shots apart)."""
+    cut: the signed one when it is signed), for each shot id the ids of the jobs that make it
+    (`by_shot`), and the timeline they render (each shot's source, for exports that encode
+    shots apart)."""
 
     jobs: tuple[Job, ...]
     final: Job

@@ -109,7 +109,8 @@ def write(result, renders: Path) -> tuple[Path, ...]:
     plan = result.plan
     middles = [start + shot.frames // 2 for shot, start in zip(plan.shots, plan.starts())]
     frames = frames_at(result.output, middles)
-    labels = [f"{shot.id}  {clock(round(start * 1000 / plan.fmt.fps))}" for shot, start in zip(plan.shots, plan.starts())]
+    labels = [f"{shot.id}  {clock(round(start * 1000 / plan.fmt.fps))}"
+              for shot, start in zip(plan.shots, plan.starts())]
     out = result.folder / FILE
     film_sheet([(label, frames[n]) for label, n in zip(labels, middles)], out)
     return (out,)

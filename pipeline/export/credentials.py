@@ -149,13 +149,13 @@ def sdk_version() -> str:
 
 
 def make_keys(folder: Path, name: str) -> Keys:
-    """Make a local CA and an ECDSA P-256 signing certificate it issues to `name`, valid for
-    five years, and write them into `folder` as NAME-chain.pem (signing certificate, then CA;
-    NAME is `name` with runs of spaces and punctuation made one hyphen), NAME-key.pem (the signing key, unencrypted PKCS#8, mode 0600) and NAME-ca.pem. The CA's
-    own key is not kept: nobody, the user included, can issue another certificate under it.
-
-    Raises FilmError when `name` is not a plain file name, when any of the three files exists
-    already (a key is never overwritten), or when the folder cannot be written."""
+    """Make a local CA and an ECDSA P-256 signing certificate it issues to `name`, valid for five
+    years, and write them into `folder` as NAME-chain.pem (signing certificate, then CA; NAME is
+    `name` with runs of spaces and punctuation made one hyphen), NAME-key.pem (the signing key,
+    unencrypted PKCS#8, mode 0600) and NAME-ca.pem. The CA's own key is not kept: nobody, the
+    user included, can issue another certificate under it. Raises FilmError when `name` is not a
+    plain file name, when any of the three files exists already (a key is never overwritten), or
+    when the folder cannot be written."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -311,7 +311,8 @@ def sign(source: Path, out: Path, manifest: dict, chain: Path, key: Path,
 
     try:
         with c2pa.Context.from_dict(OFFLINE) as context, \
-                c2pa.Signer.from_info(c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, chain_pem, key_pem, None)) as signer, \
+                c2pa.Signer.from_info(
+                    c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, chain_pem, key_pem, None)) as signer, \
                 c2pa.Builder(manifest, context=context) as builder:
             for path, fmt, entry in streamed:
                 with open(path, "rb") as f:
@@ -489,9 +490,10 @@ def film_parts(plan) -> tuple[list[dict], list[tuple[Path, str]]]:
             parts.append({"kind": "still", "id": ingredient(source.first_frame, f"{shot.id}:first-frame"),
                           "description": f"shot {shot.id} starts from {source.first_frame.name}"})
     for who in synthesised(plan):
-        parts.append({"kind": "voice", "id": f"voice:{who or 'narrator'}", "description": f"the voice of {who or 'the narrator'}"})
-    sounds = ([plan.voiceover] if plan.voiceover is not None else []) + [b.file for b in plan.music if b.file is not None] \
-        + [sfx.file for shot in plan.shots for sfx in shot.sfx]
+        parts.append({"kind": "voice", "id": f"voice:{who or 'narrator'}",
+                      "description": f"the voice of {who or 'the narrator'}"})
+    sounds = ([plan.voiceover] if plan.voiceover is not None else []) \
+        + [b.file for b in plan.music if b.file is not None] + [sfx.file for shot in plan.shots for sfx in shot.sfx]
     for n, path in enumerate(sounds, 1):
         if path not in files:
             parts.append({"kind": "sound", "id": ingredient(path, f"sound:{n}"), "description": path.name})

@@ -287,7 +287,8 @@ def markers(plan: Plan, span) -> list[otio.schema.Marker]:
                                             metadata={"film": {"scene": shot.scene}}))
         previous = shot.scene
     for chapter in plan.chapters():
-        found.append(otio.schema.Marker(name=chapter.title, marked_range=span(chapter.start, chapter.end - chapter.start),
+        found.append(otio.schema.Marker(name=chapter.title,
+                                        marked_range=span(chapter.start, chapter.end - chapter.start),
                                         color=CHAPTER_COLOUR, metadata={"film": {"chapter": chapter.title}}))
     return found
 

@@ -100,7 +100,8 @@ def write(result: "BuildResult", renders: Path) -> tuple[Path, ...]:
         cards.append(ShotCard(
             id=shot.id, scene=shot.scene_label, heading=shot.heading.text, start=start, frames=shot.frames,
             start_seconds=plan.seconds(start), seconds=plan.seconds(shot.frames), prompt=shot.prompt,
-            lines=shot.texts, status=shot_status(lines), jobs=lines, take=take, seed=seed, thumbs=tuple(image_uri(t) for t in thumbs),
+            lines=shot.texts, status=shot_status(lines), jobs=lines, take=take, seed=seed,
+            thumbs=tuple(image_uri(t) for t in thumbs),
             takes=takes.get(shot.id, ())))
     folder = result.folder
     vtt = folder / "subtitles.vtt"
