@@ -582,7 +582,8 @@ def parser() -> argparse.ArgumentParser:
                                       "for each shot that could not be made")
             command.add_argument("--sign", action="store_true",
                                  help="sign the cut's Content Credentials (C2PA) with the project's signing: "
-                                      "certificate (film keys makes one)")
+                                      "certificate (film keys makes one); a project with signing: is signed "
+                                      "anyway, this makes it an error not to")
             command.add_argument("--locked", action="store_true",
                                  help="refuse to render generated shots with a model, revision, library version, "
                                       "dtype, device or seed other than renders/NAME/lock.json records")
@@ -603,7 +604,7 @@ def parser() -> argparse.ArgumentParser:
 
     export = _project_command(sub, "export", _export, "build the film (what is cached is kept) and write it for "
                                                       "other tools: an editor's timeline, a review page, ...")
-    export.add_argument("--format", action="append", metavar="NAME",
+    export.add_argument("--format", action="extend", nargs="+", metavar="NAME",
                         help="what to write (default otio; repeat for more): " + "; ".join(
                             f"{name}: {EXPORTS[name].what}" for name in export_names(on_build=False)))
     export.add_argument("--preview", action="store_true", help="of the preview build (half size)")

@@ -163,8 +163,8 @@ def _probe_from(known: dict) -> Probe:
 
 
 def media_uses(board: Storyboard) -> list[Use]:
-    """Every media file `board` names, in story order: music, the voice-over, then each shot's
-    picture, first frame, footage and sound effects."""
+    """Every media file `board` names, in story order: music, the voice-over, the watermark's
+    picture, then each shot's picture, first frame, footage and sound effects."""
     root = board.root.resolve()
     uses: list[Use] = []
 
@@ -176,6 +176,8 @@ def media_uses(board: Storyboard) -> list[Use]:
             add("music file", cue.file, cue.loc, "audio")
     if board.project.voiceover:
         add("voice-over", board.project.voiceover.file, board.project.voiceover.loc, "speech")
+    if board.project.watermark and board.project.watermark.image:
+        add("watermark image", board.project.watermark.image, board.project.watermark.loc, "picture")
     for shot in board.shots:
         if shot.image:
             add("image", shot.image, shot.at("image"), "picture")

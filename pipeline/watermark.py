@@ -187,7 +187,8 @@ def mark_filter(video_label: str, mark_label: str, out_label: str) -> str:
     """
     tag = f"{out_label}_"
     return (f"[{mark_label}]setparams=range=tv,format=gray[{tag}m];"
-            f"[{video_label}]extractplanes=y+u+v[{tag}y][{tag}u][{tag}v];"
+            # (format first: a filter before it, xfade, may leave its output's format to be agreed)
+            f"[{video_label}]format=yuv420p,extractplanes=y+u+v[{tag}y][{tag}u][{tag}v];"
             f"[{tag}y][{tag}m]blend=all_mode=grainmerge:shortest=1[{tag}ym];"
             f"[{tag}ym][{tag}u][{tag}v]mergeplanes=0x001020:yuv420p,"
             f"setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv[{out_label}]")

@@ -51,7 +51,7 @@ def frames_of(video: Path, wanted) -> dict[int, np.ndarray]:
     """Frames `wanted` (0-based numbers) of `video`, decoded in one pass, as float32 RGB arrays."""
     info = ffmpeg.probe(video)
     numbers = sorted(set(wanted))
-    pick = "+".join(f"eq(n\\,{n})" for n in numbers)
+    pick = ffmpeg.select_frames(numbers)
     raw = subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(video), "-vf", f"select='{pick}'",
                           "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
                          capture_output=True, check=True).stdout

@@ -113,8 +113,7 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
     if only:
         check_only(board, only)
     export.check(exports, only=bool(only))
-    if sign:
-        check_signing(board, bool(only))
+    sign = signs(board, bool(only), sign)
     film = renders / board.name
     check_output_folder(film, board.root)
     cache = Cache(film / "cache")
@@ -242,17 +241,22 @@ def check_output_folder(folder: Path, project: Path | None = None) -> None:
                                                     "plain folders: remove the link")])
 
 
-def check_signing(board: Storyboard, only: bool) -> None:
-    """Raise a FilmError, before anything is made, when the cut cannot be signed: no `signing:`
-    in the project, a build of only some shots, or no C2PA SDK installed."""
+def signs(board: Storyboard, only: bool, asked: bool) -> bool:
+    """Whether the cut is signed: whenever the project names its `signing:` certificate (so a
+    build that only exports, or forgets `--sign`, never replaces a signed cut with an unsigned
+    one), except a build of only some shots. Raises a FilmError, before anything is made, when
+    `asked` (`--sign`) cannot be done (no `signing:`, `--only`), or the C2PA SDK is missing."""
     from ..export.credentials import sdk_version
 
-    if only:
+    if asked and only:
         raise FilmError([Problem("--sign", 0, "signs the whole film's cut: build it without --only")])
-    if board.project.signing is None:
+    if asked and board.project.signing is None:
         raise FilmError([Problem(str(board.source), 0, "--sign needs 'signing: {cert: CHAIN.pem, key: KEY.pem}' in "
                                                        "the project (film keys makes a pair)")])
-    sdk_version()
+    if board.project.signing is None or only:
+        return False
+    sdk_version(board.project.signing.loc)
+    return True
 
 
 def check_only(board: Storyboard, ids: list[str]) -> None:

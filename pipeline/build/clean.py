@@ -95,7 +95,8 @@ def megabytes(size: int) -> str:
 
 def every_job(board, cache: Cache, probes) -> list[Job]:
     """Every job the film `board` has now, full size and preview: speech, each shot's every
-    take, segments, music, mix, subtitles, cut. Reads only (speech not made is estimated)."""
+    take, segments, music, mix, subtitles, cut (signed, where it is), and the shots `film
+    export` encodes for an editor. Reads only (speech not made is estimated)."""
     from . import prepare
     from .graph import make_graph, prepare_shots
 
@@ -104,8 +105,12 @@ def every_job(board, cache: Cache, probes) -> list[Job]:
         from ..audio.speech import jobs as speech_jobs
 
         jobs += speech_jobs(board, cache)[0]
+    from ..export import credentials, otio
+
     for preview in (False, True):
         plan, _ = prepare(board, cache, preview=preview, synthesise=False, probes=probes)
-        jobs += make_graph(plan, cache).jobs
+        graph = make_graph(plan, cache, sign=plan.signing is not None and credentials.available())
+        jobs += graph.jobs
+        jobs += [job for _, job, _ in otio.media_jobs(plan, graph, cache)]   # the shots `film export` encodes
         jobs += [take.job for prepared in prepare_shots(plan, cache).prepared.values() for take in prepared.takes]
     return jobs

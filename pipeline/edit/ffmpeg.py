@@ -157,6 +157,19 @@ class MediaInfo:
     sample_rate: int | None
 
 
+def select_frames(numbers) -> str:
+    """A `select` filter expression true on the frames numbered `numbers` (0-based): their
+    `eq(n,K)` terms summed as a balanced tree, since ffmpeg's expression parser refuses a flat
+    sum of more than 100 terms (a film of 34 shots asks 102 frames)."""
+    def tree(found: list[int]) -> str:
+        if len(found) == 1:
+            return f"eq(n\\,{found[0]})"
+        middle = len(found) // 2
+        return f"({tree(found[:middle])}+{tree(found[middle:])})"
+
+    return tree(sorted(set(numbers)))
+
+
 def probe(path: str | Path) -> MediaInfo:
     """Read a media file's header (imageio-ffmpeg ships no ffprobe, so parse `ffmpeg -i`).
     Raises FFmpegError when it is not readable media."""

@@ -69,7 +69,7 @@ def frames_at(video: Path, wanted: list[int], width: int = THUMB_WIDTH) -> dict[
     info = ffmpeg.probe(video)
     height = max(2, round(info.height * width / info.width / 2) * 2)
     numbers = sorted(set(wanted))
-    pick = "+".join(f"eq(n\\,{n})" for n in numbers)
+    pick = ffmpeg.select_frames(numbers)
     found = children.run([ffmpeg.exe(), "-v", "error", "-i", str(video), "-map", "0:v:0",
                           "-vf", f"select='{pick}',scale={width}:{height}",
                           "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],

@@ -135,17 +135,27 @@ class Verification:
     problems: tuple[str, ...] = ()
 
 
-def sdk_version() -> str:
-    """The C2PA SDK's version (a signed cut is made again when it changes); raises FilmError
-    when it is not installed."""
+def sdk_version(where=None) -> str:
+    """The C2PA SDK's version (a signed cut is made again when it changes); raises FilmError,
+    at `where` (the `signing:` setting's Loc) or else at `--sign`, when it is not installed."""
     try:
         from importlib.metadata import version
 
         import c2pa  # noqa: F401
         return version("c2pa-python")
     except ImportError:
-        raise FilmError([Problem("--sign", 0, "signing needs the C2PA SDK, which is not installed: "
-                                              "pip install 'film[sign]'")]) from None
+        message = ("signing needs the C2PA SDK, which is not installed: pip install 'film[sign]' (in a clone: "
+                   "pip install -e '.[sign]'), or take the signing: setting out")
+        raise FilmError([where.problem(message) if where is not None else Problem("--sign", 0, message)]) from None
+
+
+def available() -> bool:
+    """Whether the C2PA SDK is installed (`film clean` keeps a signed cut only then)."""
+    try:
+        sdk_version()
+        return True
+    except FilmError:
+        return False
 
 
 def make_keys(folder: Path, name: str) -> Keys:
@@ -162,7 +172,7 @@ def make_keys(folder: Path, name: str) -> Keys:
     from cryptography.x509.oid import NameOID, ObjectIdentifier
 
     if not name or name != name.strip() or name.startswith(".") or "/" in name or "\\" in name or "\0" in name:
-        raise FilmError([Problem("name", 0, f"{name!r} is not a plain name for the key files")])
+        raise FilmError([Problem("--name", 0, f"{name!r} is not a plain name for the key files")])
     stem = re.sub(r"[^\w.-]+", "-", name).strip("-") or "film"   # "Gull Point Films" -> Gull-Point-Films
     keys = Keys(folder / f"{stem}-chain.pem", folder / f"{stem}-key.pem", folder / f"{stem}-ca.pem")
     existing = [p for p in (keys.chain, keys.key, keys.ca) if p.exists()]

@@ -2,10 +2,12 @@
 written through OTIO's adapter packages (the `editors` extra), each one format.
 
 - `fcp7xml`: Final Cut Pro 7 XML (`otio-fcp-adapter`), which Premiere and DaVinci Resolve import:
-  every track, the transitions, the markers;
+  every track, the transitions (each as a cross dissolve: the adapter writes no other), the
+  markers;
 - `edl`: a CMX 3600 edit decision list (`otio-cmx3600-adapter`): the picture only (the format
   holds one picture track and at most two sound tracks, and carries every transition as a
-  dissolve), with each clip's file in a comment;
+  dissolve), a reel per shot (SHOT001, ...: the format keeps 8 characters of a name), each
+  clip's file and shot id in comments;
 - `kdenlive`: a Kdenlive project (`otio-kdenlive-adapter`, which its authors no longer keep:
   Kdenlive 25.04 and later open timeline.otio directly, transitions included, which the
   adapter leaves out).
@@ -50,7 +52,8 @@ def requires(name: str) -> None:
     wanted = FORMATS[name]
     if wanted.adapter not in otio.adapters.available_adapter_names():
         raise FilmError([Problem("--format", 0, f"{name} is written by the package {wanted.package}, which is not "
-                                                "installed: pip install 'film[editors]'")])
+                                                "installed: pip install 'film[editors]' (in a clone: pip install "
+                                                "-e '.[editors]')")])
 
 
 def writer(name: str) -> Callable[[BuildResult, Path], tuple[Path, ...]]:
@@ -62,10 +65,15 @@ def writer(name: str) -> Callable[[BuildResult, Path], tuple[Path, ...]]:
 
         from .otio import make
 
-        timeline = make(result)
+        timeline = copy.deepcopy(make(result))
         if wanted.picture_only:
-            timeline = copy.deepcopy(timeline)
             del timeline.tracks[1:]
+            for n, clip in enumerate(timeline.find_clips(), 1):
+                # a reel per shot: CMX 3600 keeps 8 characters of a name, which would merge shots
+                clip.metadata["cmx_3600"] = {"reel": f"SHOT{n:03d}"}
+        # These formats have no disabled track: the reference mix would play over the stems.
+        for track in [t for t in timeline.tracks if not t.enabled]:
+            timeline.tracks.remove(track)
         path = result.folder / wanted.file
         with atomic(path) as temp, contextlib.redirect_stdout(io.StringIO()):
             # (the Kdenlive adapter prints its deprecation and each transition it skips)

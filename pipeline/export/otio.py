@@ -28,18 +28,22 @@ from __future__ import annotations
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import opentimelineio as otio
 
 from .. import transitions
 from ..audio.footage_sound import footage_sounds
-from ..build.graph import effects_on_cut, segment_job
+from ..build.graph import effects_on_cut, film_title, segment_job
 from ..build.run import BuildResult, execute, to_run
+from ..cache import Cache
 from ..edit import ffmpeg
 from ..edit.timeline import Clip, Part, Segment
 from ..frames import Format
 from ..plan import Bed, GeneratedSource, Plan, ShotPlan
+
+if TYPE_CHECKING:
+    from ..build.graph import Graph
 
 FILE = "timeline.otio"
 MEDIA = "media"
@@ -78,17 +82,16 @@ def handles(clip: Clip, least: int) -> tuple[int, int]:
     return max(least, clip.head), max(least, clip.tail)
 
 
-def media_jobs(result: BuildResult) -> list[tuple[Clip, Any, tuple[int, int]]]:
-    """For each clip of the built timeline, the job that encodes it apart with its handles
-    (a segment job of kind "media": cached by what it shows, as segments are)."""
-    graph, plan = result.graph, result.plan
+def media_jobs(plan: Plan, graph: "Graph", cache: Cache) -> list[tuple[Clip, Any, tuple[int, int]]]:
+    """For each clip of `graph`'s timeline, the job that encodes it apart with its handles (a
+    segment job of kind "media": cached by what it shows, as segments are), and the handles."""
     least = round(plan.fmt.fps * HANDLE_SECONDS)
     found = []
     for clip in graph.timeline.clips:
         before, after = handles(clip, least)
         span = Segment(id=f"media:{clip.id}", kind="body", start=0, frames=before + clip.frames + after,
                        parts=(Part(clip, clip.head - before),))
-        found.append((clip, segment_job(span, plan.fmt, result.cache, {}, [], kind="media"), (before, after)))
+        found.append((clip, segment_job(span, plan.fmt, cache, {}, [], kind="media"), (before, after)))
     return found
 
 
@@ -97,7 +100,7 @@ def shot_media(result: BuildResult) -> dict[str, ShotMedia]:
     by shot id. Raises JobError (exit 2) for an encode that fails."""
     from ..build import publish
 
-    made = media_jobs(result)
+    made = media_jobs(result.plan, result.graph, result.cache)
     jobs = [job for _, job, _ in made]
     if result.reporter is not None:
         result.reporter.stage("shots for the editor", len(jobs), to_run(jobs, result.cache, False))
@@ -201,7 +204,7 @@ def timeline(result: BuildResult, media: dict[str, ShotMedia], audio: Sequence[S
     def span(start: float, frames: float) -> otio.opentime.TimeRange:
         return otio.opentime.TimeRange(time(start), time(frames))
 
-    cut = otio.schema.Timeline(name=plan.name, global_start_time=time(0))
+    cut = otio.schema.Timeline(name=film_title(plan), global_start_time=time(0))
     cut.metadata["film"] = {"source": str(plan.source), "fps": f"{plan.fmt.fps.numerator}/{plan.fmt.fps.denominator}",
                             "size": [plan.fmt.width, plan.fmt.height], "frames": plan.total,
                             "cut": str(result.output)}

@@ -1,7 +1,7 @@
 """renders/NAME/provenance.json: how every part of the cut was made, written by every build.
 
 Per shot: its generator, the model and revision it was rendered with (as `lock.json` records
-them), seed, take, prompt, the digests of the writer's files it shows; per voice: the speech
+them), seed, take, the prompt a model was given, the digests of the writer's files it shows; per voice: the speech
 model and its digest, or the narrator's recording; the music and effects with their digests.
 Each part says how it was made in the IPTC digital source type vocabulary (the terms C2PA
 manifests use: https://cv.iptc.org/newscodes/digitalsourcetype/): pictures from a model and
@@ -131,7 +131,9 @@ def provenance(result: BuildResult) -> dict:
             "generator": shot.generator.name, "model": lock.get("model"), "revision": lock.get("revision"),
             "pipeline": lock.get("pipeline"), "seed": lock.get("seed", shot.seed),
             "take": shot.source.take if isinstance(shot.source, GeneratedSource) else None,
-            "prompt": shot.prompt, "negative": shot.negative, "digital_source_type": term(made_by(shot)),
+            # a prompt is how a model was asked: no other shot is made from one
+            **({"prompt": shot.prompt, "negative": shot.negative} if made_by(shot) == TRAINED else {}),
+            "digital_source_type": term(made_by(shot)),
             "sources": shot_sources(shot, plan, cache),
             "voices": sorted({line.speaker or "narrator" for line in shot.speech}),
         })
@@ -141,7 +143,7 @@ def provenance(result: BuildResult) -> dict:
     made = declaration(plan)
     return {
         "film": plan.name, "tool": f"film {__version__}", "script": _file(plan.source, plan, cache),
-        "cut": {"file": result.output.name, "frames": plan.total,
+        "cut": {"file": result.output.name, "sha256": cache.digest(result.output), "frames": plan.total,
                 "fps": f"{plan.fmt.fps.numerator}/{plan.fmt.fps.denominator}"},
         "ai_generated": made.ai_generated, "digital_source_type": made.term, "declaration": made.summary,
         "shots": shots, "voices": voices(plan, cache), "music": music,

@@ -122,9 +122,19 @@ def shot_status(jobs: tuple[JobLine, ...]) -> str:
 
 
 def shot_frames(plan: "Plan") -> list[tuple[int, int, int]]:
-    """Each shot's first, middle and last frame on screen, as frame numbers of the cut."""
-    return [(start, start + shot.frames // 2, start + shot.frames - 1)
-            for shot, start in zip(plan.shots, plan.starts())]
+    """Each shot's first, middle and last frame on screen clear of the transitions either side
+    (a dissolve's frames show two shots, a fade's black), as frame numbers of the cut; a shot
+    that is all transition shows its middle three times."""
+    from ..transitions import split
+
+    found = []
+    for i, (shot, start) in enumerate(zip(plan.shots, plan.starts())):
+        after_in = split(plan.shots[i - 1].transition_frames)[1] if i else 0
+        before_out = split(shot.transition_frames)[0] if i + 1 < len(plan.shots) else 0
+        first, last = start + after_in, start + shot.frames - 1 - before_out
+        middle = start + shot.frames // 2
+        found.append((first, middle, last) if first <= last else (middle, middle, middle))
+    return found
 
 
 def thumbnails(video: Path, wanted: list[tuple[int, ...]], width: int = THUMB_WIDTH) -> list[tuple[Image.Image, ...]]:
@@ -203,6 +213,13 @@ def template():
     return env.from_string(resources.files("pipeline.templates").joinpath("review.html.j2").read_text(encoding="utf-8"))
 
 
+def film_title(plan: "Plan") -> str:
+    """The film's title as its cut carries it (`graph.film_title`)."""
+    from ..build.graph import film_title as title
+
+    return title(plan)
+
+
 def render(plan: "Plan", cards: tuple[ShotCard, ...], video: str, subtitles: str | None,
            cue_list: list[tuple[float, float, str]]) -> str:
     """The page's HTML: `video` and `subtitles` (None: no track) are names beside the page."""
@@ -210,5 +227,5 @@ def render(plan: "Plan", cards: tuple[ShotCard, ...], video: str, subtitles: str
     data = {"fps": [fps.numerator, fps.denominator], "total": plan.total,
             "shots": [{"id": c.id, "start": c.start, "frames": c.frames} for c in cards],
             "cues": [list(c) for c in cue_list]}
-    return template().render(title=plan.name, plan=plan, cards=cards, video=video, subtitles=subtitles,
+    return template().render(title=film_title(plan), plan=plan, cards=cards, video=video, subtitles=subtitles,
                              fps=float(fps), data=data, total_seconds=plan.seconds(plan.total))

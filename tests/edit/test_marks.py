@@ -72,3 +72,39 @@ def test_a_wrong_watermark_is_said_at_its_line(tmp_path, written, said):
         load(tmp_path)
     report = raised.value.report()
     assert "storyboard.yaml:1:" in report and said in report, report
+
+
+def test_the_invisible_mark_alone_goes_through_every_transition(tmp_path):
+    """Without a visible mark, the invisible one follows the transition's own filter directly
+    (xfade, whose output format ffmpeg must be told): each kind of transition builds, and the
+    mark is found in the cut."""
+    folder = tmp_path / "joins"
+    solid_png(folder / "blue.png", BLUE, size=(320, 180))
+    solid_png(folder / "red.png", (200, 40, 30), size=(320, 180))
+    write_project(folder, """
+        title_card: false
+        fps: 12
+        size: 320x180
+        watermark: {invisible: true}
+        scenes:
+          - shots:
+              - {id: a, image: blue.png, duration: 1.5, transition: dissolve}
+              - {id: b, image: red.png, duration: 1.5, transition: wipe-left}
+              - {id: c, image: blue.png, duration: 1.5, transition: fade-black}
+              - {id: d, image: red.png, duration: 1.5}
+    """)
+    result = build(folder, renders=tmp_path / "renders")
+    assert watermark.detect(result.output).payload == film_mark(result.plan)
+
+
+def test_a_watermark_picture_that_is_not_one_is_found_by_check(tmp_path):
+    (tmp_path / "logo.png").write_bytes(b"not a picture")
+    write_project(tmp_path, """
+        watermark: {image: logo.png}
+        scenes:
+          - shots: [{id: a, prompt: x, duration: 1}]
+    """)
+    from pipeline.measure import check_media
+    with pytest.raises(StoryboardError) as raised:
+        check_media(load(tmp_path))
+    assert "storyboard.yaml:1: watermark image 'logo.png'" in raised.value.report()

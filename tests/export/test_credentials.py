@@ -296,6 +296,10 @@ def test_film_build_sign_embeds_credentials_that_film_verify_reads(tmp_path):
     assert ("c2pa.created", IPTC + "composite") in found.actions
     said = film("verify", str(cut), "--trust", str(ca))
     assert said.returncode == 0 and "intact and trusted" in said.stdout
+    # a project with signing: is signed by every build: an export never leaves an unsigned cut
+    exported = film("export", str(folder), "--format", "contact")
+    assert exported.returncode == 0, exported.stderr
+    assert verify(cut).intact
     copy = tmp_path / "copy.mp4"
     subprocess.run([ffmpeg.exe(), "-v", "error", "-i", str(cut), "-vf", "scale=160:90", "-c:v", "libx264", "-crf", "28",
                     str(copy)], check=True)

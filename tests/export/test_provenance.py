@@ -100,6 +100,8 @@ def test_a_film_of_the_writers_pictures_claims_no_ai(tmp_path):
     result = build(folder, renders=tmp_path / "renders")
     record = json.loads((result.folder / provenance.FILE).read_text())
     assert record["ai_generated"] is False and record["voices"] == []
+    assert record["cut"]["sha256"] == sha256(result.output)
+    assert all("prompt" not in s for s in record["shots"])   # no model was asked for anything
     assert record["digital_source_type"] == IPTC + "composite"
     assert [s["sources"][0]["sha256"] for s in record["shots"]] == [sha256(folder / "red.png"), sha256(folder / "blue.png")]
     assert tags_of(result.output)["comment"] == "Made with film 0.1.0"

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from pipeline.edit import ffmpeg
 from pipeline.errors import FilmError
 from pipeline.export import check, contact, editors
 
@@ -66,3 +67,17 @@ def test_a_format_whose_adapter_is_missing_says_what_to_install(monkeypatch):
         check(("otio", "edl"))
     assert "otio-cmx3600-adapter, which is not installed: pip install 'film[editors]'" in str(raised.value.report())
     assert editors.FORMATS["edl"].adapter == "cmx_3600"
+
+
+def test_a_long_films_frames_are_read_in_one_pass(tmp_path):
+    """A review page of a 50-shot film asks 150 frames: more terms than ffmpeg's expression
+    parser takes in a flat sum (it stops at 100), so the selection is a balanced tree."""
+    video = tmp_path / "long.mp4"
+    subprocess.run([ffmpeg.exe(), "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=64x36:r=24:d=14", "-c:v", "libx264",
+                    "-g", "24", str(video)], check=True)
+    wanted = list(range(0, 300, 2))
+    frames = contact.frames_at(video, wanted, width=64)
+    assert sorted(frames) == wanted
+    reference = frames_of(video, [0, 298])
+    assert np.abs(np.asarray(frames[298], np.float32) - reference[298]).mean() < 1
+    assert np.abs(np.asarray(frames[298], np.float32) - reference[0]).mean() > 5
