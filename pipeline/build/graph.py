@@ -283,10 +283,10 @@ def effects_on_cut(plan: Plan, starts: list[int]) -> list[Effect]:
 
 
 def segment_job(segment: Segment, fmt: Format, cache: Cache, shot_job: dict[str, str], cues: list,
-                kind: str = "segment", marks: Job | None = None) -> Job:
+                kind: str = "segment", marks: Job | None = None, tags: tuple[tuple[str, str], ...] = ()) -> Job:
     """The job that encodes one segment of the timeline, with `cues` burnt in where they fall
     and the watermarks `marks` (`mark_job`) over it (`kind` names it: "media" for a shot
-    encoded apart for an editor, `export.otio`)."""
+    encoded apart for an editor, `export.otio`, whose `tags` say how it was made)."""
     burn = [c for c in cues if c.end > segment.start and c.start < segment.start + segment.frames]
     inputs = {
         "encoder": ENCODER_VERSION, "width": fmt.width, "height": fmt.height, "fps": fmt.fps,
@@ -297,6 +297,8 @@ def segment_job(segment: Segment, fmt: Format, cache: Cache, shot_job: dict[str,
     }
     if marks is not None:   # (a key without marks is as it was before there were any)
         inputs["marks"] = marks.key
+    if tags:
+        inputs["tags"] = tags
 
     def run(out: Path) -> None:
         ass = None
@@ -307,7 +309,7 @@ def segment_job(segment: Segment, fmt: Format, cache: Cache, shot_job: dict[str,
             marks.output / VISIBLE if (marks.output / VISIBLE).is_file() else None,
             marks.output / INVISIBLE if (marks.output / INVISIBLE).is_file() else None)
         try:
-            render_segment(segment, fmt, out, ass, laid)
+            render_segment(segment, fmt, out, ass, laid, tags)
         finally:
             if ass is not None:
                 ass.unlink(missing_ok=True)

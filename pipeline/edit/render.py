@@ -48,9 +48,10 @@ def encode_args(fmt: Format, frames: int) -> list[str]:
 
 
 def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | None = None,
-                   marks: Marks | None = None) -> None:
+                   marks: Marks | None = None, tags: Sequence[tuple[str, str]] = ()) -> None:
     """Encode one segment to `out` (an .mp4); `subtitles` is an ASS file to burn in, `marks`
-    the watermarks to lay over everything (`edit.marks`)."""
+    the watermarks to lay over everything (`edit.marks`), `tags` (name, value) the file's
+    metadata (a shot encoded for an editor says how it was made)."""
     from .. import fonts
 
     inputs: list[str] = []
@@ -91,7 +92,8 @@ def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | N
         inputs += mark_inputs(marks)
         statements, last = mark_filters(marks, used, last)
         filters += statements
-    ffmpeg.run([*inputs, "-filter_complex", ";".join(filters), "-map", f"[{last}]", *encode_args(fmt, segment.frames), str(out)],
+    ffmpeg.run([*inputs, "-filter_complex", ";".join(filters), "-map", f"[{last}]", *encode_args(fmt, segment.frames),
+                *[a for name, value in tags for a in ("-metadata", f"{name}={value}")], str(out)],
                what=f"segment {segment.id}")
 
 

@@ -56,6 +56,10 @@ def test_the_clips_are_the_cuts_shots_to_the_frame(exported):
             >= round(rate)
         info = ffmpeg.probe(path_of(clip))
         assert round(info.duration * rate) == available.duration.value, clip.name
+    # each shot's file says how it was made, for whoever cuts it into another film
+    header = ffmpeg.header(path_of(clips[1]))
+    assert "Drawn by software" in header and "shot headland" in header
+    assert "writer's own picture" in ffmpeg.header(path_of(next(c for c in clips if c.name == "photograph")))
     assert video[0].duration().value == report["frames"]
 
 
