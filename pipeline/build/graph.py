@@ -114,7 +114,7 @@ def soundtrack_jobs(plan: Plan, timeline: Timeline, cache: Cache) -> tuple[Job, 
     lines = []
     for shot, start in zip(plan.shots, starts):
         for line in shot.speech:
-            length = min(line.frames, shot.frames - line.start)   # `fit: trim` cuts speech at the cut
+            length = shot.heard(line)
             if length > 0:
                 lines.append(PlacedLine(line.path, to_seconds(start + line.start, fmt.fps),
                                         to_seconds(length, fmt.fps), line.offset))

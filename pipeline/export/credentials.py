@@ -474,8 +474,7 @@ def film_parts(plan) -> tuple[list[dict], list[tuple[Path, str]]]:
     and its ingredients for `sign`: the writer's pictures, footage, recorded narration, music
     and effects, (path, id), each file once (a shot's file under the shot's id; the others
     under ids with a colon, which no shot id has)."""
-    from ..plan import FootageSource, GeneratedSource, StillSource
-    from .provenance import made_by, synthesised
+    from .provenance import made_by, model_of, shot_files, synthesised
 
     kinds = {"trainedAlgorithmicMedia": "generated", "algorithmicMedia": "animatic"}
     parts: list[dict] = []
@@ -485,20 +484,19 @@ def film_parts(plan) -> tuple[list[dict], list[tuple[Path, str]]]:
         return files.setdefault(path, pid)
 
     for shot in plan.shots:
-        source = shot.source
-        if isinstance(source, (StillSource, FootageSource)):
-            path = source.image if isinstance(source, StillSource) else source.path
-            parts.append({"kind": "still" if isinstance(source, StillSource) else "footage",
-                          "id": ingredient(path, shot.id), "description": f"shot {shot.id}: {path.name}"})
+        own = shot_files(shot)
+        if own and own[0][0] in ("still", "footage"):   # the shot is the writer's picture or video
+            kind, path = own[0]
+            parts.append({"kind": kind, "id": ingredient(path, shot.id), "description": f"shot {shot.id}: {path.name}"})
             continue
         kind = "card" if shot.kind != "shot" else kinds.get(made_by(shot), "animatic")
         part = {"kind": kind, "id": shot.id, "description": f"shot {shot.id}"}
         if kind == "generated":
-            part["model"] = str(shot.generator.options.get("model", "")) or shot.generator.name
+            part["model"] = model_of(shot)
         parts.append(part)
-        if isinstance(source, GeneratedSource) and source.first_frame is not None:
-            parts.append({"kind": "still", "id": ingredient(source.first_frame, f"{shot.id}:first-frame"),
-                          "description": f"shot {shot.id} starts from {source.first_frame.name}"})
+        for _, path in own:   # a generated shot's first frame
+            parts.append({"kind": "still", "id": ingredient(path, f"{shot.id}:first-frame"),
+                          "description": f"shot {shot.id} starts from {path.name}"})
     for who in synthesised(plan):
         parts.append({"kind": "voice", "id": f"voice:{who or 'narrator'}",
                       "description": f"the voice of {who or 'the narrator'}"})

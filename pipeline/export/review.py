@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
+from ..build.graph import film_title
 from ..cache import write_text
 from ..plan import GeneratedSource
 
@@ -211,13 +212,6 @@ def template():
 
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return env.from_string(resources.files("pipeline.templates").joinpath("review.html.j2").read_text(encoding="utf-8"))
-
-
-def film_title(plan: "Plan") -> str:
-    """The film's title as its cut carries it (`graph.film_title`)."""
-    from ..build.graph import film_title as title
-
-    return title(plan)
 
 
 def render(plan: "Plan", cards: tuple[ShotCard, ...], video: str, subtitles: str | None,

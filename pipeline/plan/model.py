@@ -164,6 +164,11 @@ class ShotPlan:
         """Frames its source must hold: the handles and the shot."""
         return self.head + self.frames + self.tail
 
+    def heard(self, line: SpeechPlan) -> int:
+        """Frames of `line` (one of its `speech`) heard in the cut: `fit: trim` cuts speech at
+        the cut, so a line may be heard less than its length, or not at all (0 or less)."""
+        return min(line.frames, self.frames - line.start)
+
 
 @dataclass(frozen=True)
 class Pacing:
