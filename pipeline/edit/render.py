@@ -93,7 +93,7 @@ def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | N
         statements, last = mark_filters(marks, used, last)
         filters += statements
     ffmpeg.run([*inputs, "-filter_complex", ";".join(filters), "-map", f"[{last}]", *encode_args(fmt, segment.frames),
-                *[a for name, value in tags for a in ("-metadata", f"{name}={value}")], str(out)],
+                *metadata_args(tags), str(out)],
                what=f"segment {segment.id}")
 
 
@@ -114,13 +114,18 @@ def concat(segments: Sequence[Path], audio: Path, out: Path, list_file: Path,
         metadata = ["-f", "ffmetadata", "-i", str(meta_file), "-map_chapters", "2"]
     ffmpeg.run([
         "-f", "concat", "-safe", "0", "-i", str(list_file), "-i", str(audio), *metadata,
-        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", *[a for name, value in tags for a in ("-metadata", f"{name}={value}")],
+        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", *metadata_args(tags),
         "-movflags", "+faststart", "-f", "mp4", str(out),
     ], what="concatenation")
     if chapters:
         meta_file.unlink()
     if xmp:
         append_xmp(out, xmp)
+
+
+def metadata_args(tags: Sequence[tuple[str, str]]) -> list[str]:
+    """ffmpeg's arguments giving an output file the metadata `tags`, (name, value) pairs."""
+    return [arg for name, value in tags for arg in ("-metadata", f"{name}={value}")]
 
 
 # Adobe's XMP specification, part 3 (2016), 1.2.7: MP4 files keep XMP in a top-level `uuid` box
