@@ -576,13 +576,14 @@ def _watermark(r: _Reader, node: Node | None) -> Watermark | None:
     if isinstance(node.value, str):   # `watermark: DRAFT`
         return Watermark(text=node.value.strip(), loc=r.loc(node)) if node.value.strip() else None
     keys = r.mapping(node, WATERMARK_KEYS, "watermark")
+    defaults = Watermark()
     mark = Watermark(
         text=r.text(keys.get("text"), "watermark text"), image=r.text(keys.get("image"), "watermark image"),
-        position=r.choice(keys.get("position"), "watermark position", WATERMARK_POSITIONS, "top-right"),
-        opacity=r.number(keys.get("opacity"), "watermark opacity", 0.5, minimum=0, maximum=1),
-        size=r.number(keys.get("size"), "watermark size (a fraction of the frame's height)", 0.06, positive=True,
-                      maximum=0.5),
-        invisible=r.boolean(keys.get("invisible"), "watermark invisible", False), loc=r.loc(node))
+        position=r.choice(keys.get("position"), "watermark position", WATERMARK_POSITIONS, defaults.position),
+        opacity=r.number(keys.get("opacity"), "watermark opacity", defaults.opacity, minimum=0, maximum=1),
+        size=r.number(keys.get("size"), "watermark size (a fraction of the frame's height)", defaults.size,
+                      positive=True, maximum=0.5),
+        invisible=r.boolean(keys.get("invisible"), "watermark invisible", defaults.invisible), loc=r.loc(node))
     if mark.text and mark.image:
         r.problem(node, "a watermark is a text or an image, not both")
     elif not (mark.text or mark.image or mark.invisible):
