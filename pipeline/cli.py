@@ -114,9 +114,16 @@ def _load(args: argparse.Namespace):
     """The project the command names, its warnings printed."""
     from .parse import load
 
-    board = load(Path(args.project), Path(args.config) if args.config else None)
+    board = load(Path(args.project), Path(args.config) if args.config else None, _version(args))
     _warn(board)
     return board
+
+
+def _version(args: argparse.Namespace):
+    """The version of the film `--var NAME=VALUE ...` asks for (the script's defaults without)."""
+    from .parse.versions import given
+
+    return given(getattr(args, "var", None))
 
 
 def _renders(args: argparse.Namespace, write: bool = True) -> Path:
@@ -385,25 +392,74 @@ def _build(args: argparse.Namespace) -> int:
         raise FilmError([Problem("--jobs", 0, f"says how many jobs run at once: from 1 to {MOST_JOBS}, not "
                                               f"{args.jobs} (leave it out for one per core)")])
 
+    if args.variants:
+        return _build_variants(args)
     reporter = TerminalReporter()
     try:
         result = build(Path(args.project), renders=_renders(args), preview=args.preview, only=args.only,
                        force=args.force, workers=args.jobs, reporter=reporter,
                        config=Path(args.config) if args.config else None, locked=args.locked,
                        warn=_print_warnings, keep_going=args.keep_going, allow_missing=args.allow_missing,
-                       executor=args.executor, address=args.address, sign=args.sign)
+                       executor=args.executor, address=args.address, sign=args.sign, version=_version(args),
+                       languages=tuple(args.language) if args.language else None)
     finally:
         reporter.close()
+    _missing(result)
     plan = result.plan
+    for tag, made in result.languages.items():
+        print(f"{tag}: {made.rendered} rendered, {made.cached} cached → {_shown(made.output)} "
+              f"({made.plan.seconds(made.plan.total):.2f} s)")
+    print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {_shown(result.output)} "
+          f"({plan.seconds(plan.total):.2f} s, {plan.fmt.width}x{plan.fmt.height})")
+    return 0
+
+
+def _build_variants(args: argparse.Namespace) -> int:
+    """`film build --variants ROWS`: every row's version checked before any is built, then
+    each built in turn into renders/NAME/variants/ROW/ (sharing the cache: what rows have in
+    common is made once), a line as each is done and a table at the end."""
+    from .build import build, check_versions
+    from .parse.versions import read_rows
+
+    if args.var:
+        raise FilmError([Problem("--var", 0, "give the values in the --variants table, or build one version with "
+                                             "--var; not both")])
+    if args.only:
+        raise FilmError([Problem("--only", 0, "builds some shots of one version: build it without --variants")])
+    versions = read_rows(Path(args.variants))
+    check_versions(Path(args.project), versions, Path(args.config) if args.config else None)
+    rows = []
+    for n, version in enumerate(versions, 1):
+        reporter = TerminalReporter()
+        try:
+            result = build(Path(args.project), renders=_renders(args), preview=args.preview, force=args.force,
+                           workers=args.jobs, reporter=reporter, config=Path(args.config) if args.config else None,
+                           locked=args.locked, warn=_print_warnings, keep_going=args.keep_going,
+                           allow_missing=args.allow_missing, executor=args.executor, address=args.address,
+                           sign=args.sign, version=version)
+        finally:
+            reporter.close()
+        _missing(result)
+        plan = result.plan
+        print(f"variant {n}/{len(versions)} {version.name}: {result.rendered} rendered, {result.cached} cached, "
+              f"{result.seconds:.1f} s → {_shown(result.output)} ({plan.seconds(plan.total):.2f} s)", flush=True)
+        rows.append((version.name, str(len(plan.shots)), str(result.rendered), str(result.cached),
+                     f"{result.seconds:.1f}", f"{plan.seconds(plan.total):.2f}", _shown(result.output)))
+    header = ("variant", "shots", "rendered", "cached", "seconds", "length", "cut")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+def _missing(result) -> None:
+    """Warn of each job of `result` that failed or could not be made (`--allow-missing`)."""
     for failed in result.missing:
         if not failed.needs:
             print(f"warning: {failed.kind} {one_line(failed.id)} failed: {one_line(failed.reason)}; its shot is a "
                   "slate in the cut", file=sys.stderr)
         else:
             print(f"warning: {failed.kind} {one_line(failed.id)} not made ({one_line(failed.reason)})", file=sys.stderr)
-    print(f"{result.rendered} rendered, {result.cached} cached, {result.seconds:.1f} s → {_shown(result.output)} "
-          f"({plan.seconds(plan.total):.2f} s, {plan.fmt.width}x{plan.fmt.height})")
-    return 0
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -417,11 +473,52 @@ def _export(args: argparse.Namespace) -> int:
     try:
         result = build(Path(args.project), renders=_renders(args), preview=args.preview, workers=args.jobs,
                        reporter=reporter, config=Path(args.config) if args.config else None, warn=_print_warnings,
-                       exports=formats)
+                       exports=formats, version=_version(args))
     finally:
         reporter.close()
     for path in result.exported:
         print(f"→ {_shown(path)}")
+    return 0
+
+
+def _translations(args: argparse.Namespace) -> int:
+    """`film translations`: the template and each language's PO file written, and a report."""
+    from . import locales
+
+    board, messages = locales.messages(Path(args.project), Path(args.config) if args.config else None, _version(args))
+    _warn(board)
+    if len(board.project.languages) < 2:
+        raise FilmError([Problem(str(board.source), 0, "the film lists no other language to translate into: add "
+                                                       "'languages: [its own, others...]' (e.g. [en, es])")])
+    filled = {}
+    if args.fill:
+        from .translate import fill
+
+        others = board.project.languages[1:]
+        wrong = [tag for tag in args.fill if tag not in others]
+        if wrong:
+            raise FilmError([Problem("--fill", 0, f"'{tag}' is not one of the languages the film is translated "
+                                                  f"into ({', '.join(others)})") for tag in wrong])
+
+        def missing(tag: str):
+            path = locales.po_file(board.root, tag)
+            return locales.untranslated(locales.read_catalog(path, tag), messages) if path.exists() else messages
+
+        filled = fill(board.project.languages[0], args.fill, messages, missing)
+    template, reports = locales.update(board, messages, filled)
+    print(f"{_shown(template)}: {len(messages)} texts to translate")
+    for report in reports:
+        done = report.total - len(report.untranslated) - len(report.fuzzy) - len(report.suggested)
+        said = [f"{done} of {report.total} translated"]
+        said += [f"{len(report.untranslated)} untranslated"] if report.untranslated else []
+        said += [f"{len(report.fuzzy)} stale (the original changed since)"] if report.fuzzy else []
+        said += [f"{len(report.obsolete)} no longer in the script"] if report.obsolete else []
+        said += [f"{len(report.suggested)} machine-translated, to review"] if report.suggested else []
+        print(f"{report.language}: {_shown(report.file)}{' (new)' if report.created else ''}: {', '.join(said)}")
+        for kind, found in (("untranslated", report.untranslated), ("stale", report.fuzzy),
+                            ("to review", report.suggested)):
+            for m in found:
+                print(f"  {one_line(m.loc.file)}:{m.loc.line}: {kind}: {m.context}: {one_line(m.text[:60])}")
     return 0
 
 
@@ -544,6 +641,9 @@ def _project_command(sub, name: str, func, text: str, shot: bool = False,
     command.add_argument("--out", help=out)
     command.add_argument("--config", help="a screenplay's sidecar (default: film.yaml beside it)")
     command.add_argument("--models", metavar="DIR", help=MODELS_HELP)
+    command.add_argument("--var", action="append", metavar="NAME=VALUE",
+                         help="a value for one of the script's vars: (repeat for more); the version of the film "
+                              "with it")
     command.set_defaults(func=func)
     return command
 
@@ -568,6 +668,12 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--preview", action="store_true", help="half size, for a quick look (cached apart)")
         if name == "build":
             command.add_argument("--only", nargs="+", metavar="ID", help="render just these shots, to only.mp4")
+            command.add_argument("--language", action="append", metavar="TAG",
+                                 help="of a film with languages:, make only this one besides its own (repeat for "
+                                      "more; default every one)")
+            command.add_argument("--variants", metavar="ROWS",
+                                 help="a .csv (or .jsonl) of versions, a row each (its cells the vars' values, an "
+                                      "'id' column its name): one cut each, in renders/NAME/variants/ROW/")
             command.add_argument("--force", action="store_true", help="render every job again, ignoring the cache")
             command.add_argument("--jobs", type=int, default=None, help="jobs run at once (default: one per core)")
             command.add_argument("--executor", default="threads", metavar="NAME",
@@ -613,6 +719,13 @@ def parser() -> argparse.ArgumentParser:
     takes = _project_command(sub, "takes", _takes, "render every take of a generated shot and write a contact sheet",
                              shot=True)
     takes.add_argument("--preview", action="store_true", help="at preview size")
+
+    translations = _project_command(sub, "translations", _translations,
+                                    "write locales/messages.pot and bring each language's PO file up to date; "
+                                    "list what is untranslated or stale")
+    translations.add_argument("--fill", nargs="+", metavar="LANG",
+                              help="pre-fill these languages' untranslated texts by machine translation "
+                                   "(argostranslate, with its language model installed), marked fuzzy for review")
 
     keys = sub.add_parser("keys", help="make a signing certificate (and a CA of your own) for film build --sign")
     keys.add_argument("folder", nargs="?", default="~/.film/keys", help="where to write them (default ~/.film/keys)")

@@ -19,6 +19,7 @@ from .errors import Problem, did_you_mean, did_you_mean_file, one_of, quoted
 
 SUBTITLE_MODES = ("sidecar", "burn", "off")
 SUBTITLE_POSITIONS = ("auto", "bottom", "top")
+LOCALIZE_MODES = ("retime", "dub")
 MUSIC_GENERATORS = ("ambient",)
 TIMES_OF_DAY = ("DAY", "NIGHT", "DUSK", "SUNSET", "DAWN", "MORNING", "EVENING", "CONTINUOUS", "LATER")
 EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -66,6 +67,7 @@ class Voice:
     loc: Loc = Loc("", 0)
     preset: str = ""
     formant: float = 1.0
+    language: str = ""        # the espeak-ng language its words are read as ("": the model's own)
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,16 @@ class Character:
 
 @dataclass(frozen=True)
 class Line:
-    """A line of dialogue; `parenthetical` (e.g. "whispering") is direction, never spoken."""
+    """A line of dialogue; `parenthetical` (e.g. "whispering") is direction, never spoken.
+    `when`: an expression over the film's `vars:` (`parse/versions.py`); the line is spoken
+    only in the versions where it is true ("": always)."""
 
     character: str
     text: str
     parenthetical: str = ""
     dual: bool = False        # spoken at the same time as the line before (dual dialogue)
     loc: Loc = Loc("", 0)
+    when: str = ""
 
 
 @dataclass(frozen=True)
@@ -250,6 +255,34 @@ class Subtitles(str):
 
 
 @dataclass(frozen=True)
+class Var:
+    """A variable the writer declares under `vars:`, used as `{{ name }}` in any text of the
+    script and in `when:` expressions; `default` None means every version must give it
+    (`--var name=...`, a column of `--variants`)."""
+
+    name: str
+    default: Any = None
+    loc: Loc = Loc("", 0)
+
+
+@dataclass(frozen=True)
+class Version:
+    """Which version of the film a build makes: `values` for the script's `vars:` (from `--var`
+    or a row of `--variants`, read from `origin`, e.g. `viewers.csv:3`), called `name` (its
+    folder: renders/NAME/variants/NAME/), in `language` ("": the script's own)."""
+
+    values: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    name: str = ""
+    language: str = ""
+    origin: str = "--var"
+
+    @property
+    def folder(self) -> str:
+        """Where this version's outputs go, relative to renders/NAME ("" for the film itself)."""
+        return "/".join((["variants", self.name] if self.name else []) + ([self.language] if self.language else []))
+
+
+@dataclass(frozen=True)
 class Pacing:
     """How long shots last when the writer gives no duration, in seconds: `lead_in` before a
     shot's first line, `hold` after its last (written `tail:` under `pacing:`, as editors say
@@ -300,6 +333,7 @@ class Shot:
     auto_id: bool = False
     loc: Loc = Loc("", 0)
     key_lines: Mapping[str, int] = field(default_factory=lambda: EMPTY)
+    when: str = ""            # an expression over `vars:`: the shot is in the versions where it is true
 
     def at(self, key: str) -> Loc:
         """Where `key` of this shot was written (the shot's own line if unknown)."""
@@ -360,6 +394,15 @@ class Project:
     mix: MixSettings = MixSettings()
     metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     loc: Loc = Loc("", 0)
+    vars: tuple[Var, ...] = ()
+    # The film's languages, its own first (`locales.py`); how the others are made: "retime"
+    # (each times its shots to its own speech) or "dub" (the picture kept, each line fitted
+    # into its shot); "" when unsaid (`locales.localize_mode`).
+    languages: tuple[str, ...] = ()
+    localize: str = ""
+    # language -> speaker ("narrator", a cast name, or "" for everyone else) -> voice.
+    voices: Mapping[str, Mapping[str, Voice]] = field(default_factory=lambda: EMPTY)
+    languages_loc: Loc = Loc("", 0)
 
 
 @dataclass(frozen=True)
@@ -374,6 +417,7 @@ class Storyboard:
     music: tuple[Music, ...] = ()
     scenes: tuple[Scene, ...] = ()
     warnings: tuple[Problem, ...] = ()     # read, but perhaps not as the writer meant
+    version: Version = Version()           # which version of the film this is (`parse/versions.py`)
 
     @property
     def shots(self) -> tuple[Shot, ...]:

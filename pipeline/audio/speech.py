@@ -116,7 +116,7 @@ def speech_jobs(board: Storyboard, cache: Cache) -> dict[tuple[str, str], Job]:
             voice = tts.voice_for(board, who)
             model = tts.find_model(voice.model, board.root)
             inputs = {"tts": tts.TTS_VERSION, "model": cache.digest(model.model),
-                      "text": tts.speakable(text, tts.reader(model)),
+                      "text": tts.speakable(text, tts.reader(model, voice.language)),
                       **tts.voice_inputs(voice)}
             jobs[(who, text)] = make_job(
                 cache, "voice", f"{who or 'narrator'}: {text[:40]}", inputs,

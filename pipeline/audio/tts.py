@@ -176,7 +176,8 @@ def voice_inputs(voice: Voice) -> dict:
     change = voices.conversion(voice)
     return {"speaker": voice.speaker, "rate": speaking_rate(voice), "pitch": voice.pitch, "gain": voice.gain,
             "preset": voice.preset, "formant": voice.formant,
-            "conversion": [change.pitch, change.formant, change.range, change.tremor]}
+            "conversion": [change.pitch, change.formant, change.range, change.tremor],
+            **({"language": voice.language} if voice.language else {})}
 
 
 _MARKUP = re.compile(r"[*_]+|\\[\[\]]|\[\[.*?\]\]")
@@ -192,14 +193,14 @@ def speakable(text: str, reads=None) -> str:
     return said(_MARKUP.sub("", text), ENGLISH if reads is None else reads)
 
 
-def reader(model: VoiceModel):
+def reader(model: VoiceModel, language: str = ""):
     """What the voice of `model` can read (`speakable.Reader`): from its config's espeak voice
-    (`en-us`) and language name."""
-    return _reader(model.config)
+    (`en-us`) and language name, or as `language` (an espeak voice: `Voice.language`)."""
+    return _reader(model.config, language)
 
 
 @lru_cache(maxsize=64)
-def _reader(config: Path):
+def _reader(config: Path, reads_as: str = ""):
     from .speakable import reader as for_language
 
     try:
@@ -208,6 +209,8 @@ def _reader(config: Path):
         settings = {}
     espeak = settings.get("espeak") if isinstance(settings.get("espeak"), dict) else {}
     language = settings.get("language") if isinstance(settings.get("language"), dict) else {}
+    if reads_as:   # read as another language: its own phonemes, whatever the model was trained on
+        return for_language(reads_as, "")
     code = espeak.get("voice") or language.get("code") or "en-us"
     return for_language(str(code), str(language.get("name_english") or ""))
 
@@ -308,10 +311,12 @@ class Speaker:
     """Synthesises lines; loads each Piper model once and reuses it for every line."""
 
     def __init__(self) -> None:
-        self._voices: dict[Path, object] = {}
+        self._voices: dict[Path | tuple[Path, str], object] = {}
         self._lock = threading.Lock()
 
-    def _load(self, model: VoiceModel):
+    def _load(self, model: VoiceModel, language: str = ""):
+        """The model loaded (once), phonemising as `language` when one is given: the same
+        network and session, its config's espeak voice replaced (Piper phonemises with it)."""
         with self._lock:
             if model.model not in self._voices:
                 from piper import PiperVoice
@@ -320,7 +325,15 @@ class Speaker:
                     self._voices[model.model] = PiperVoice.load(model.model, model.config, include_alignments=True)
                 except Exception as error:  # onnxruntime raises its own types for a bad file
                     raise VoiceError(f"voice model '{model.name}' is not a Piper model: {error}") from None
-            return self._voices[model.model]
+            loaded = self._voices[model.model]
+            if not language or language == loaded.config.espeak_voice:
+                return loaded
+            if (model.model, language) not in self._voices:
+                from dataclasses import replace as replaced
+
+                self._voices[(model.model, language)] = replaced(
+                    loaded, config=replaced(loaded.config, espeak_voice=language))
+            return self._voices[(model.model, language)]
 
     def synthesise(self, text: str, voice: Voice, model: VoiceModel) -> Speech:
         """`text` spoken in `voice` at the model's own sample rate, with its word times.
@@ -330,7 +343,7 @@ class Speaker:
         import numpy as np
         from piper import SynthesisConfig
 
-        piper_voice = self._load(model)
+        piper_voice = self._load(model, voice.language)
         # No sampling noise: the same line in the same voice always sounds (and lasts) the same.
         config = SynthesisConfig(speaker_id=voice.speaker, length_scale=1.0 / speaking_rate(voice),
                                  noise_scale=0.0, noise_w_scale=0.0)
@@ -339,7 +352,7 @@ class Speaker:
         parts: list[np.ndarray] = []
         spoken: list[tuple[str, float, float]] = []
         at = 0  # samples
-        reads = reader(model)   # the same for the line and for each of its words
+        reads = reader(model, voice.language)   # the same for the line and for each of its words
         for piece, continues in _pieces(piper_voice, speakable(text, reads)):
             for n, chunk in enumerate(piper_voice.synthesize(piece, config, include_alignments=True)):
                 if parts and not (continues and n == 0):   # a cut sentence runs on with no pause

@@ -30,8 +30,8 @@ from ..parse import load
 from ..plan import CardSource, GeneratedSource, Plan, make_plan
 from ..plan.cards import CARD
 from ..plan.model import unknown_shots
-from ..spec import CREDITS_ID, TITLE_ID, Storyboard
-from . import executors
+from ..spec import CREDITS_ID, TITLE_ID, Storyboard, Version
+from . import executors, languages as spoken_in
 from .claim import claim
 from .graph import Graph, make_graph, prepare_shots
 from .run import BuildResult, Failed, JobResult, JobsFailed, QuietReporter, Reporter, execute, to_run
@@ -41,8 +41,9 @@ __all__ = ["BuildResult", "Graph", "JobResult", "Reporter", "build", "default_re
 
 
 def output_folder(renders: Path, plan: Plan) -> Path:
-    """Where a build's outputs go: renders/NAME, or renders/NAME/preview for previews."""
-    base = renders / plan.name
+    """Where a build's outputs go: renders/NAME, in its version's folder (`Plan.version`:
+    renders/NAME/variants/ROW, renders/NAME/es), and in `preview/` there for previews."""
+    base = renders / plan.name / plan.version
     return base / "preview" if plan.preview else base
 
 
@@ -85,7 +86,8 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
           config: Path | None = None, locked: bool = False,
           warn: Callable[[tuple[Problem, ...]], None] | None = None, keep_going: bool = False,
           allow_missing: bool = False, executor: str = "threads", address: str | None = None,
-          exports: tuple[str, ...] = (), sign: bool = False) -> BuildResult:
+          exports: tuple[str, ...] = (), sign: bool = False, version: Version = Version(),
+          languages: tuple[str, ...] | None = None) -> BuildResult:
     """Build the film at `target` into `renders/NAME/` (default: `default_renders`, in the
     project), waiting while another build of it runs there; returns what was rendered and where
     the cut is.
@@ -100,22 +102,31 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
     a Ray cluster's), `workers` how many at once. `exports` names outputs to write besides those
     every build writes (`export.EXPORTS`: otio, review, ...); what they wrote is in
     `BuildResult.exported`. `sign` signs the cut's Content Credentials with the project's
-    `signing:` certificate (`export.credentials`).
+    `signing:` certificate (`export.credentials`). `version` is which version of the film to
+    make (`spec.Version`: its values for `vars:`, its language); its outputs go to its folder
+    under renders/NAME, and it shares renders/NAME/cache with every other version. A film with
+    `languages:` is made in each of them after its own (`build.languages`: `languages` names
+    which, None all); each one's result is in `BuildResult.languages`.
     Raises FilmError (exit 1) for input problems, JobError (exit 2) for a job that failed.
     """
     started = time.perf_counter()
     reporter = reporter or QuietReporter()
     renders = default_renders(target) if renders is None else renders
-    board = load(target, config)
+    board = load(target, config, version)
     ffmpeg.require()
     if warn:
         warn(board.warnings)
     if only:
         check_only(board, only)
+    others = () if only or version.language else spoken_in.wanted(board, languages)
+    boards = _in_languages(target, config, version, others)
+    if warn:
+        for other in boards.values():
+            warn(tuple(w for w in other.warnings if w not in board.warnings))
     export.check(exports, only=bool(only))
     sign = signs(board, bool(only), sign)
     film = renders / board.name
-    check_output_folder(film, board.root)
+    check_output_folder(film, board.root, version.folder)
     cache = Cache(film / "cache")
     probes = measure.check_media(board, cache=cache)
     with contextlib.ExitStack() as stack:
@@ -124,8 +135,18 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
         pool = None if executor == "threads" and not address else executors.named(executor, workers, address)
         if pool is not None:
             stack.callback(pool.shutdown)
+        dub = bool(boards) and spoken_in.localize_mode(board) == "dub"
         result = _build(board, film, renders, cache, probes, started, reporter, preview, only, force, workers,
-                        locked, warn, keep_going, allow_missing, pool, sign)
+                        locked, warn, keep_going, allow_missing, pool, sign and not dub)
+
+        def retime(other: Storyboard) -> BuildResult:
+            return _build(other, film, renders, cache, measure.check_media(other, cache=cache), time.perf_counter(),
+                          reporter, preview, None, force, workers, locked, warn, keep_going, allow_missing, pool, sign)
+
+        result.languages = spoken_in.make_languages(board, boards, result, renders, retime, cache, preview, reporter,
+                                                    workers, pool, force, sign)
+        if dub:   # the cut is now the one with every language: what the exports say of it follows
+            export.write_all(result, renders)
         for name in exports:   # inside the claim: an export may run jobs into the cache
             result.exported += export.get(name)(result, renders)
         return result
@@ -224,12 +245,16 @@ def default_renders(target: Path) -> Path:
     return (target if target.is_dir() else target.parent) / "renders"
 
 
-def check_output_folder(folder: Path, project: Path | None = None) -> None:
+def check_output_folder(folder: Path, project: Path | None = None, version: str = "") -> None:
     """Raise a FilmError if renders/NAME, or a folder in it that builds write into (its cache
     and the cache's folders, the preview, the takes), is a symbolic link: a shared project that
     ships one would have the build write wherever it points. So is a folder above it that lies
     in the `project` folder (a `renders` link shipped with the project, built from inside it)."""
-    places = [folder, folder / "preview", folder / "takes", folder / "cache"]
+    places = [folder, folder / "preview", folder / "takes", folder / "cache", folder / "variants"]
+    if version:   # its folder and each above it, up to the film's
+        parts = Path(version).parts
+        places += [folder.joinpath(*parts[:n]) for n in range(1, len(parts) + 1)]
+        places.append(folder.joinpath(*parts) / "preview")
     if project is not None:
         root = project.resolve()
         places += [p for p in Path(folder).absolute().parents if p.is_relative_to(root) and p != root]
@@ -257,6 +282,40 @@ def signs(board: Storyboard, only: bool, asked: bool) -> bool:
         return False
     sdk_version(board.project.signing.loc)
     return True
+
+
+def _in_languages(target: Path, config: Path | None, version: Version,
+                  tags: tuple[str, ...]) -> dict[str, Storyboard]:
+    """The film read in each of `tags` (`Version.language`), every problem of every language
+    raised at once (a missing PO file, a voice that cannot load)."""
+    boards, problems = {}, []
+    for tag in tags:
+        try:
+            boards[tag] = load(target, config, replace(version, language=tag))
+        except FilmError as error:
+            problems += [p for p in error.problems if p not in problems]
+    if problems:
+        raise FilmError(problems)
+    return boards
+
+
+def check_versions(target: Path, versions: tuple[Version, ...], config: Path | None = None) -> None:
+    """Read the project as each of `versions` (nothing made); raise a FilmError listing every
+    problem of every version at once, each once: one of the script's own is said as it is, one
+    that only some versions' values cause names the first such version's row."""
+    problems: dict[tuple, Problem] = {}
+    for version in versions:
+        try:
+            load(target, config, version)
+        except FilmError as error:
+            for p in error.problems:
+                if p.subject == version.origin:   # the table's own cell
+                    problems.setdefault((p.subject, p.line, p.message), p)
+                else:
+                    problems.setdefault((p.subject, p.line, p.message), replace(
+                        p, message=f"{p.message} (variant {version.name}, {version.origin})"))
+    if problems:
+        raise FilmError(list(problems.values()))
 
 
 def check_only(board: Storyboard, ids: list[str]) -> None:

@@ -8,7 +8,7 @@ transition out of it), for `film plan` and `film status`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
@@ -25,7 +25,7 @@ from ..frames import Format, to_seconds
 from ..generators.base import Context, source_identity
 from ..plan import Bed, CardSource, Plan
 from ..spec import resolve_asset
-from .. import camera, transitions
+from .. import camera, locales, transitions
 from ..transitions import split
 
 
@@ -88,7 +88,7 @@ def make_graph(plan: Plan, cache: Cache, sign: bool = False) -> Graph:
     mix_job, music_jobs = soundtrack_jobs(plan, timeline, cache)
     jobs += music_jobs + [mix_job]
     if cues:
-        jobs.append(subtitles_job(cues, fmt, cache))
+        jobs.append(subtitles_job(cues, fmt, cache, rtl=bool(plan.language) and locales.right_to_left(plan.language)))
     jobs.append(final := final_job(plan, segment_jobs, mix_job, cache))
     if sign:
         jobs.append(final := signed_job(plan, final, cache))
@@ -151,14 +151,21 @@ def passage_job(run: list[PlacedLine], n: int, cache: Cache) -> Job:
     return make_job(cache, "passage", f"passage-{n + 1}", inputs, lambda out: mix_passage(run, out), suffix=".wav")
 
 
-def subtitles_job(cues: list, fmt: Format, cache: Cache) -> Job:
-    """The job that writes subtitles.srt and subtitles.vtt (a folder) from `cues`."""
+def subtitles_job(cues: list, fmt: Format, cache: Cache, rtl: bool = False) -> Job:
+    """The job that writes subtitles.srt and subtitles.vtt (a folder) from `cues`; `rtl`: in
+    a language written right to left, each line opened and closed with a right-to-left mark
+    (U+200F), so that a player that guesses a line's direction from its first letter (a name
+    in Latin letters, a number) still sets it right to left, its full stop at its left end
+    (Unicode's bidirectional algorithm, UAX #9, rules P2-P3)."""
+    written = [replace(c, text="\n".join(f"\u200f{row}\u200f" for row in c.text.split("\n"))) for c in cues] \
+        if rtl else cues
+
     def write(out: Path) -> None:
         out.mkdir(parents=True)
-        subs.write_srt(cues, fmt.fps, out / "subtitles.srt")
-        subs.write_vtt(cues, fmt.fps, out / "subtitles.vtt")
+        subs.write_srt(written, fmt.fps, out / "subtitles.srt")
+        subs.write_vtt(written, fmt.fps, out / "subtitles.vtt")
 
-    return make_job(cache, "subtitles", "subtitles", {"cues": cues, "fps": fmt.fps}, write)
+    return make_job(cache, "subtitles", "subtitles", {"cues": written, "fps": fmt.fps}, write)
 
 
 def final_job(plan: Plan, segment_jobs: list[Job], mix_job: Job, cache: Cache) -> Job:
@@ -175,13 +182,17 @@ def final_job(plan: Plan, segment_jobs: list[Job], mix_job: Job, cache: Cache) -
     tags = [("title", title), ("comment", made.summary or f"Made with {tool}"), ("encoding_tool", tool)]
     xmp = xmp_packet(title, tool, made.term, made.summary)
 
+    # The sound's language, tagged as players list it (a film that names its languages).
+    sound = [("language", locales.iso639_2(plan.language)), ("title", locales.name_of(plan.language))] \
+        if plan.language else []
+
     def assemble(out: Path) -> None:
-        concat(outputs, mix_job.output, out, out.with_suffix(".txt"), marks, tags, xmp)
+        concat(outputs, mix_job.output, out, out.with_suffix(".txt"), marks, tags, xmp, sound)
         out.with_suffix(".txt").unlink()
 
     return make_job(cache, "final", "final", {"segments": [j.key for j in segment_jobs], "mix": mix_job.key,
                                               "fps": plan.fmt.fps, "chapters": marks, "version": __version__,
-                                              "tags": tags, "xmp": xmp},
+                                              "tags": tags, "xmp": xmp, **({"sound": sound} if sound else {})},
                     assemble, suffix=".mp4", deps=tuple(j.id for j in segment_jobs) + (mix_job.id,))
 
 

@@ -69,6 +69,7 @@ class BuildResult:
     cache: Cache | None = None
     exported: tuple[Path, ...] = ()   # what the exports asked for wrote
     reporter: "Reporter | None" = None   # who watched the build, for exports that run jobs
+    languages: dict[str, "BuildResult"] = field(default_factory=dict)   # the film's other languages, by tag
 
     @property
     def rendered(self) -> int:

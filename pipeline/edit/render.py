@@ -99,10 +99,11 @@ def render_segment(segment: Segment, fmt: Format, out: Path, subtitles: Path | N
 
 def concat(segments: Sequence[Path], audio: Path, out: Path, list_file: Path,
            chapters: Sequence[tuple[int, int, str]] = (), tags: Sequence[tuple[str, str]] = (),
-           xmp: str = "") -> None:
+           xmp: str = "", sound: Sequence[tuple[str, str]] = ()) -> None:
     """Join encoded segments without re-encoding, add the audio, and write a faststart MP4;
     `chapters` are (start ms, end ms, title) markers that players list, `tags` (name, value)
-    the file's metadata (title, comment, ...), `xmp` an XMP packet put in the file's XMP box."""
+    the file's metadata (title, comment, ...), `sound` the audio track's (its language),
+    `xmp` an XMP packet put in the file's XMP box."""
     # The concat list quotes paths in '...'; a quote inside a path is written as '\''.
     quote = "'\\''"
     lines = [f"file '{str(p.resolve()).replace(chr(39), quote)}'" for p in segments]
@@ -115,6 +116,7 @@ def concat(segments: Sequence[Path], audio: Path, out: Path, list_file: Path,
     ffmpeg.run([
         "-f", "concat", "-safe", "0", "-i", str(list_file), "-i", str(audio), *metadata,
         "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", *metadata_args(tags),
+        *metadata_args(sound, stream="s:a:0"),
         "-movflags", "+faststart", "-f", "mp4", str(out),
     ], what="concatenation")
     if chapters:
@@ -123,9 +125,11 @@ def concat(segments: Sequence[Path], audio: Path, out: Path, list_file: Path,
         append_xmp(out, xmp)
 
 
-def metadata_args(tags: Sequence[tuple[str, str]]) -> list[str]:
-    """ffmpeg's arguments giving an output file the metadata `tags`, (name, value) pairs."""
-    return [arg for name, value in tags for arg in ("-metadata", f"{name}={value}")]
+def metadata_args(tags: Sequence[tuple[str, str]], stream: str = "") -> list[str]:
+    """ffmpeg's arguments giving an output file (or its `stream`: `s:a:0`, its first audio
+    track) the metadata `tags`, (name, value) pairs."""
+    option = f"-metadata:{stream}" if stream else "-metadata"
+    return [arg for name, value in tags for arg in (option, f"{name}={value}")]
 
 
 # Adobe's XMP specification, part 3 (2016), 1.2.7: MP4 files keep XMP in a top-level `uuid` box
@@ -170,3 +174,30 @@ def chapter_metadata(chapters: Sequence[tuple[int, int, str]]) -> str:
     for start, end, title in chapters:
         parts += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}", f"title={escape(title)}"]
     return "\n".join(parts) + "\n"
+
+
+def mux_tracks(cut: Path, sounds: Sequence[tuple[str, Path]], subtitles: Sequence[tuple[str, Path]], out: Path,
+               sound_tags: Sequence[tuple[str, str]], subtitle_tags: Sequence[tuple[str, str]], xmp: str = "") -> None:
+    """One MP4 with every language: `cut`'s picture, chapters, metadata and sound (its first
+    audio track, the default), each of `sounds`' (tag, audio file) as a further audio track
+    (AAC, re-encoded only if it is not), and each of `subtitles`' (tag, SRT file) as a
+    `mov_text` subtitle track (the first the default). `sound_tags` and `subtitle_tags` give
+    each track's (ISO 639-2 code, title), in that order; `xmp` is `cut`'s XMP packet, kept.
+    Nothing is re-encoded but the subtitles (into a text format MP4 players read)."""
+    inputs = ["-i", str(cut)]
+    for _, path in [*sounds, *subtitles]:
+        inputs += ["-i", str(path)]
+    maps = ["-map", "0:v:0", "-map", "0:a:0"]
+    maps += [arg for n in range(len(sounds)) for arg in ("-map", f"{n + 1}:a:0")]
+    maps += [arg for n in range(len(subtitles)) for arg in ("-map", f"{len(sounds) + n + 1}:s:0")]
+    tags = []
+    for n, (code, title) in enumerate(sound_tags):
+        tags += [f"-metadata:s:a:{n}", f"language={code}", f"-metadata:s:a:{n}", f"title={title}",
+                 f"-disposition:a:{n}", "default" if n == 0 else "0"]
+    for n, (code, title) in enumerate(subtitle_tags):
+        tags += [f"-metadata:s:s:{n}", f"language={code}", f"-metadata:s:s:{n}", f"title={title}",
+                 f"-disposition:s:{n}", "0"]
+    ffmpeg.run([*inputs, *maps, "-map_metadata", "0", "-map_chapters", "0", "-c", "copy", "-c:s", "mov_text", *tags,
+                "-movflags", "+faststart", "-f", "mp4", str(out)], what="language tracks")
+    if xmp:
+        append_xmp(out, xmp)

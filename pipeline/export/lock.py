@@ -18,8 +18,9 @@ FILE = "lock.json"
 
 
 def lock_file(renders: Path, plan: Plan) -> Path:
-    """Where a film's lock file is: renders/NAME/lock.json (previews share it)."""
-    return renders / plan.name / FILE
+    """Where a film's lock file is: renders/NAME/lock.json, or in its version's folder
+    (`Plan.version`: renders/NAME/variants/ROW/lock.json); previews share it."""
+    return renders / plan.name / plan.version / FILE
 
 
 def entries(plan: Plan, cache: Cache) -> dict[str, dict]:

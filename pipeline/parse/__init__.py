@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem, ProjectNotFound, StoryboardError
-from ..spec import Storyboard
+from ..spec import Storyboard, Version
 
 SIDECAR = "film.yaml"
 
@@ -29,9 +29,12 @@ def find_script(target: Path) -> Path:
     return target
 
 
-def load(target: Path, config: Path | None = None) -> Storyboard:
-    """Read and validate the project at `target`; raises a FilmError listing every problem.
-    `config` names a screenplay's sidecar (default: `film.yaml` beside it)."""
+def load(target: Path, config: Path | None = None, version: Version = Version(), translate=None) -> Storyboard:
+    """Read and validate the project at `target` as `version` of the film (its `vars:` values,
+    its language: `parse/versions.py`); raises a FilmError listing every problem. `config`
+    names a screenplay's sidecar (default: `film.yaml` beside it). `translate(text, context,
+    loc)` is asked for each text to translate, before values are put in (`locales.messages`
+    records them with it); by default the version's language's PO file answers."""
     from ..generators import names
 
     script = find_script(Path(target))
@@ -40,17 +43,24 @@ def load(target: Path, config: Path | None = None) -> Storyboard:
                                                       "storyboard, which holds its own settings")])
     if config is not None and not Path(config).is_file():
         raise ProjectNotFound([Problem(str(config), 0, "--config: no such file")])
+    if version.language and translate is None:
+        from .. import locales
+
+        translate = locales.translator(locales.read_catalog(locales.po_file(script.parent, version.language),
+                                                            version.language))
     if script.suffix in (".yaml", ".yml"):
         from .yaml import read_yaml
 
-        board = read_yaml(script, names())
+        board = read_yaml(script, names(), version, translate)
     elif script.suffix == ".fountain":
         from .fountain import read_screenplay
 
-        board = read_screenplay(script, names(), Path(config) if config else None)
+        board = read_screenplay(script, names(), Path(config) if config else None, version, translate)
     else:
         raise ProjectNotFound([Problem(str(script), 0, "not a storyboard: expected a .yaml or .fountain file")])
     problems = check_generators(board)
+    if version.language:
+        board, problems = _in_language(board, version.language, problems)
     if problems:
         raise StoryboardError(problems)
     from ..audio.asr import check_recognizer
@@ -70,6 +80,23 @@ def load(target: Path, config: Path | None = None) -> Storyboard:
     if Path(target).is_dir():
         board = replace(board, name=Path(target).resolve().name)
     return board
+
+
+def _in_language(board: Storyboard, language: str, problems: list[Problem]) -> tuple[Storyboard, list[Problem]]:
+    """`board` speaking `language` (`locales.with_voices`), which must be one of the film's
+    other languages; its warnings (a voice reading another language's phonemes) kept."""
+    from dataclasses import replace
+
+    from .. import locales
+
+    others = board.project.languages[1:]
+    if language not in others:
+        said = f"the film's languages are {', '.join(board.project.languages)}" if board.project.languages else \
+            "the film lists no languages: add 'languages: [its own, others...]'"
+        return board, problems + [Problem("--language", 0, f"'{language}' is not one of the languages the film is "
+                                                           f"translated into; {said}")]
+    board, warnings = locales.with_voices(board, language)
+    return replace(board, warnings=board.warnings + warnings), problems
 
 
 def check_generators(board: Storyboard) -> list[Problem]:

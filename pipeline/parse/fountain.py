@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import Callable
 
 import yaml as pyyaml
 
@@ -34,17 +35,17 @@ from .. import transitions
 from ..errors import Problem, StoryboardError, did_you_mean
 from ..names import display_name
 from ..spec import (
-    Character, Heading, Line, Loc, Scene, Shot, Storyboard, parse_heading, slug, validate,
+    Character, Heading, Line, Loc, Scene, Shot, Storyboard, Version, parse_heading, slug,
 )
 from .fountain_syntax import Element, Note, Screenplay, plain_text, read_fountain
-from .yaml import SIDECAR_KEYS, Ids, Node, Settings, _Reader, _shot, _unique, _voice_problems, read_settings
+from .yaml import SIDECAR_KEYS, Ids, Node, Settings, _Reader, _shot, _unique, finish, read_settings
 
 SIDECAR = "film.yaml"
 
 #: Shot keys a note may set. Prompt, lines and narration come from the screenplay itself.
 DIRECTIVES = ("id", "duration", "camera", "image", "footage", "continuity", "seed", "transition",
               "fit", "cast", "generator", "sfx", "sound", "title", "first_frame", "takes", "take",
-              "background")
+              "background", "when")
 
 NARRATOR = "NARRATOR"
 #: Character extensions that mean the speaker is heard, not seen, compared by their letters only
@@ -495,9 +496,11 @@ def _credits(play: Screenplay) -> tuple[tuple[tuple[str, tuple[str, ...]], ...],
     return tuple(credits), tuple(locs)
 
 
-def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None = None) -> Storyboard:
-    """Read and validate a `.fountain` screenplay with its sidecar; raises StoryboardError
-    listing every problem (the screenplay's and the sidecar's together)."""
+def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None = None,
+                    version: Version = Version(), translate: Callable[[str, str], str] | None = None) -> Storyboard:
+    """Read and validate a `.fountain` screenplay with its sidecar, as `version` of the film
+    (`versions.apply`); raises StoryboardError listing every problem (the screenplay's and the
+    sidecar's together)."""
     path = Path(path)
     sidecar_path = find_sidecar(path, config)
     problems: list[Problem] = []
@@ -580,7 +583,8 @@ def read_screenplay(path: Path, generators: tuple[str, ...], config: Path | None
         music=settings.music, scenes=scenes,
         warnings=tuple(warnings),
     )
-    problems += r.problems + validate(board, generators) + _voice_problems(board)
+    board, found = finish(board, generators, version, translate)
+    problems += r.problems + found
     if problems:
         raise StoryboardError(sorted(problems, key=lambda p: (p.subject != str(path), p.subject, p.line)))
     return board

@@ -52,7 +52,7 @@ def unread_warnings(board: Storyboard) -> list[Problem]:
         if who not in reads:
             voice = tts.voice_for(board, who)
             try:
-                reads[who] = (voice.model or tts.DEFAULT_VOICE, tts.reader(tts.find_model(voice.model, board.root)))
+                reads[who] = (voice.model or tts.DEFAULT_VOICE, tts.reader(tts.find_model(voice.model, board.root), voice.language))
             except tts.VoiceError:
                 reads[who] = None
         if reads[who] is None:

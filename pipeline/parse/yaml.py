@@ -6,35 +6,37 @@ PyYAML's composer gives us nodes with line marks; we walk them ourselves (instea
 
 from __future__ import annotations
 
+import keyword
 import os
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import yaml
 
 from ..errors import Problem, StoryboardError, did_you_mean, quoted
 from ..spec import (
-    GAIN_RANGE, LONGEST_FILM, LONGEST_PAUSE, LONGEST_SHOT, MOST_TAKES, RESERVED_IDS, SEED_RANGE, WORDS_PER_MINUTE,
+    GAIN_RANGE, LOCALIZE_MODES, LONGEST_FILM, LONGEST_PAUSE, LONGEST_SHOT, MOST_TAKES, RESERVED_IDS, SEED_RANGE, WORDS_PER_MINUTE,
     MUSIC_GENERATORS, SUBTITLE_MODES, SUBTITLE_POSITIONS, Music, Character, Footage, GeneratorSpec, Line,
-    Loc, MixSettings, Pacing, Project, Recognition, Signing, Sound, WATERMARK_POSITIONS, Watermark, SoundEffect, Subtitles, VoiceOver, Scene, Shot, Storyboard, Transition, Voice, parse_heading, slug, validate,
+    Loc, MixSettings, Pacing, Project, Recognition, Signing, Sound, WATERMARK_POSITIONS, Watermark, SoundEffect, Subtitles, VoiceOver, Scene, Shot, Storyboard, Transition, Var, Version, Voice, parse_heading, slug, validate,
 )
+from .versions import RESERVED_VARS, apply
 from ..values import Choice, Number
 
 PROJECT_KEYS = (
     "title", "fps", "size", "seed", "style", "negative", "generator", "camera", "transition",
     "subtitles", "title_card", "credits", "cast", "narrator", "speech", "voiceover", "recognizer", "music", "mix", "pacing",
-    "signing", "watermark", "scenes",
+    "signing", "watermark", "vars", "languages", "localize", "voices", "scenes",
     "metadata",
 )
 SCENE_KEYS = ("heading", "shots", "camera", "transition", "generator", "metadata")
 SHOT_KEYS = (
     "id", "prompt", "camera", "duration", "narration", "lines", "transition", "image", "background", "footage",
     "title", "continuity", "seed", "cast", "generator", "fit", "sfx", "first_frame", "takes", "take", "metadata",
-    "sound",
+    "sound", "when",
 )
 SFX_KEYS = ("file", "at", "gain")
 SOUND_KEYS = ("gain", "mute")
@@ -54,7 +56,7 @@ WATERMARK_KEYS = ("text", "image", "position", "opacity", "size", "invisible")
 MIX_KEYS = ("loudness", "true_peak", "duck", "attack", "release")
 FITS = ("trim",)
 TITLE_CARD_KEYS = ("duration",)
-LINE_KEYS = ("character", "text", "parenthetical", "dual")
+LINE_KEYS = ("character", "text", "parenthetical", "dual", "when")
 SUBTITLES_KEYS = ("mode", "position", "margin", "max_cps")
 # Limits on what a storyboard file may be: far past any film's needs, short of what would hang
 # the reader (a YAML alias bomb expands exponentially; a 20 MB file took minutes to check).
@@ -490,15 +492,18 @@ def _lines(r: _Reader, node: Node | None) -> tuple[Line, ...]:
         if not isinstance(item.value, dict):
             r.problem(item, f"a line must be NAME: \"text\" or {{character, text}}, got {_kind(item.value)}")
             continue
-        dual = False
+        dual, when = False, ""
         if "character" in item.value or "text" in item.value:
             keys = r.mapping(item, LINE_KEYS, "line")
             character = r.text(keys.get("character"), "character")
             text = r.text(keys.get("text"), "line text")
             parenthetical = r.text(keys.get("parenthetical"), "parenthetical")
             dual = r.boolean(keys.get("dual"), "dual", False)
-        elif len(item.value) == 1:
-            (character, (_, value)), = item.value.items()
+            when = r.text(keys.get("when"), "when")
+        elif len(item.value) == 1 or (len(item.value) == 2 and "when" in item.value):
+            # `- TOM: "Hello."`, with perhaps `when: ...` beside it
+            when = r.text(item.value["when"][1], "when") if "when" in item.value else ""
+            (character, (_, value)), = ((k, v) for k, v in item.value.items() if k != "when")
             text = r.text(value, f"line of {character}")
             parenthetical = ""
         else:
@@ -508,7 +513,7 @@ def _lines(r: _Reader, node: Node | None) -> tuple[Line, ...]:
         if found:
             parenthetical, text = found[1].strip(), text[found.end():]
         lines.append(Line(character=str(character), text=text, parenthetical=parenthetical, dual=dual,
-                          loc=r.loc(item)))
+                          loc=r.loc(item), when=when))
     return tuple(lines)
 
 
@@ -685,6 +690,7 @@ def _shot(r: _Reader, node: Node, taken: Ids) -> Shot:
         auto_id=not explicit_id,
         loc=r.loc(node),
         key_lines=MappingProxyType({k: v.line for k, v in keys.items()}),
+        when=r.text(keys.get("when"), "when"),
     )
 
 
@@ -784,8 +790,74 @@ def _project(r: _Reader, keys: dict[str, Node]) -> Project:
         ),
         metadata=_metadata(r, keys.get("metadata"), "the storyboard's"),
         loc=Loc(r.file, 1),
+        vars=_vars(r, keys.get("vars")),
+        languages=_languages(r, keys.get("languages")),
+        localize=r.choice(keys.get("localize"), "localize", LOCALIZE_MODES, ""),
+        voices=_language_voices(r, keys.get("voices")),
+        languages_loc=r.loc(keys["languages"]) if "languages" in keys else Loc("", 0),
     )
     return project
+
+
+def _languages(r: _Reader, node: Node | None) -> tuple[str, ...]:
+    """`languages: [en, es, ja]`: BCP 47 tags (`pt-BR`), the film's own first."""
+    from ..locales import check_language
+
+    if node is None or node.value is None:
+        return ()
+    found = []
+    for item in node.value if isinstance(node.value, list) else [node]:
+        tag = r.text(item, "language")
+        problem = check_language(tag)
+        if problem:
+            r.problem(item, problem)
+        elif tag in found:
+            r.problem(item, f"language '{tag}' is listed twice")
+        else:
+            found.append(tag)
+    return tuple(found)
+
+
+def _language_voices(r: _Reader, node: Node | None) -> Mapping[str, Mapping[str, Voice]]:
+    """`voices: {es: VOICE, ja: {narrator: VOICE, TOM: VOICE}}`: a voice for everyone speaking
+    a language, or one per speaker (`narrator`, a cast name), with perhaps a voice for everyone
+    else beside them (its own voice keys)."""
+    if node is None or node.value is None:
+        return MappingProxyType({})
+    if not isinstance(node.value, dict):
+        r.problem(node, f"voices must be a mapping of language: voice, got {_kind(node.value)}")
+        return MappingProxyType({})
+    found = {}
+    for language, (key, value) in node.value.items():
+        if isinstance(value.value, dict) and any(k not in VOICE_KEYS and k not in VOICE_ALIASES for k in value.value):
+            everyone = {k: v for k, v in value.value.items() if k in VOICE_KEYS or k in VOICE_ALIASES}
+            speakers = {name: _voice(r, v) for name, (_, v) in value.value.items() if name not in everyone}
+            if everyone:
+                speakers[""] = _voice(r, Node(everyone, value.line))
+        else:
+            speakers = {"": _voice(r, value)}
+        found[str(language)] = MappingProxyType(speakers)
+    return MappingProxyType(found)
+
+
+def _vars(r: _Reader, node: Node | None) -> tuple[Var, ...]:
+    """`vars:`: each variable's name and its default (a plain value; empty: none)."""
+    if node is None or node.value is None:
+        return ()
+    if not isinstance(node.value, dict):
+        r.problem(node, f"vars must be a mapping of name: default, got {_kind(node.value)}")
+        return ()
+    found = []
+    for name, (key, value) in node.value.items():
+        if not name.isidentifier() or keyword.iskeyword(name) or name in RESERVED_VARS:
+            r.problem(key, f"variable name {quoted(name)} must be a name of letters, digits and '_' (not first), "
+                           "not a Python word" + (f" or one of {', '.join(RESERVED_VARS)}" if name in RESERVED_VARS else ""))
+            continue
+        if isinstance(value.value, (dict, list)):
+            r.problem(value, f"the default of variable '{name}' must be a plain value, got {_kind(value.value)}")
+            continue
+        found.append(Var(name=name, default=value.value, loc=r.loc(key)))
+    return tuple(found)
 
 
 def _compose(path: Path, r: _Reader) -> Node | None:
@@ -849,8 +921,11 @@ def read_settings(path: Path | None) -> Settings:
     return Settings(project, cast, music, tuple(sorted(r.problems, key=lambda p: p.line)))
 
 
-def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
-    """Read and validate a YAML storyboard; raises StoryboardError listing every problem."""
+def read_yaml(path: Path, generators: tuple[str, ...], version: Version = Version(),
+              translate: Callable[[str, str], str] | None = None) -> Storyboard:
+    """Read and validate a YAML storyboard as `version` of the film (`versions.apply`: its
+    values, its `when:`s; `translate` its language's); raises StoryboardError listing every
+    problem."""
     file = str(path)
     r = _Reader(file)
     top = _compose(path, r)
@@ -897,10 +972,21 @@ def read_yaml(path: Path, generators: tuple[str, ...]) -> Storyboard:
         music=_music(r, keys.get("music")),
         scenes=tuple(scenes),
     )
-    problems = r.problems + validate(board, generators) + _voice_problems(board)
+    board, problems = finish(board, generators, version, translate)
+    problems = r.problems + problems
     if problems:
-        raise StoryboardError(sorted(problems, key=lambda p: p.line))
+        raise StoryboardError(sorted(problems, key=lambda p: (p.subject != file, p.subject, p.line)))
     return board
+
+
+def finish(board: Storyboard, generators: tuple[str, ...], version: Version,
+           translate: Callable[[str, str], str] | None) -> tuple[Storyboard, list[Problem]]:
+    """`board` as `version` (`versions.apply`), then validated; with its problems. A text that
+    could not be rendered is not validated as well (its path would be reported twice)."""
+    board, problems = apply(board, version, translate)
+    if problems:
+        return board, problems
+    return board, validate(board, generators) + _voice_problems(board)
 
 
 def _voice_problems(board: Storyboard) -> list[Problem]:

@@ -114,7 +114,8 @@ def make_plan(board: Storyboard, preview: bool = False, speech: Mapping[tuple, S
                 music=music, subtitles=project.subtitles, pacing=pacing, mix=project.mix, preview=preview,
                 warnings=tuple(warnings), voices=voices, voiceover=resolve_asset(board.root, project.voiceover.file) if project.voiceover else None,
                 signing=(signing_path(board.root, project.signing.cert), signing_path(board.root, project.signing.key))
-                if project.signing else None, watermark=project.watermark)
+                if project.signing else None, watermark=project.watermark, version=board.version.folder,
+                language=board.version.language or (project.languages[0] if project.languages else ""))
 
 
 def overlong(shots: list[ShotPlan], board: Storyboard, fps: Fraction) -> list[Problem]:

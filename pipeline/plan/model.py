@@ -228,6 +228,8 @@ class Plan:
     voiceover: Path | None = None        # the narrator's recording, when the narration is recorded
     signing: tuple[Path, Path] | None = None   # (certificate chain, key) to sign the cut with, if given
     watermark: Watermark | None = None   # marks on every frame (its image relative to `root`)
+    version: str = ""        # which version of the film (`spec.Version.folder`): its outputs' folder in renders/NAME
+    language: str = ""       # the language it speaks, when the film lists its languages ("" when it does not)
 
     @property
     def estimated(self) -> bool:

@@ -76,7 +76,8 @@ def voice_readers(board: Storyboard) -> Reads:
     def reads(speaker: str):
         if speaker not in known:
             try:
-                known[speaker] = tts.reader(tts.find_model(tts.voice_for(board, speaker).model, board.root))
+                voice = tts.voice_for(board, speaker)
+                known[speaker] = tts.reader(tts.find_model(voice.model, board.root), voice.language)
             except tts.VoiceError:
                 known[speaker] = None
         return known[speaker]

@@ -1,0 +1,184 @@
+"""A film's other languages, built after its own (a film with `languages: [en, es, ...]`).
+
+- `retime` (the default, unless the film has footage or shots a model generates): each
+  language is a version of its own (`spec.Version(language=TAG)`): its texts translated, its
+  voices, its shots timed to its own speech; a cut in renders/NAME/TAG/ that shares every job
+  whose inputs did not change (a picture of the same length with the same words on it).
+- `dub`: the picture of the film's own language is kept. Each line of a language is fitted
+  into the time its original takes (`audio/dub.py`), the language's mix and subtitles are made
+  on the original's timing, and one MP4 (renders/NAME/final.mp4) carries the picture once and
+  every language as a tagged audio track and a tagged subtitle track (`tracks_job`); the
+  language's subtitles are also beside it, in renders/NAME/TAG/.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from .. import locales, measure
+from ..audio import dub
+from ..cache import Cache, Job, make_job
+from ..edit.render import mux_tracks
+from ..errors import StoryboardError, Problem
+from ..plan import Plan, make_plan
+from ..spec import Storyboard
+from .graph import Graph, make_graph, signed_job
+from .run import BuildResult, execute, to_run
+
+TRACKS_VERSION = "1"
+
+
+def localize_mode(board: Storyboard) -> str:
+    """How the film's other languages are made: as written (`localize:`), else `retime` for a
+    film that is drawn, stills and cards, and `dub` for one with footage or generated shots (a
+    picture that cannot be made again at another length for free)."""
+    if board.project.localize:
+        return board.project.localize
+    specs = [board.project.generator] + [s.generator for s in board.scenes] + [s.generator for s in board.shots]
+    generated = any(spec is not None and spec.name not in ("animatic", "card", "still") for spec in specs)
+    return "dub" if generated or any(shot.footage for shot in board.shots) else "retime"
+
+
+def dubbed(original: Storyboard, board: Storyboard, plan: Plan, cache: Cache, preview: bool, reporter,
+           workers: int | None, pool, force: bool) -> tuple[Plan, Graph, list]:
+    """The language `board` speaks, dubbed onto `plan` (the original's): its speech made and
+    fitted to the original lines' times, planned on them, and its mix and subtitles made (no
+    picture: the original's is kept). Returns its plan, its graph and the results of the jobs
+    that ran. Raises StoryboardError for lines that cannot fit, or a timing that moved."""
+    probes = measure.check_media(board, cache=cache)
+    said = measure.measure(original, cache, probes, workers=workers, executor=pool).speech or {}
+    found = measure.measure(board, cache, probes, force=force, workers=workers, reporter=reporter, executor=pool)
+    language = board.version.language
+    fitted, problems = dub.fits(original, board, said, found.speech or {}, language)
+    if problems:
+        raise StoryboardError(problems)
+    jobs, collect = dub.fit_jobs(fitted, cache)
+    reporter.stage(f"dub {language}", len(jobs), to_run(jobs, cache, force))
+    results = list(found.results) + execute(jobs, cache, force=force, workers=workers, reporter=reporter,
+                                            executor=pool)
+    planned = make_plan(board, preview=preview, speech=collect(), footage=found.footage)
+    moved = [shot.id for shot, twin in zip(plan.shots, planned.shots) if shot.frames != twin.frames or shot.id != twin.id]
+    if moved or len(plan.shots) != len(planned.shots):
+        raise StoryboardError([Problem(str(board.source), 0, f"the '{language}' dub would change the length of shots "
+                                                             f"{', '.join(moved) or '(their number)'}: a dub keeps the "
+                                                             "picture as it is; make the film 'localize: retime'")])
+    graph = make_graph(planned, cache)
+    wanted = [job for job in (graph.job("mix"), graph.job("subtitles")) if job is not None]
+    needed = _with_deps(wanted, graph.jobs)
+    reporter.stage(f"sound {language}", len(needed), to_run(needed, cache, force))
+    results += execute(needed, cache, force=force, workers=workers, reporter=reporter, executor=pool)
+    return planned, graph, results
+
+
+def _with_deps(wanted: list[Job], jobs: tuple[Job, ...]) -> list[Job]:
+    """`wanted` and every job they need, dependencies first."""
+    by_id = {job.id: job for job in jobs}
+    needed: dict[str, Job] = {}
+
+    def visit(job: Job) -> None:
+        if job.id in needed:
+            return
+        for dep in job.deps:
+            if dep in by_id:
+                visit(by_id[dep])
+        needed[job.id] = job
+
+    for job in wanted:
+        visit(job)
+    return list(needed.values())
+
+
+def tracks_job(plan: Plan, final: Job, own: Graph, languages: list[tuple[str, Graph]], cache: Cache) -> Job:
+    """The cut with every language: the picture and the original's sound from `final`, then
+    each of `languages`' (tag, graph) mix as a further audio track, and each language's
+    subtitles (the original's, `own`'s, first) as a subtitle track, all tagged with their ISO
+    639-2 code and titled with the language's own name; the original's tracks are the default."""
+    sound = [(tag, graph.job("mix")) for tag, graph in languages]
+    subtitles = [(tag, graph.job("subtitles")) for tag, graph in [(plan.language, own), *languages]
+                 if graph.job("subtitles") is not None]
+    inputs = {"version": TRACKS_VERSION, "final": final.key, "language": plan.language,
+              "sound": [[tag, job.key] for tag, job in sound],
+              "subtitles": [[tag, job.key] for tag, job in subtitles]}
+
+    def run(out: Path) -> None:
+        mux_tracks(final.output, [(tag, job.output) for tag, job in sound],
+                   [(tag, job.output / "subtitles.srt") for tag, job in subtitles], out,
+                   [(locales.iso639_2(tag), locales.name_of(tag)) for tag in [plan.language, *[t for t, _ in sound]]],
+                   [(locales.iso639_2(tag), locales.name_of(tag)) for tag, _ in subtitles], final.inputs.get("xmp", ""))
+
+    deps = (final.id, *[job.id for _, job in sound], *[job.id for _, job in subtitles])
+    return make_job(cache, "tracks", "languages", inputs, run, suffix=".mp4", deps=deps)
+
+
+@contextmanager
+def _said_in(tag: str):
+    """Problems found while making language `tag` say which language they are in."""
+    try:
+        yield
+    except StoryboardError as error:
+        raise StoryboardError([replace(p, message=f"{p.message} (in '{tag}')") for p in error.problems]) from None
+
+
+def wanted(board: Storyboard, asked: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The film's other languages a build makes: all of them, or those `asked` (`--language`;
+    the film's own is always made). Raises FilmError for one the film is not translated into."""
+    from ..errors import FilmError
+
+    others = board.project.languages[1:]
+    if asked is None:
+        return others
+    unknown = [tag for tag in asked if tag not in board.project.languages]
+    if unknown:
+        said = ", ".join(board.project.languages) or "none: add 'languages: [its own, others...]'"
+        raise FilmError([Problem("--language", 0, f"'{tag}' is not one of the film's languages ({said})")
+                         for tag in unknown])
+    return tuple(tag for tag in others if tag in asked)
+
+
+def make_languages(board: Storyboard, boards: dict[str, Storyboard], result: BuildResult, renders: Path,
+                   retime, cache: Cache, preview: bool, reporter, workers, pool, force: bool,
+                   sign: bool) -> dict[str, BuildResult]:
+    """Build each of `boards` (language tag → the film in it) after the original (`result`):
+    by `retime(board)` (a whole build of that version), or dubbed onto the original, whose
+    published cut then becomes the one with every language's tracks (signed, with `sign`).
+    Returns each language's result."""
+    from . import publish
+    from .graph import make_graph as graph_of
+
+    made: dict[str, BuildResult] = {}
+    if not boards:
+        return made
+    if localize_mode(board) == "retime":
+        for tag, other in boards.items():
+            with _said_in(tag):
+                made[tag] = retime(other)
+        return made
+    plan = result.plan
+    dubs = []
+    for tag, other in boards.items():
+        with _said_in(tag):
+            planned, graph, results = dubbed(board, other, plan, cache, preview, reporter, workers, pool, force)
+        folder = renders / plan.name / planned.version / ("preview" if preview else "")
+        subtitles = graph.job("subtitles")
+        if subtitles is not None:
+            for suffix in ("srt", "vtt"):
+                publish(subtitles.output / f"subtitles.{suffix}", folder / f"subtitles.{suffix}")
+        made[tag] = BuildResult(plan=planned, output=result.output, folder=folder, results=results, graph=graph,
+                                cache=cache, reporter=reporter)
+        dubs.append((tag, graph))
+    unsigned = graph_of(plan, cache)   # the original's cut before it is signed: the tracks are added to it
+    jobs = [tracks_job(plan, unsigned.final, result.graph, dubs, cache)]
+    if sign:
+        jobs.append(signed_job(plan, jobs[0], cache))
+    reporter.stage("languages", len(jobs), to_run(jobs, cache, force))
+    result.results += execute(jobs, cache, force=force, workers=workers, reporter=reporter, executor=pool)
+    publish(jobs[-1].output, result.output)
+    from .. import export
+
+    for tag, dubbed_result in made.items():
+        # its own cut of a retimed build before would mislead: the film's cut has its tracks now
+        (dubbed_result.folder / "final.mp4").unlink(missing_ok=True)
+        export.write_all(dubbed_result, renders)
+    return made
