@@ -187,6 +187,13 @@ def _read_and_plan(args: argparse.Namespace, preview: bool = False):
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.variants:   # every row, read as its version (what is shared is checked once)
+        from .build import check_versions
+        from .parse.versions import read_rows
+
+        versions = read_rows(Path(args.variants))
+        check_versions(Path(args.project), versions, Path(args.config) if args.config else None)
+        print(f"{args.variants}: ok — {len(versions)} version{'s' if len(versions) != 1 else ''}")
     _, plan, _ = _read_and_plan(args)
     about = "about " if plan.estimated else ""
     print(f"{plan.source}: ok — {len(plan.shots)} clip{'s' if len(plan.shots) != 1 else ''}, {about}{plan.seconds(plan.total):.2f} s "
@@ -284,6 +291,7 @@ def _clean(args: argparse.Namespace) -> int:
     refuse_foreign(film, board.source)   # what another project's jobs use is not ours to count
     cache = Cache(film / "cache", read_only=args.dry_run)
     jobs = every_job(board, cache, measure.check_media(board, cache=cache))
+    jobs += _other_versions_jobs(args, board, cache)
     if args.dry_run:
         found = unreferenced(cache, jobs)
         for path in found.paths:
@@ -295,6 +303,34 @@ def _clean(args: argparse.Namespace) -> int:
         remove(found)
     print(f"removed {_outputs(found)} ({megabytes(found.size)}) from {_shown(cache.root)}")
     return 0
+
+
+def _other_versions_jobs(args: argparse.Namespace, board, cache) -> list:
+    """The jobs `film clean` keeps besides the version it was given: the film's other
+    languages' (each that has its PO file), and each row's of `--variants` (in every language)."""
+    from . import measure
+    from .build import languages
+    from .build.clean import every_job
+    from .parse import load
+    from .parse.versions import read_rows
+
+    def probes(other):
+        return measure.check_media(other, cache=cache)
+
+    def in_languages(version) -> dict:
+        from . import locales
+
+        tags = [t for t in board.project.languages[1:] if locales.po_file(board.root, t).is_file()]
+        return {tag: load(Path(args.project), Path(args.config) if args.config else None,
+                          replace(version, language=tag)) for tag in tags}
+
+    from dataclasses import replace
+
+    jobs = languages.every_job(board, in_languages(board.version), cache, probes)
+    for version in read_rows(Path(args.variants)) if getattr(args, "variants", None) else ():
+        row = load(Path(args.project), Path(args.config) if args.config else None, version)
+        jobs += every_job(row, cache, probes(row)) + languages.every_job(row, in_languages(version), cache, probes)
+    return jobs
 
 
 def _outputs(found) -> str:
@@ -659,8 +695,9 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--from", dest="source", metavar="SCRIPT", help="start from a .fountain screenplay")
     new.set_defaults(func=_new)
 
-    _project_command(sub, "check", _check, "validate a project and report every problem",
-                     out="where renders (and the speech cache) go (default: renders/ in the project's folder)")
+    check = _project_command(sub, "check", _check, "validate a project and report every problem",
+                             out="where renders (and the speech cache) go (default: renders/ in the project's folder)")
+    check.add_argument("--variants", metavar="ROWS", help="check every row of a --variants table too")
 
     for name, func, text in (("plan", _plan, "show the shots: timing, seeds, prompts, what is cached"),
                              ("build", _build, "render the film")):
@@ -702,6 +739,8 @@ def parser() -> argparse.ArgumentParser:
 
     clean = _project_command(sub, "clean", _clean, "remove cached outputs that no job of the film uses any more")
     clean.add_argument("--dry-run", action="store_true", help="list what would be removed, and its size")
+    clean.add_argument("--variants", metavar="ROWS", help="keep each row's jobs too (the table film build "
+                                                          "--variants was given); without it, only this version's")
     forget = _project_command(sub, "forget", _forget, "drop one shot's outputs (its voices, picture and segments), "
                                                       "to make them again", shot=True)
     forget.add_argument("--preview", action="store_true", help="the preview's outputs")

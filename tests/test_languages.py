@@ -178,6 +178,10 @@ def test_dub_keeps_the_picture_and_carries_every_language_in_one_mp4(tmp_path):
     assert not np.allclose(english, spanish)
     dub = json.loads((renders / "es" / "build.json").read_text())
     assert {j["kind"] for j in dub["jobs"]} <= {"voice", "dub", "passage", "mix", "subtitles", "music"}
+    # `film clean` keeps every language's jobs: the next build makes nothing.
+    assert film("clean", str(folder), cwd=tmp_path).returncode == 0
+    again = film("build", str(folder), cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout.splitlines()[-1].startswith("0 rendered"), again.stdout
 
 
 def audio_samples_of(video: Path, track: int) -> np.ndarray:

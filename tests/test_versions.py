@@ -203,6 +203,10 @@ def test_variants_build_one_cut_each_sharing_what_they_have_in_common(tmp_path):
         ("card", "hello"), ("segment", "body:hello"), ("segment", "dissolve:moon>hello"), ("subtitles", "subtitles"),
         ("final", "final")}
     assert not (folder / "renders" / "story" / "final.mp4").exists()
+    # `film clean --variants` keeps every row's jobs: building them again makes nothing.
+    assert film("clean", str(folder), "--variants", str(rows), cwd=tmp_path).returncode == 0
+    again = film("build", str(folder), "--variants", str(rows), cwd=tmp_path)
+    assert [row.split()[2] for row in again.stdout.splitlines()[4:]] == ["0", "0", "0"], again.stdout
 
 
 def test_variants_are_all_checked_before_any_is_built(tmp_path):
@@ -215,11 +219,12 @@ def test_variants_are_all_checked_before_any_is_built(tmp_path):
     """)
     rows = folder / "viewers.csv"
     rows.write_text("id,name,agee\nana,Ana,7\nbo,Bo,8\n", encoding="utf-8")
-    done = film("build", str(folder), "--variants", str(rows), cwd=tmp_path)
-    assert done.returncode == 1
-    assert done.stderr.splitlines() == [
-        f"{rows}:2: unknown variable 'agee' (did you mean 'age'?); the script's vars: name, age",
-        f"{rows}:3: unknown variable 'agee' (did you mean 'age'?); the script's vars: name, age"]
+    for command in ("check", "build"):
+        done = film(command, str(folder), "--variants", str(rows), cwd=tmp_path)
+        assert done.returncode == 1
+        assert done.stderr.splitlines() == [
+            f"{rows}:2: unknown variable 'agee' (did you mean 'age'?); the script's vars: name, age",
+            f"{rows}:3: unknown variable 'agee' (did you mean 'age'?); the script's vars: name, age"]
     assert not (folder / "renders").exists()
     done = film("build", str(folder), "--var", "name=Ana", "--variants", str(rows), cwd=tmp_path)
     assert done.returncode == 1 and "not both" in done.stderr

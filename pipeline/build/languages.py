@@ -182,3 +182,41 @@ def make_languages(board: Storyboard, boards: dict[str, Storyboard], result: Bui
         (dubbed_result.folder / "final.mp4").unlink(missing_ok=True)
         export.write_all(dubbed_result, renders)
     return made
+
+
+def every_job(board: Storyboard, boards: dict[str, Storyboard], cache: Cache, probes_of) -> list[Job]:
+    """Every job the film's other languages (`boards`, by tag) have now, full size and
+    preview, for `film clean` to keep: a retimed language's whole build (`clean.every_job`), a
+    dub's speech, fitted lines, mix and subtitles, and the cut with every language's tracks.
+    Reads only (speech not made is estimated; a dub whose fitted lines are not made yet has
+    nothing further to keep). `probes_of(board)` probes a board's media."""
+    from ..audio.speech import jobs as speech_jobs
+    from . import prepare
+    from .clean import every_job as whole_build
+
+    if localize_mode(board) == "retime":
+        return [job for other in boards.values() for job in whole_build(other, cache, probes_of(other))]
+    jobs: list[Job] = []
+    said = measure.measure(board, cache, probes_of(board), synthesise=False).speech or {}
+    for preview in (False, True):
+        plan, _ = prepare(board, cache, preview=preview, synthesise=False, probes=probes_of(board))
+        dubs = []
+        for tag, other in boards.items():
+            found = measure.measure(other, cache, probes_of(other), synthesise=False)
+            jobs += speech_jobs(other, cache)[0] if other.project.speech else []
+            fitted, _ = dub.fits(board, other, said, found.speech or {}, tag)
+            fit, collect = dub.fit_jobs(fitted, cache)
+            jobs += fit
+            try:
+                spoken = collect()
+            except (OSError, ValueError, KeyError):
+                continue
+            graph = make_graph(make_plan(other, preview=preview, speech=spoken, footage=found.footage), cache)
+            jobs += _with_deps([j for j in (graph.job("mix"), graph.job("subtitles")) if j is not None], graph.jobs)
+            dubs.append((tag, graph))
+        if dubs and len(dubs) == len(boards):
+            own = make_graph(plan, cache)
+            jobs.append(tracks := tracks_job(plan, own.final, own, dubs, cache))
+            if plan.signing is not None:
+                jobs.append(signed_job(plan, tracks, cache))
+    return jobs
