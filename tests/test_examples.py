@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import subprocess
+
 import numpy as np
 import pysubs2
 import pytest
@@ -13,6 +15,8 @@ from audio.test_mix import loudness
 from conftest import count_frames
 from pipeline.audio.asr import Recognizer, cue_offsets, word_error_rate
 from pipeline.build import build
+from pipeline.edit import ffmpeg
+from pipeline.parse import load
 
 PROJECTS = Path(__file__).resolve().parent.parent / "projects"
 
@@ -91,6 +95,30 @@ def test_the_lesson_builds_with_subtitles_in_sync(lesson):
     assert count_frames(result.output) == result.plan.total
     assert sum(s.kind == "shot" for s in result.plan.shots) >= 6
     assert_lines_subtitled_when_heard(result)
+
+
+def test_the_lesson_in_spanish_speaks_and_shows_its_translation(lesson):
+    """The lesson's Spanish cut (renders/water-cycle/es/, timed to its own speech): its
+    subtitles are the PO file's words, each on screen when its line is heard, its sound tagged
+    Spanish and on the loudness target; it shares the stills and the music with the English cut."""
+    from babel.messages.pofile import read_po
+
+    spanish = lesson.languages["es"]
+    assert spanish.folder.parent == lesson.folder.parent / "es"   # renders/water-cycle/es/preview
+    assert count_frames(spanish.output) == spanish.plan.total != lesson.plan.total
+    with open(PROJECTS / "water-cycle" / "locales" / "es.po", "rb") as handle:
+        translated = {m.id: m.string for m in read_po(handle) if m.id and m.context == "narrator"}
+    said = " ".join(e.plaintext.replace("\n", " ") for e in pysubs2.load(str(spanish.folder / "subtitles.srt")))
+    assert said == " ".join(translated[shot.narration] for shot in load(PROJECTS / "water-cycle").shots
+                            if shot.narration)
+    assert_lines_subtitled_when_heard(spanish)
+    tags = subprocess.run([ffmpeg.exe(), "-hide_banner", "-i", str(spanish.output)], capture_output=True,
+                          text=True).stderr
+    assert "(spa): Audio" in tags and "Español" in tags
+    assert abs(loudness(spanish.output)[0] + 16) < 1
+    ran = {r.kind for r in spanish.results if r.status == "rendered"}
+    assert ran <= {"voice", "card", "segment", "passage", "mix", "subtitles", "final"}
+    assert {r.kind for r in spanish.results if r.status == "cached"} >= {"still", "music"}
 
 
 def test_the_voice_over_lessons_subtitles_start_with_their_words(voiceover_lesson):
