@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from babel.messages.pofile import read_po
 
-from conftest import count_frames, write_project
+from conftest import count_frames, solid_png, write_project
 from pipeline.edit import ffmpeg
 from pipeline.parse import load
 from pipeline.spec import Version
@@ -219,3 +219,22 @@ def test_right_to_left_subtitles_are_marked_for_players(tmp_path):
     assert rows == ["\u200fيرتفع الماء من البحر.\u200f", "\u200fثم يسقط مطرًا.\u200f"]
     # the film's own language is left to the player
     assert "\u200f" not in (folder / "renders" / "water" / "subtitles.srt").read_text(encoding="utf-8")
+
+
+def test_each_language_version_knows_its_language(tmp_path):
+    """`{{ language }}` in a film with languages: a still drawn in each language is chosen by it."""
+    folder = tmp_path / "maps"
+    for tag in ("en", "es"):
+        solid_png(folder / "assets" / f"map-{tag}.png", (20, 90, 200))
+    write_project(folder, """
+        languages: [en, es]
+        scenes:
+          - shots:
+              - {id: map, image: "assets/map-{{ language }}.png", duration: 2, when: "language == 'es'"}
+              - {id: sea, prompt: "the sea", duration: 2}
+    """)
+    (folder / "locales").mkdir()
+    (folder / "locales" / "es.po").write_text('msgid ""\nmsgstr ""\n"Language: es\\n"\n', encoding="utf-8")
+    assert [s.id for s in load(folder).shots] == ["sea"]
+    spanish = load(folder, version=Version(language="es"))
+    assert [(s.id, s.image) for s in spanish.shots] == [("map", "assets/map-es.png"), ("sea", None)]

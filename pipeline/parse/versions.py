@@ -32,7 +32,10 @@ from ..spec import Loc, Project, Shot, Storyboard, Version, parse_heading
 #: Names Jinja2 gives every template, and its words for true, false and nothing: no variable
 #: may hide them.
 RESERVED_VARS = ("range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "true", "false", "none",
-                 "True", "False", "None")
+                 "True", "False", "None", "language")
+#: The variable every film with `languages:` has: the version's language tag (`es`), so that a
+#: still can be the one drawn in it (`image: "assets/map-{{ language }}.png"`).
+LANGUAGE = "language"
 _TEMPLATE = re.compile(r"\{[{%#]")
 
 
@@ -171,20 +174,24 @@ def _said(error: Exception) -> str:
 def apply(board: Storyboard, version: Version = Version(),
           translate: Callable[[str, str, Loc], str] | None = None) -> tuple[Storyboard, list[Problem]]:
     """`board` as `version` of the film: every text translated (`translate(text, context,
-    loc)`, for texts that are spoken, by `context`, or shown, as `context`: `locales.SHOWN`) and rendered with the version's values, and each shot
-    and line whose `when:` is false left out (a scene left with no shot goes too). Returns the
-    storyboard and every problem found (unknown variables, template errors, values of the
-    wrong kind), each at its `file:line`."""
+    loc)`, for texts that are spoken, by `context`, or shown, as `context`: `locales.SHOWN`)
+    and rendered with the version's values (and `language`, in a film with `languages:`), and
+    each shot and line whose `when:` is false left out (a scene left with no shot goes too).
+    Returns the storyboard and every problem found (unknown variables, template errors, values
+    of the wrong kind), each at its `file:line`."""
     values, problems = values_for(board, version)
-    if not board.project.vars:
-        # Texts are templates only in a script that declares vars: one written before them may
-        # hold `{%` or `{{` as its own words.
-        problems += [Problem(str(board.source), 0, "no vars: 'when:' needs the script's vars")] \
-            if any(s.when or any(line.when for line in s.lines) for s in board.shots) else []
+    names = tuple(v.name for v in board.project.vars)
+    if board.project.languages:
+        values[LANGUAGE] = version.language or board.project.languages[0]
+        names += (LANGUAGE,)
+    if not names:
+        # Texts are templates only in a script that declares vars (or languages): one written
+        # before them may hold `{%` or `{{` as its own words.
+        problems += [loc.problem("'when:' chooses by the script's vars: declare them under 'vars:'")
+                     for loc in _whens(board)]
         if translate is None:
             return replace(board, version=version, warnings=board.warnings + _unrendered(board)), problems
-    r = _Renderer(MappingProxyType(values), tuple(v.name for v in board.project.vars), translate,
-                  render=bool(board.project.vars))
+    r = _Renderer(MappingProxyType(values), names, translate, render=bool(names))
     project = _project(r, board.project)
     cast = tuple(replace(c, look=r.text(c.look, c.loc, f"{c.name}'s look")) for c in board.cast)
     music = tuple(replace(m, file=r.text(m.file, m.loc, "a music file")) for m in board.music)
@@ -205,6 +212,12 @@ def apply(board: Storyboard, version: Version = Version(),
                                                         "nothing to film"))
     board = replace(board, project=project, cast=cast, music=music, scenes=tuple(scenes), version=version)
     return board, problems + r.problems
+
+
+def _whens(board: Storyboard) -> list[Loc]:
+    """Where each `when:` of `board` is written."""
+    return [loc for shot in board.shots
+            for loc in ([shot.at("when")] if shot.when else []) + [line.loc for line in shot.lines if line.when]]
 
 
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?:\|[^}]*)?\}\}")
