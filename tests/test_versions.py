@@ -228,3 +228,27 @@ def test_variants_are_all_checked_before_any_is_built(tmp_path):
     assert not (folder / "renders").exists()
     done = film("build", str(folder), "--var", "name=Ana", "--variants", str(rows), cwd=tmp_path)
     assert done.returncode == 1 and "not both" in done.stderr
+
+
+def test_a_screenplay_takes_its_vars_from_its_sidecar(tmp_path):
+    folder = tmp_path / "play"
+    folder.mkdir()
+    (folder / "film.yaml").write_text("vars: {name: Sam, late: false}\n", encoding="utf-8")
+    script = folder / "play.fountain"
+    script.write_text("""Title: Goodnight {{ name }}
+
+INT. BEDROOM - NIGHT
+
+A lamp glows beside {{ name }}'s bed.
+
+MOTHER
+Sleep well, {{ name }}.
+
+The clock strikes ten. [[when: late]]
+""", encoding="utf-8")
+    sam = load(script)
+    assert sam.project.title == "Goodnight Sam"
+    assert [line.text for shot in sam.shots for line in shot.lines] == ["Sleep well, Sam."]
+    assert not any("clock" in shot.prompt for shot in sam.shots)
+    ana = load(script, version=given(["name=Ana", "late=yes"]))
+    assert any("clock" in shot.prompt for shot in ana.shots) and "Ana's bed" in ana.shots[0].prompt
