@@ -194,7 +194,13 @@ def _check(args: argparse.Namespace) -> int:
         versions = read_rows(Path(args.variants))
         check_versions(Path(args.project), versions, Path(args.config) if args.config else None)
         print(f"{args.variants}: ok — {len(versions)} version{'s' if len(versions) != 1 else ''}")
-    _, plan, _ = _read_and_plan(args)
+    board, plan, _ = _read_and_plan(args)
+    if board.project.languages[1:]:   # each language read too: its PO file, its voices
+        from .build import in_languages
+
+        for other in in_languages(Path(args.project), Path(args.config) if args.config else None, board.version,
+                                   board.project.languages[1:]).values():
+            _print_warnings([w for w in other.warnings if w not in board.warnings])
     about = "about " if plan.estimated else ""
     print(f"{plan.source}: ok — {len(plan.shots)} clip{'s' if len(plan.shots) != 1 else ''}, {about}{plan.seconds(plan.total):.2f} s "
           f"({plan.total} frames at {float(plan.fmt.fps):g} fps)")

@@ -119,7 +119,7 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
     if only:
         check_only(board, only)
     others = () if only or version.language else spoken_in.wanted(board, languages)
-    boards = _in_languages(target, config, version, others)
+    boards = in_languages(target, config, version, others)
     if warn:
         for other in boards.values():
             warn(tuple(w for w in other.warnings if w not in board.warnings))
@@ -284,7 +284,7 @@ def signs(board: Storyboard, only: bool, asked: bool) -> bool:
     return True
 
 
-def _in_languages(target: Path, config: Path | None, version: Version,
+def in_languages(target: Path, config: Path | None, version: Version,
                   tags: tuple[str, ...]) -> dict[str, Storyboard]:
     """The film read in each of `tags` (`Version.language`), every problem of every language
     raised at once (a missing PO file, a voice that cannot load)."""
