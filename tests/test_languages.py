@@ -4,12 +4,15 @@ two ways a language version is made (`localize: retime` and `dub`), probed in th
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from babel.messages.pofile import read_po
 
 from conftest import count_frames, solid_png, write_project
@@ -129,12 +132,18 @@ def subtitle_track(video: Path, n: int) -> list[str]:
     return [block.split("\n", 2)[2].replace("\n", " ") for block in text.strip().split("\n\n")]
 
 
-def test_retime_makes_a_cut_per_language_timed_to_its_own_speech(tmp_path):
-    folder = tmp_path / "water"
+@pytest.fixture(scope="module")
+def retimed(tmp_path_factory) -> Path:
+    """The film built in English and Spanish (`localize: retime`, the default here)."""
+    folder = tmp_path_factory.mktemp("retimed") / "water"
     project(folder, extra="pacing: {min_duration: 1}")
-    done = film("build", str(folder), cwd=tmp_path)
+    done = film("build", str(folder), cwd=folder.parent)
     assert done.returncode == 0, done.stderr
-    renders = folder / "renders" / "water"
+    return folder
+
+
+def test_retime_makes_a_cut_per_language_timed_to_its_own_speech(retimed):
+    renders = retimed / "renders" / "water"
     own, spanish = renders / "final.mp4", renders / "es" / "final.mp4"
     assert [(s["kind"], s["language"]) for s in streams(own)] == [("Video", "und"), ("Audio", "eng")]
     assert [(s["kind"], s["language"]) for s in streams(spanish)] == [("Video", "und"), ("Audio", "spa")]
@@ -153,9 +162,15 @@ def test_retime_makes_a_cut_per_language_timed_to_its_own_speech(tmp_path):
     assert sum(kind == "voice" and status == "rendered" for (kind, _), status in jobs.items()) == 2
 
 
-def test_dub_keeps_the_picture_and_carries_every_language_in_one_mp4(tmp_path):
+def test_dub_keeps_the_picture_and_carries_every_language_in_one_mp4(retimed, tmp_path):
+    # The same film dubbed, from the retimed build's cache (linked: a build replaces files,
+    # never writes into one): its English picture and both languages' speech are made already.
     folder = tmp_path / "water"
-    project(folder, extra="localize: dub")
+    shutil.copytree(retimed, folder, ignore=shutil.ignore_patterns("renders"))
+    shutil.copytree(retimed / "renders" / "water" / "cache", folder / "renders" / "water" / "cache",
+                    copy_function=os.link)
+    script = folder / "storyboard.yaml"
+    script.write_text(script.read_text().replace("languages: [en, es]", "languages: [en, es]\nlocalize: dub"))
     done = film("build", str(folder), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     renders = folder / "renders" / "water"
@@ -204,6 +219,7 @@ def test_a_dubbed_line_that_cannot_fit_is_a_problem_at_its_line(tmp_path):
     message = done.stderr.strip().splitlines()[-1]   # after the warning that Ana reads Spanish
     assert message.startswith(f"{path}:9: the narrator's line in 'es' lasts ") and \
         "more than the 15% a dub may speed it up: shorten its translation" in message and message.endswith("(in 'es')")
+    assert not list((folder / "renders" / "water" / "cache").glob("segment/*")), "pictures made before the dub failed"
 
 
 def test_right_to_left_subtitles_are_marked_for_players(tmp_path):

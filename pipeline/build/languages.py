@@ -72,6 +72,23 @@ def dubbed(original: Storyboard, board: Storyboard, plan: Plan, cache: Cache, pr
     return planned, graph, results
 
 
+def check_dubs(original: Storyboard, boards: dict[str, Storyboard], cache: Cache, reporter, workers: int | None,
+               pool, force: bool) -> None:
+    """Make the speech of the film and of each language it is dubbed into (cached jobs) and
+    raise StoryboardError for every translated line that cannot fit its original's time (in
+    every language at once), before any picture of the film is made."""
+    said = measure.measure(original, cache, measure.check_media(original, cache=cache), force=force, workers=workers,
+                           reporter=reporter, executor=pool).speech or {}
+    problems: list[Problem] = []
+    for tag, board in boards.items():
+        found = measure.measure(board, cache, measure.check_media(board, cache=cache), force=force, workers=workers,
+                                reporter=reporter, executor=pool)
+        _, wrong = dub.fits(original, board, said, found.speech or {}, tag)
+        problems += [replace(p, message=f"{p.message} (in '{tag}')") for p in wrong]
+    if problems:
+        raise StoryboardError(problems)
+
+
 def _with_deps(wanted: list[Job], jobs: tuple[Job, ...]) -> list[Job]:
     """`wanted` and every job they need, dependencies first."""
     by_id = {job.id: job for job in jobs}
