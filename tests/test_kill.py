@@ -30,7 +30,7 @@ from pathlib import Path
 from pipeline.cache import damage
 from conftest import audio_samples, count_frames, write_project
 
-KILLS = 12
+KILLS = 10
 PUBLISHING = 3   # of them while final.mp4 is published
 NAME = "kill-film"
 STORYBOARD = """\
