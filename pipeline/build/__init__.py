@@ -137,7 +137,7 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
             stack.callback(pool.shutdown)
         dub = bool(boards) and spoken_in.localize_mode(board) == "dub"
         if dub:   # every language's lines made and fitted before any picture is
-            spoken_in.check_dubs(board, boards, cache, reporter, workers, pool, force)
+            spoken_in.check_dubs(board, boards, cache, preview, reporter, workers, pool, force)
         result = _build(board, film, renders, cache, probes, started, reporter, preview, only, force, workers,
                         locked, warn, keep_going, allow_missing, pool, sign and not dub)
 

@@ -41,24 +41,23 @@ def localize_mode(board: Storyboard) -> str:
     return "dub" if generated or any(shot.footage for shot in board.shots) else "retime"
 
 
-def dubbed(original: Storyboard, board: Storyboard, plan: Plan, cache: Cache, preview: bool, reporter,
-           workers: int | None, pool, force: bool) -> tuple[Plan, Graph, list]:
+def dubbed(board: Storyboard, plan: Plan, cache: Cache, preview: bool, reporter, workers: int | None, pool,
+           force: bool) -> tuple[Plan, Graph, list]:
     """The language `board` speaks, dubbed onto `plan` (the original's): its speech made and
-    fitted to the original lines' times, planned on them, and its mix and subtitles made (no
+    fitted into the room the original lines have (`audio.dub`), planned on them, and its mix and subtitles made (no
     picture: the original's is kept). Returns its plan, its graph and the results of the jobs
     that ran. Raises StoryboardError for lines that cannot fit, or a timing that moved."""
     probes = measure.check_media(board, cache=cache)
-    said = measure.measure(original, cache, probes, workers=workers, executor=pool).speech or {}
     found = measure.measure(board, cache, probes, force=force, workers=workers, reporter=reporter, executor=pool)
     language = board.version.language
-    fitted, problems = dub.fits(original, board, said, found.speech or {}, language)
+    fitted, problems = dub.fits(plan, board, found.speech or {}, language)
     if problems:
         raise StoryboardError(problems)
     jobs, collect = dub.fit_jobs(fitted, cache)
     reporter.stage(f"dub {language}", len(jobs), to_run(jobs, cache, force))
     results = list(found.results) + execute(jobs, cache, force=force, workers=workers, reporter=reporter,
                                             executor=pool)
-    planned = make_plan(board, preview=preview, speech=collect(), footage=found.footage)
+    planned = dub.place(make_plan(board, preview=preview, speech=collect(), footage=found.footage), fitted)
     moved = [shot.id for shot, twin in zip(plan.shots, planned.shots) if shot.frames != twin.frames or shot.id != twin.id]
     if moved or len(plan.shots) != len(planned.shots):
         raise StoryboardError([Problem(str(board.source), 0, f"the '{language}' dub would change the length of shots "
@@ -72,18 +71,20 @@ def dubbed(original: Storyboard, board: Storyboard, plan: Plan, cache: Cache, pr
     return planned, graph, results
 
 
-def check_dubs(original: Storyboard, boards: dict[str, Storyboard], cache: Cache, reporter, workers: int | None,
-               pool, force: bool) -> None:
-    """Make the speech of the film and of each language it is dubbed into (cached jobs) and
-    raise StoryboardError for every translated line that cannot fit its original's time (in
-    every language at once), before any picture of the film is made."""
-    said = measure.measure(original, cache, measure.check_media(original, cache=cache), force=force, workers=workers,
-                           reporter=reporter, executor=pool).speech or {}
+def check_dubs(original: Storyboard, boards: dict[str, Storyboard], cache: Cache, preview: bool, reporter,
+               workers: int | None, pool, force: bool) -> None:
+    """Make the speech of the film and of each language it is dubbed into (cached jobs), plan
+    the film, and raise StoryboardError for every translated line that cannot fit the room its
+    original has (in every language at once), before any picture of the film is made."""
+    from . import prepare
+
+    plan, _ = prepare(original, cache, preview=preview, force=force, workers=workers, reporter=reporter,
+                      executor=pool)
     problems: list[Problem] = []
     for tag, board in boards.items():
         found = measure.measure(board, cache, measure.check_media(board, cache=cache), force=force, workers=workers,
                                 reporter=reporter, executor=pool)
-        _, wrong = dub.fits(original, board, said, found.speech or {}, tag)
+        _, wrong = dub.fits(plan, board, found.speech or {}, tag)
         problems += [replace(p, message=f"{p.message} (in '{tag}')") for p in wrong]
     if problems:
         raise StoryboardError(problems)
@@ -176,7 +177,7 @@ def make_languages(board: Storyboard, boards: dict[str, Storyboard], result: Bui
     dubs = []
     for tag, other in boards.items():
         with _said_in(tag):
-            planned, graph, results = dubbed(board, other, plan, cache, preview, reporter, workers, pool, force)
+            planned, graph, results = dubbed(other, plan, cache, preview, reporter, workers, pool, force)
         folder = renders / plan.name / planned.version / ("preview" if preview else "")
         subtitles = graph.job("subtitles")
         if subtitles is not None:
@@ -214,21 +215,21 @@ def every_job(board: Storyboard, boards: dict[str, Storyboard], cache: Cache, pr
     if localize_mode(board) == "retime":
         return [job for other in boards.values() for job in whole_build(other, cache, probes_of(other))]
     jobs: list[Job] = []
-    said = measure.measure(board, cache, probes_of(board), synthesise=False).speech or {}
     for preview in (False, True):
         plan, _ = prepare(board, cache, preview=preview, synthesise=False, probes=probes_of(board))
         dubs = []
         for tag, other in boards.items():
             found = measure.measure(other, cache, probes_of(other), synthesise=False)
             jobs += speech_jobs(other, cache)[0] if other.project.speech else []
-            fitted, _ = dub.fits(board, other, said, found.speech or {}, tag)
+            fitted, _ = dub.fits(plan, other, found.speech or {}, tag)
             fit, collect = dub.fit_jobs(fitted, cache)
             jobs += fit
             try:
                 spoken = collect()
             except (OSError, ValueError, KeyError):
                 continue
-            graph = make_graph(make_plan(other, preview=preview, speech=spoken, footage=found.footage), cache)
+            graph = make_graph(dub.place(make_plan(other, preview=preview, speech=spoken, footage=found.footage),
+                                         fitted), cache)
             jobs += _with_deps([j for j in (graph.job("mix"), graph.job("subtitles")) if j is not None], graph.jobs)
             dubs.append((tag, graph))
         if dubs and len(dubs) == len(boards):
