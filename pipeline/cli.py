@@ -313,12 +313,15 @@ def _clean(args: argparse.Namespace) -> int:
 
 def _other_versions_jobs(args: argparse.Namespace, board, cache) -> list:
     """The jobs `film clean` keeps besides the version it was given: the film's other
-    languages' (each that has its PO file), and each row's of `--variants` (in every language)."""
+    languages' (each that has its PO file), and each row's of `--variants` (in every language),
+    or of the table the last `film build --variants` built (`renders/NAME/variants/rows.json`)."""
     from . import measure
     from .build import languages
     from .build.clean import every_job
     from .parse import load
-    from .parse.versions import read_rows
+    from .parse.versions import read_rows, remembered_rows
+
+    film = _renders(args, write=False) / board.name
 
     def probes(other):
         return measure.check_media(other, cache=cache)
@@ -333,9 +336,15 @@ def _other_versions_jobs(args: argparse.Namespace, board, cache) -> list:
     from dataclasses import replace
 
     jobs = languages.every_job(board, in_languages(board.version), cache, probes)
-    for version in read_rows(Path(args.variants)) if getattr(args, "variants", None) else ():
-        row = load(Path(args.project), Path(args.config) if args.config else None, version)
-        jobs += every_job(row, cache, probes(row)) + languages.every_job(row, in_languages(version), cache, probes)
+    rows = read_rows(Path(args.variants)) if getattr(args, "variants", None) else remembered_rows(film / "variants")
+    for version in rows:
+        try:
+            row = load(Path(args.project), Path(args.config) if args.config else None, version)
+            jobs += every_job(row, cache, probes(row)) + languages.every_job(row, in_languages(version), cache, probes)
+        except FilmError:
+            if getattr(args, "variants", None):
+                raise
+            # a row built before that the script no longer takes: what it used is not kept
     return jobs
 
 
@@ -461,7 +470,7 @@ def _build_variants(args: argparse.Namespace) -> int:
     each built in turn into renders/NAME/variants/ROW/ (sharing the cache: what rows have in
     common is made once), a line as each is done and a table at the end."""
     from .build import build, check_versions
-    from .parse.versions import read_rows
+    from .parse.versions import read_rows, remember_rows
 
     if args.var:
         raise FilmError([Problem("--var", 0, "give the values in the --variants table, or build one version with "
@@ -483,8 +492,13 @@ def _build_variants(args: argparse.Namespace) -> int:
             reporter.close()
         _missing(result)
         plan = result.plan
+        for tag, made in result.languages.items():
+            print(f"variant {n}/{len(versions)} {version.name} {tag}: {made.rendered} rendered, {made.cached} cached "
+                  f"→ {_shown(made.output)} ({made.plan.seconds(made.plan.total):.2f} s)", flush=True)
         print(f"variant {n}/{len(versions)} {version.name}: {result.rendered} rendered, {result.cached} cached, "
               f"{result.seconds:.1f} s → {_shown(result.output)} ({plan.seconds(plan.total):.2f} s)", flush=True)
+        if n == 1:
+            remember_rows(result.folder.parent.parent if plan.preview else result.folder.parent, versions)
         rows.append((version.name, str(len(plan.shots)), str(result.rendered), str(result.cached),
                      f"{result.seconds:.1f}", f"{plan.seconds(plan.total):.2f}", _shown(result.output)))
     header = ("variant", "shots", "rendered", "cached", "seconds", "length", "cut")

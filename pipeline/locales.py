@@ -18,6 +18,7 @@ is said as the script says it until a translator looks again, as gettext does.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -106,6 +107,9 @@ def read_catalog(path: Path, tag: str):
         raise FilmError([Problem(str(path), 0, f"no translations into '{tag}' yet: `film translations PROJECT` "
                                                "writes this file for a translator to fill in")])
     try:
+        problems = po_problems(path, path.read_text(encoding="utf-8"))
+        if problems:
+            raise FilmError(problems)
         with open(path, "rb") as handle:
             return read_po(handle, locale=tag.replace("-", "_"), abort_invalid=True)
     except PoFileError as error:
@@ -115,18 +119,40 @@ def read_catalog(path: Path, tag: str):
         raise FilmError([Problem(str(path), 0, f"cannot read: {error}")]) from None
 
 
+_PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"')
+
+
+def po_problems(path: Path, text: str) -> list[Problem]:
+    """A `file:line` problem for each line of a PO file that is not a comment, a keyword and
+    its quoted string, or a quoted string continuing one: Babel's reader passes over such a
+    line, and would write the file back with the text it guessed (a letter lost, a message
+    dropped), so it is refused before it is read."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if line and not line.startswith("#") and not _PO_LINE.fullmatch(line):
+            problems.append(Problem(str(path), number, f"not a line of a PO file: {line[:60]!r} (a keyword such as "
+                                                       "msgid or msgstr, then its text in double quotes, a quote inside it written \\\")"))
+    return problems
+
+
 def translator(catalog, shown: bool = True) -> Callable[[str, str], str]:
     """`translate(text, context)` from `catalog`: the translation of `text` said by (or shown
-    as) `context`, or `text` itself where there is none or it is fuzzy. With `shown` False
-    only speech is translated (a dub keeps the picture, and the words in it)."""
+    as) `context`, or `text` itself where there is none or it is fuzzy (each such text listed
+    in the function's `missed`). With `shown` False only speech is translated (a dub keeps
+    the picture, and the words in it)."""
+    missed: list[tuple[str, str]] = []
+
     def translate(text: str, context: str, loc: Loc | None = None) -> str:
         if not shown and context in SHOWN:
             return text
         message = catalog.get(text, context=context)
         if message is None or message.fuzzy or not message.string:
+            missed.append((text, context))
             return text
         return message.string if isinstance(message.string, str) else message.string[0]
 
+    translate.missed = missed   # what it could not translate, for the build to warn of
     return translate
 
 
@@ -285,7 +311,12 @@ def _write(write_po, catalog, path: Path, atomic) -> None:
     import io
 
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0, sort_output=False, include_previous=True)
+    # No `#| msgid` lines: Babel (2.19) reads them back as translator comments of the form
+    # `| msgid`, and writes them again as `# | msgid` (found by running `film translations`
+    # twice); a fuzzy mark is what a translator's tool shows.
+    for message in catalog:
+        message.user_comments = [c for c in message.user_comments if not c.startswith("| msg")]
+    write_po(buffer, catalog, width=0, sort_output=False, include_previous=False)
     text = buffer.getvalue()
     try:
         if _undated(path.read_bytes()) == _undated(text):

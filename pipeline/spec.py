@@ -275,6 +275,7 @@ class Version:
     name: str = ""
     language: str = ""
     origin: str = "--var"
+    header: str = ""          # where a table's column names are (`viewers.csv:1`), for a column no var takes
 
     @property
     def folder(self) -> str:

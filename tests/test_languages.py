@@ -89,6 +89,20 @@ def test_translations_writes_the_template_and_reports_untranslated_and_stale(tmp
     board = load(folder, version=Version(language="es"))
     assert board.shots[1].lines[0].text == "Then it falls as cold rain."   # stale: said as written
     assert board.shots[0].narration == "El agua sube del mar." and board.project.title == "Agua"
+    assert [str(w) for w in board.warnings if "not translated" in w.message] == [
+        f"{folder / 'locales' / 'es.po'}: 1 text not translated into 'es' (or stale: the original changed since): "
+        "said and shown as the script writes them; film translations PROJECT lists them"]
+    # Run again with nothing changed, the files are as they were (no date-only or comment churn).
+    before = (folder / "locales" / "es.po").read_bytes()
+    assert film("translations", str(folder), cwd=tmp_path).returncode == 0
+    assert (folder / "locales" / "es.po").read_bytes() == before
+    # A line Babel would misread is refused at its line, and the file left as it is.
+    po = folder / "locales" / "es.po"
+    po.write_text(before.decode() + 'msgid "broken\nmsgstr "x"\n', encoding="utf-8")
+    lines = len(before.decode().splitlines())
+    done = film("translations", str(folder), cwd=tmp_path)
+    assert done.returncode == 1 and done.stderr.startswith(f"{po}:{lines + 1}: not a line of a PO file: 'msgid \"broken'")
+    assert po.read_text(encoding="utf-8").endswith('msgid "broken\nmsgstr "x"\n')
 
 
 def test_a_language_without_its_po_file_or_not_listed_is_refused(tmp_path):
@@ -99,8 +113,8 @@ def test_a_language_without_its_po_file_or_not_listed_is_refused(tmp_path):
     assert done.stderr.strip() == (f"{folder / 'locales' / 'es.po'}: no translations into 'es' yet: `film "
                                    "translations PROJECT` writes this file for a translator to fill in")
     assert not (folder / "renders").exists()
-    done = film("build", str(folder), "--language", "fr", cwd=tmp_path)
-    assert done.returncode == 1 and done.stderr.strip() == "--language: 'fr' is not one of the film's languages (en, es)"
+    done = film("build", str(folder), "--language", "FR", cwd=tmp_path)
+    assert done.returncode == 1 and done.stderr.strip() == "--language: 'FR' is not one of the film's languages (en, es)"
     bad = write_project(tmp_path / "bad", SCRIPT.format(extra="").replace("[en, es]", "[en, espanol]"))
     done = film("check", str(bad.parent), cwd=tmp_path)
     assert done.returncode == 1 and f"{bad}:4: unknown language 'espanol'" in done.stderr

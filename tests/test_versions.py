@@ -81,7 +81,7 @@ def test_unknown_variables_and_bad_templates_are_file_line_problems_all_at_once(
         f"{path}:6: in shot 'c' prompt: template syntax error: unexpected end of template, expected 'end of print "
         "statement'.",
         # no loader: a template reads nothing from disk
-        f"{path}:6: in shot 'c' narration: no loader for this environment specified",
+        f"{path}:6: in shot 'c' narration: a script's text cannot include, import or extend another file",
     ]
 
 
@@ -203,8 +203,9 @@ def test_variants_build_one_cut_each_sharing_what_they_have_in_common(tmp_path):
         ("card", "hello"), ("segment", "body:hello"), ("segment", "dissolve:moon>hello"), ("subtitles", "subtitles"),
         ("final", "final")}
     assert not (folder / "renders" / "story" / "final.mp4").exists()
-    # `film clean --variants` keeps every row's jobs: building them again makes nothing.
-    assert film("clean", str(folder), "--variants", str(rows), cwd=tmp_path).returncode == 0
+    # `film clean` keeps every row's jobs (the table built last is remembered): building them
+    # again makes nothing.
+    assert film("clean", str(folder), cwd=tmp_path).returncode == 0
     again = film("build", str(folder), "--variants", str(rows), cwd=tmp_path)
     assert [row.split()[2] for row in again.stdout.splitlines()[4:]] == ["0", "0", "0"], again.stdout
 
@@ -218,14 +219,28 @@ def test_variants_are_all_checked_before_any_is_built(tmp_path):
               - {id: a, prompt: "hello {{ name }}", duration: 2, when: "age + 1 > 3"}
     """)
     rows = folder / "viewers.csv"
+    # A misspelt column is the header's mistake, said once; a value that breaks a template is
+    # said for every row that gives one; two columns of one name are refused.
     rows.write_text("id,name,agee\nana,Ana,7\nbo,Bo,8\n", encoding="utf-8")
     for command in ("check", "build"):
         done = film(command, str(folder), "--variants", str(rows), cwd=tmp_path)
         assert done.returncode == 1
         assert done.stderr.splitlines() == [
-            f"{rows}:2: unknown variable 'agee' (did you mean 'age'?); the script's vars: name, age",
-            f"{rows}:3: unknown variable 'agee' (did you mean 'age'?); the script's vars: name, age"]
+            f"{rows}:1: unknown variable 'agee' (did you mean 'age'?); the script's vars: name, age"]
     assert not (folder / "renders").exists()
+    rows.write_text("id,name,age\nana,Ana,seven\nbo,Bo,8\ncy,Cy,nine\n", encoding="utf-8")
+    done = film("check", str(folder), "--variants", str(rows), cwd=tmp_path)
+    assert done.stderr.splitlines() == [f"{rows}:2: variable 'age': 'seven' is not a number (its default is 6)",
+                                        f"{rows}:4: variable 'age': 'nine' is not a number (its default is 6)"]
+    path.write_text(path.read_text().replace('"hello {{ name }}"', '"hello {{ 10 // (age - 8) }}"'))
+    rows.write_text("id,name,age\nana,Ana,8\nbo,Bo,8\ncy,Cy,9\n", encoding="utf-8")
+    done = film("check", str(folder), "--variants", str(rows), cwd=tmp_path)
+    assert done.stderr.splitlines() == [
+        f"{path}:4: in shot 'a' prompt: integer division or modulo by zero (variant ana, {rows}:2)",
+        f"{path}:4: in shot 'a' prompt: integer division or modulo by zero (variant bo, {rows}:3)"]
+    rows.write_text("id,name,name\nana,Ana,Bo\n", encoding="utf-8")
+    done = film("check", str(folder), "--variants", str(rows), cwd=tmp_path)
+    assert done.stderr.strip() == f"{rows}:1: two columns named 'name': which is meant?"
     done = film("build", str(folder), "--var", "name=Ana", "--variants", str(rows), cwd=tmp_path)
     assert done.returncode == 1 and "not both" in done.stderr
 

@@ -303,19 +303,26 @@ def in_languages(target: Path, config: Path | None, version: Version,
 
 def check_versions(target: Path, versions: tuple[Version, ...], config: Path | None = None) -> None:
     """Read the project as each of `versions` (nothing made); raise a FilmError listing every
-    problem of every version at once, each once: one of the script's own is said as it is, one
-    that only some versions' values cause names the first such version's row."""
-    problems: dict[tuple, Problem] = {}
+    problem of every version at once: one of the script's own (every version has it) or of the
+    table's own cells or header is said once, as it is; one that only some versions' values
+    cause is said for each of them, naming its row."""
+    found: list[tuple[Version, Problem]] = []
     for version in versions:
         try:
             load(target, config, version)
         except FilmError as error:
-            for p in error.problems:
-                if p.subject == version.origin:   # the table's own cell
-                    problems.setdefault((p.subject, p.line, p.message), p)
-                else:
-                    problems.setdefault((p.subject, p.line, p.message), replace(
-                        p, message=f"{p.message} (variant {version.name}, {version.origin})"))
+            found += [(version, p) for p in error.problems]
+    times: dict[tuple, int] = {}
+    for _, p in found:
+        times[(p.subject, p.line, p.message)] = times.get((p.subject, p.line, p.message), 0) + 1
+    problems: dict[tuple, Problem] = {}
+    for version, p in found:
+        key = (p.subject, p.line, p.message)
+        if times[key] == len(versions) or p.subject in (version.origin, version.header):
+            problems.setdefault(key, p)   # the script's own, or the table's own cell or header
+        else:   # what only some rows' values cause: said for each of them
+            problems.setdefault(key + (version.name,), replace(
+                p, message=f"{p.message} (variant {version.name}, {version.origin})"))
     if problems:
         raise FilmError(list(problems.values()))
 

@@ -147,12 +147,14 @@ def wanted(board: Storyboard, asked: tuple[str, ...] | None) -> tuple[str, ...]:
     others = board.project.languages[1:]
     if asked is None:
         return others
-    unknown = [tag for tag in asked if tag not in board.project.languages]
+    known = {tag.lower(): tag for tag in board.project.languages}   # a tag's case says nothing (BCP 47)
+    unknown = [tag for tag in asked if tag.lower() not in known]
     if unknown:
         said = ", ".join(board.project.languages) or "none: add 'languages: [its own, others...]'"
         raise FilmError([Problem("--language", 0, f"'{tag}' is not one of the film's languages ({said})")
                          for tag in unknown])
-    return tuple(tag for tag in others if tag in asked)
+    chosen = {known[tag.lower()] for tag in asked}
+    return tuple(tag for tag in others if tag in chosen)
 
 
 def make_languages(board: Storyboard, boards: dict[str, Storyboard], result: BuildResult, renders: Path,

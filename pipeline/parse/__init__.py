@@ -60,7 +60,7 @@ def load(target: Path, config: Path | None = None, version: Version = Version(),
         raise ProjectNotFound([Problem(str(script), 0, "not a storyboard: expected a .yaml or .fountain file")])
     problems = check_generators(board)
     if version.language:
-        board, problems = _in_language(board, version.language, problems)
+        board, problems = _in_language(board, version.language, problems, translate)
     if problems:
         raise StoryboardError(problems)
     from ..audio.asr import check_recognizer
@@ -82,7 +82,8 @@ def load(target: Path, config: Path | None = None, version: Version = Version(),
     return board
 
 
-def _in_language(board: Storyboard, language: str, problems: list[Problem]) -> tuple[Storyboard, list[Problem]]:
+def _in_language(board: Storyboard, language: str, problems: list[Problem],
+                 translate=None) -> tuple[Storyboard, list[Problem]]:
     """`board` speaking `language` (`locales.with_voices`), which must be one of the film's
     other languages; its warnings (a voice reading another language's phonemes) kept."""
     from dataclasses import replace
@@ -96,7 +97,20 @@ def _in_language(board: Storyboard, language: str, problems: list[Problem]) -> t
         return board, problems + [Problem("--language", 0, f"'{language}' is not one of the languages the film is "
                                                            f"translated into; {said}")]
     board, warnings = locales.with_voices(board, language)
-    return replace(board, warnings=board.warnings + warnings), problems
+    return replace(board, warnings=board.warnings + warnings + _untranslated(board, language, translate)), problems
+
+
+def _untranslated(board: Storyboard, language: str, translate) -> tuple[Problem, ...]:
+    """A warning when some of the film's texts have no usable translation into `language`."""
+    from .. import locales
+
+    missed = dict.fromkeys(getattr(translate, "missed", ()))
+    if not missed:
+        return ()
+    return (Problem(str(locales.po_file(board.root, language)), 0,
+                    f"{len(missed)} text{'s' if len(missed) != 1 else ''} not translated into '{language}' (or "
+                    "stale: the original changed since): said and shown as the script writes them; film "
+                    "translations PROJECT lists them"),)
 
 
 def check_generators(board: Storyboard) -> list[Problem]:

@@ -64,8 +64,8 @@ def values_for(board: Storyboard, version: Version) -> tuple[dict[str, Any], lis
         if var is None:
             known = f"; the script's vars: {', '.join(declared)}" if declared else \
                 "; the script declares no vars (add them under 'vars:')"
-            problems.append(Problem(version.origin, 0, f"unknown variable {quoted(name)}"
-                                                       f"{did_you_mean(name, list(declared))}{known}"))
+            problems.append(Problem(version.header or version.origin, 0, f"unknown variable {quoted(name)}"
+                                                                         f"{did_you_mean(name, list(declared))}{known}"))
             continue
         value, error = _typed(given, var.default)
         if error:
@@ -148,7 +148,7 @@ class _Renderer:
 
         env = environment()
         try:
-            parsed = env.parse("{{ (" + source + ") }}" if statement else source)
+            parsed = env.parse("{{ " + source + " }}" if statement else source)
             unknown = sorted(meta.find_undeclared_variables(parsed) - set(self.names))
             if unknown:
                 for name in unknown:
@@ -168,6 +168,8 @@ def _said(error: Exception) -> str:
 
     if isinstance(error, SecurityError):
         return f"not allowed in a script's text ({error})"
+    if "no loader" in str(error):   # {% include %}, {% import %}, {% extends %}
+        return "a script's text cannot include, import or extend another file"
     return str(error) or type(error).__name__
 
 
@@ -180,6 +182,8 @@ def apply(board: Storyboard, version: Version = Version(),
     Returns the storyboard and every problem found (unknown variables, template errors, values
     of the wrong kind), each at its `file:line`."""
     values, problems = values_for(board, version)
+    if problems:   # a text rendered with a value it could not use would only repeat the problem
+        return replace(board, version=version), problems
     names = tuple(v.name for v in board.project.vars)
     if board.project.languages:
         values[LANGUAGE] = version.language or board.project.languages[0]
@@ -338,6 +342,9 @@ def read_rows(path: Path) -> tuple[Version, ...]:
         header = [h.strip() for h in (reader.fieldnames or [])]
         if any(not h for h in header):
             problems.append(Problem(file, 1, "every column needs a name in the header row"))
+        twice = sorted({h for h in header if h and header.count(h) > 1})
+        if twice:
+            problems.append(Problem(file, 1, f"two columns named {', '.join(repr(h) for h in twice)}: which is meant?"))
         for record in reader:
             extra = record.pop(None, None)
             if extra:
@@ -359,7 +366,35 @@ def read_rows(path: Path) -> tuple[Version, ...]:
         elif name in seen:
             problems.append(Problem(file, number, f"two rows named '{name}' (the first at line {seen[name]})"))
         seen.setdefault(name, number)
-        versions.append(Version(values=MappingProxyType(row), name=name, origin=f"{file}:{number}"))
+        versions.append(Version(values=MappingProxyType(row), name=name, origin=f"{file}:{number}",
+                                header=f"{file}:1" if Path(path).suffix.lower() == ".csv" else ""))
     if problems:
         raise FilmError(problems)
     return tuple(versions)
+
+
+ROWS = "rows.json"
+
+
+def remember_rows(folder: Path, versions: tuple[Version, ...]) -> None:
+    """Record in `folder` (renders/NAME/variants) the versions `--variants` built, so that
+    `film clean` keeps what each uses without being given the table again."""
+    import json
+
+    from ..cache import write_text
+
+    write_text(Path(folder) / ROWS, json.dumps([{"name": v.name, "origin": v.origin, "values": dict(v.values)}
+                                                for v in versions], indent=1, ensure_ascii=False))
+
+
+def remembered_rows(folder: Path) -> tuple[Version, ...]:
+    """The versions `remember_rows` recorded in `folder` (none when there is no record, or it
+    cannot be read)."""
+    import json
+
+    try:
+        rows = json.loads((Path(folder) / ROWS).read_text(encoding="utf-8"))
+        return tuple(Version(values=MappingProxyType(dict(r["values"])), name=str(r["name"]), origin=str(r["origin"]))
+                     for r in rows)
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
