@@ -269,6 +269,7 @@ def update(board: Storyboard, messages: list[Message],
     from babel.messages.pofile import write_po
 
     from .cache import atomic
+    from .translate import NOTE
 
     pot = template(board, messages)
     folder = Path(board.root) / FOLDER
@@ -280,8 +281,6 @@ def update(board: Storyboard, messages: list[Message],
         created = not path.exists()
         catalog = Catalog(locale=tag.replace("-", "_"), project=pot.project) if created else read_catalog(path, tag)
         catalog.update(pot, update_header_comment=False)
-        from .translate import NOTE
-
         for (text, context), said in (filled or {}).get(tag, {}).items():
             entry = catalog.get(text, context=context)
             if entry is not None and not entry.string:
@@ -289,8 +288,6 @@ def update(board: Storyboard, messages: list[Message],
                 entry.flags.add("fuzzy")
                 entry.user_comments.append(NOTE)
         _write(write_po, catalog, path, atomic)
-        from .translate import NOTE
-
         missing = tuple(m for m in messages if _entry(catalog, m) is None or not _entry(catalog, m).string)
         fuzzy = [(m, e) for m in messages if (e := _entry(catalog, m)) is not None and e.fuzzy and e.string]
         reports.append(Report(tag, path, len(messages), missing,

@@ -125,13 +125,15 @@ def test_values_the_script_does_not_take_are_refused(tmp_path):
 def test_braces_in_a_script_without_vars_are_its_own_words(tmp_path):
     path = write_project(tmp_path / "plain", """
         scenes:
-          - shots:
+          - heading: "INT. ROOM {% if x %}"
+            shots:
               - {id: a, prompt: "a sign reading {% raw", narration: "Hello {{ name }}."}
     """)
     board = load(path)
     assert board.shots[0].narration == "Hello {{ name }}." and board.shots[0].prompt == "a sign reading {% raw"
     assert [str(w) for w in board.warnings] == [
-        f"{path}:3: '{{{{ name }}}}' looks like a variable, but the script declares no vars: add 'vars: "
+        f"{path}:2: '{{% if x %}}' looks like a template, but the script declares no vars: it is filmed as written",
+        f"{path}:4: '{{{{ name }}}}' looks like a variable, but the script declares no vars: add 'vars: "
         "{name: ...}', or it is filmed as written"]
 
 
@@ -165,7 +167,7 @@ def test_variants_build_one_cut_each_sharing_what_they_have_in_common(tmp_path):
     """Three viewers: each cut says its own name in its subtitles and lasts as its shots do; a
     shot no value touches is made once for all three (cached in the second and third)."""
     folder = tmp_path / "story"
-    path = write_project(folder, """
+    write_project(folder, """
         title: "For {{ name }}"
         size: 320x180
         speech: false
@@ -267,3 +269,17 @@ The clock strikes ten. [[when: late]]
     assert not any("clock" in shot.prompt for shot in sam.shots)
     ana = load(script, version=given(["name=Ana", "late=yes"]))
     assert any("clock" in shot.prompt for shot in ana.shots) and "Ana's bed" in ana.shots[0].prompt
+
+
+def test_a_value_that_is_no_number_is_refused(tmp_path):
+    path = write_project(tmp_path / "story", """
+        vars: {age: 6}
+        scenes:
+          - shots:
+              - {id: a, prompt: "a child of {{ age }}", duration: 2}
+    """)
+    for value in ("nan", "inf", "1e400"):
+        with pytest.raises(FilmError) as error:
+            load(path, version=given([f"age={value}"]))
+        assert str(error.value) == f"--var: variable 'age': '{value}' is not a number (its default is 6)"
+    assert load(path, version=given(["age=7.5"])).shots[0].prompt == "a child of 7.5"

@@ -19,6 +19,7 @@ translator translates `Hello {{ name }}` once for every viewer.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from functools import lru_cache
@@ -95,9 +96,12 @@ def _typed(given: Any, default: Any) -> tuple[Any, str]:
         return given, f"{quoted(given)} is not yes or no (its default is {str(default).lower()})"
     if isinstance(default, (int, float)):
         try:
-            return (int(text) if isinstance(default, int) and re.fullmatch(r"[-+]?\d+", text) else float(text)), ""
+            value = int(text) if isinstance(default, int) and re.fullmatch(r"[-+]?\d+", text) else float(text)
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):   # `nan`, `inf`, `1e400`: no count of anything
             return given, f"{quoted(given)} is not a number (its default is {default})"
+        return value, ""
     return given, ""
 
 
@@ -224,20 +228,28 @@ def _whens(board: Storyboard) -> list[Loc]:
             for loc in ([shot.at("when")] if shot.when else []) + [line.loc for line in shot.lines if line.when]]
 
 
-_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?:\|[^}]*)?\}\}")
+_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?:\|[^}]*)?\}\}|\{%.*?%\}")
 
 
 def _unrendered(board: Storyboard) -> tuple[Problem, ...]:
-    """A warning for each shot whose prompt, narration, title or lines hold `{{ name }}` in a
-    script that declares no vars (the braces would be filmed as they are)."""
+    """A warning for the title, each heading and each shot whose prompt, narration, title or
+    lines hold `{{ name }}` or `{% ... %}` in a script that declares no vars (the braces would be
+    filmed as they are)."""
     found = []
+    project = board.project
+    for text, loc in [(project.title, project.title_loc if project.title_loc.file else project.loc)] + \
+            [(scene.heading.text, scene.loc) for scene in board.scenes]:
+        if text and (match := _VARIABLE.search(text)):
+            found.append(loc.problem(f"'{match[0]}' looks like a template, but the script declares no vars: "
+                                     "it is filmed as written"))
     for shot in board.shots:
         texts = [(shot.prompt, shot.at("prompt")), (shot.narration, shot.at("narration")),
                  (shot.title, shot.at("title"))] + [(line.text, line.loc) for line in shot.lines]
         for text, loc in texts:
             if text and (match := _VARIABLE.search(text)):
-                found.append(loc.problem(f"'{match[0]}' looks like a variable, but the script declares no vars: "
-                                         f"add 'vars: {{{match[1]}: ...}}', or it is filmed as written"))
+                add = f"add 'vars: {{{match[1]}: ...}}', or " if match[1] else ""
+                found.append(loc.problem(f"'{match[0]}' looks like a {'variable' if match[1] else 'template'}, but "
+                                         f"the script declares no vars: {add}it is filmed as written"))
                 break
     return tuple(found)
 
