@@ -27,8 +27,8 @@ def translator(source: str, target: str) -> Callable[[str], str]:
     try:
         from argostranslate import translate
     except ImportError:
-        raise FilmError([Problem("--fill", 0, "machine translation needs Argos Translate: pip install "
-                                              "'film[translate]'")]) from None
+        raise FilmError([Problem("--fill", 0, "machine translation needs Argos Translate: pip install -e "
+                                              "'.[translate]' in film's folder, then a language model (argospm install translate-en_es)")]) from None
     codes = source.split("-")[0], target.split("-")[0]
     installed = {language.code: language for language in translate.get_installed_languages()}
     pair = installed[codes[0]].get_translation(installed[codes[1]]) if all(c in installed for c in codes) else None
