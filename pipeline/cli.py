@@ -437,25 +437,13 @@ MOST_JOBS = 256   # jobs at once: far past any machine's cores; each is a proces
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build
-
     if args.jobs is not None and not 1 <= args.jobs <= MOST_JOBS:
         raise FilmError([Problem("--jobs", 0, f"says how many jobs run at once: from 1 to {MOST_JOBS}, not "
                                               f"{args.jobs} (leave it out for one per core)")])
 
     if args.variants:
         return _build_variants(args)
-    reporter = TerminalReporter()
-    try:
-        result = build(Path(args.project), renders=_renders(args), preview=args.preview, only=args.only,
-                       force=args.force, workers=args.jobs, reporter=reporter,
-                       config=Path(args.config) if args.config else None, locked=args.locked,
-                       warn=_print_warnings, keep_going=args.keep_going, allow_missing=args.allow_missing,
-                       executor=args.executor, address=args.address, sign=args.sign, version=_version(args),
-                       languages=tuple(args.language) if args.language else None)
-    finally:
-        reporter.close()
-    _missing(result)
+    result = _build_version(args, _version(args))
     plan = result.plan
     for tag, made in result.languages.items():
         print(f"{tag}: {made.rendered} rendered, {made.cached} cached → {_shown(made.output)} "
@@ -465,11 +453,30 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build_version(args: argparse.Namespace, version):
+    """`film build` of one version of the film as the command line asks, on the terminal; its
+    missing jobs warned of."""
+    from .build import build
+
+    reporter = TerminalReporter()
+    try:
+        result = build(Path(args.project), renders=_renders(args), preview=args.preview, only=args.only,
+                       force=args.force, workers=args.jobs, reporter=reporter,
+                       config=Path(args.config) if args.config else None, locked=args.locked,
+                       warn=_print_warnings, keep_going=args.keep_going, allow_missing=args.allow_missing,
+                       executor=args.executor, address=args.address, sign=args.sign, version=version,
+                       languages=tuple(args.language) if args.language else None)
+    finally:
+        reporter.close()
+    _missing(result)
+    return result
+
+
 def _build_variants(args: argparse.Namespace) -> int:
     """`film build --variants ROWS`: every row's version checked before any is built, then
     each built in turn into renders/NAME/variants/ROW/ (sharing the cache: what rows have in
     common is made once), a line as each is done and a table at the end."""
-    from .build import build, check_versions
+    from .build import check_versions
     from .parse.versions import read_rows, remember_rows
 
     if args.var:
@@ -481,16 +488,7 @@ def _build_variants(args: argparse.Namespace) -> int:
     check_versions(Path(args.project), versions, Path(args.config) if args.config else None)
     rows = []
     for n, version in enumerate(versions, 1):
-        reporter = TerminalReporter()
-        try:
-            result = build(Path(args.project), renders=_renders(args), preview=args.preview, force=args.force,
-                           workers=args.jobs, reporter=reporter, config=Path(args.config) if args.config else None,
-                           locked=args.locked, warn=_print_warnings, keep_going=args.keep_going,
-                           allow_missing=args.allow_missing, executor=args.executor, address=args.address,
-                           sign=args.sign, version=version)
-        finally:
-            reporter.close()
-        _missing(result)
+        result = _build_version(args, version)
         plan = result.plan
         for tag, made in result.languages.items():
             print(f"variant {n}/{len(versions)} {version.name} {tag}: {made.rendered} rendered, {made.cached} cached "
@@ -498,7 +496,7 @@ def _build_variants(args: argparse.Namespace) -> int:
         print(f"variant {n}/{len(versions)} {version.name}: {result.rendered} rendered, {result.cached} cached, "
               f"{result.seconds:.1f} s → {_shown(result.output)} ({plan.seconds(plan.total):.2f} s)", flush=True)
         if n == 1:
-            remember_rows(result.folder.parent.parent if plan.preview else result.folder.parent, versions)
+            remember_rows(_renders(args) / plan.name / "variants", versions)
         rows.append((version.name, str(len(plan.shots)), str(result.rendered), str(result.cached),
                      f"{result.seconds:.1f}", f"{plan.seconds(plan.total):.2f}", _shown(result.output)))
     header = ("variant", "shots", "rendered", "cached", "seconds", "length", "cut")
@@ -560,7 +558,7 @@ def _translations(args: argparse.Namespace) -> int:
             path = locales.po_file(board.root, tag)
             return locales.untranslated(locales.read_catalog(path, tag), messages) if path.exists() else messages
 
-        filled = fill(board.project.languages[0], args.fill, messages, missing)
+        filled = fill(board.project.languages[0], args.fill, missing)
     template, reports = locales.update(board, messages, filled)
     print(f"{_shown(template)}: {len(messages)} texts to translate")
     for report in reports:

@@ -136,16 +136,13 @@ def po_problems(path: Path, text: str) -> list[Problem]:
     return problems
 
 
-def translator(catalog, shown: bool = True) -> Callable[[str, str], str]:
+def translator(catalog) -> Callable[[str, str], str]:
     """`translate(text, context)` from `catalog`: the translation of `text` said by (or shown
     as) `context`, or `text` itself where there is none or it is fuzzy (each such text listed
-    in the function's `missed`). With `shown` False only speech is translated (a dub keeps
-    the picture, and the words in it)."""
+    in the function's `missed`)."""
     missed: list[tuple[str, str]] = []
 
     def translate(text: str, context: str, loc: Loc | None = None) -> str:
-        if not shown and context in SHOWN:
-            return text
         message = catalog.get(text, context=context)
         if message is None or message.fuzzy or not message.string:
             missed.append((text, context))

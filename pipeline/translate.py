@@ -50,8 +50,7 @@ def machine(text: str, translate: Callable[[str], str]) -> str:
     return said.strip()
 
 
-def fill(source: str, tags: list[str], messages: list[Message], untranslated: Callable[[str], list[Message]],
-         ) -> dict[str, dict[tuple[str, str], str]]:
+def fill(source: str, tags: list[str], untranslated: Callable[[str], list[Message]]) -> dict[str, dict[tuple[str, str], str]]:
     """For each of `tags`, a machine translation of each message `untranslated(tag)` lists,
     by (text, context); messages it could not translate are left out."""
     filled: dict[str, dict[tuple[str, str], str]] = {}

@@ -33,7 +33,7 @@ from ..plan.model import unknown_shots
 from ..spec import CREDITS_ID, TITLE_ID, Storyboard, Version
 from . import executors, languages as spoken_in
 from .claim import claim
-from .graph import Graph, make_graph, prepare_shots
+from .graph import Graph, make_graph, prepare_shots, with_deps
 from .run import BuildResult, Failed, JobResult, JobsFailed, QuietReporter, Reporter, execute, to_run
 
 __all__ = ["BuildResult", "Graph", "JobResult", "Reporter", "build", "default_renders", "execute", "make_graph",
@@ -136,8 +136,8 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
         if pool is not None:
             stack.callback(pool.shutdown)
         dub = bool(boards) and spoken_in.localize_mode(board) == "dub"
-        if dub:   # every language's lines made and fitted before any picture is
-            spoken_in.check_dubs(board, boards, cache, preview, reporter, workers, pool, force)
+        # a dub's every language's lines made and fitted before any picture is
+        fitting = spoken_in.check_dubs(board, boards, cache, preview, reporter, workers, pool, force) if dub else {}
         result = _build(board, film, renders, cache, probes, started, reporter, preview, only, force, workers,
                         locked, warn, keep_going, allow_missing, pool, sign and not dub)
 
@@ -145,8 +145,8 @@ def build(target: Path, renders: Path | None = None, preview: bool = False, only
             return _build(other, film, renders, cache, measure.check_media(other, cache=cache), time.perf_counter(),
                           reporter, preview, None, force, workers, locked, warn, keep_going, allow_missing, pool, sign)
 
-        result.languages = spoken_in.make_languages(board, boards, result, renders, retime, cache, preview, reporter,
-                                                    workers, pool, force, sign)
+        result.languages = spoken_in.make_languages(board, boards, result, renders, retime, fitting, cache, preview,
+                                                    reporter, workers, pool, force, sign)
         if dub:   # the cut is now the one with every language: what the exports say of it follows
             export.write_all(result, renders)
         for name in exports:   # inside the claim: an export may run jobs into the cache
@@ -387,15 +387,8 @@ def _takes(board: Storyboard, shot_id: str, renders: Path, cache: Cache, probes:
     ctx = prepare_shots(plan, cache)
     wanted = ctx.prepared[shot_id].takes
     # The takes and every job they depend on (a continued shot needs the shot before it).
-    everything = {j.id: j for p in ctx.prepared.values()
-                  for j in ([p.job] if p.job else []) + [t.job for t in p.takes]}
-    needed, queue = {}, [t.job for t in wanted]
-    while queue:
-        job = queue.pop()
-        if job.id not in needed:
-            needed[job.id] = job
-            queue += [everything[d] for d in job.deps if d in everything]
-    execute(list(needed.values()), cache)
+    everything = [j for p in ctx.prepared.values() for j in ([p.job] if p.job else []) + [t.job for t in p.takes]]
+    execute(with_deps([t.job for t in wanted], everything), cache)
     rows = [(take.label, take_frames(take.media)) for take in wanted]
     sheet = renders / board.name / "takes" / f"{shot_id}.png"
     contact_sheet(rows, sheet)

@@ -46,6 +46,24 @@ class Graph:
         return next((j for j in self.jobs if j.kind == kind), None)
 
 
+def with_deps(wanted: list[Job], jobs) -> list[Job]:
+    """`wanted` and every one of `jobs` they need, directly or not, dependencies first."""
+    by_id = {job.id: job for job in jobs}
+    needed: dict[str, Job] = {}
+
+    def visit(job: Job) -> None:
+        if job.id in needed:
+            return
+        for dep in job.deps:
+            if dep in by_id:
+                visit(by_id[dep])
+        needed[job.id] = job
+
+    for job in wanted:
+        visit(job)
+    return list(needed.values())
+
+
 def prepare_shots(plan: Plan, cache: Cache) -> Context:
     """Each shot prepared by its generator, in story order (a shot that continues another sees
     what was prepared for it), in the returned context's `prepared`."""

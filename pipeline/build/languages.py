@@ -24,7 +24,7 @@ from ..edit.render import mux_tracks
 from ..errors import StoryboardError, Problem
 from ..plan import Plan, make_plan
 from ..spec import Storyboard
-from .graph import Graph, make_graph, signed_job
+from .graph import Graph, make_graph, signed_job, with_deps
 from .run import BuildResult, execute, to_run
 
 TRACKS_VERSION = "1"
@@ -41,18 +41,15 @@ def localize_mode(board: Storyboard) -> str:
     return "dub" if generated or any(shot.footage for shot in board.shots) else "retime"
 
 
-def dubbed(board: Storyboard, plan: Plan, cache: Cache, preview: bool, reporter, workers: int | None, pool,
-           force: bool) -> tuple[Plan, Graph, list]:
-    """The language `board` speaks, dubbed onto `plan` (the original's): its speech made and
-    fitted into the room the original lines have (`audio.dub`), planned on them, and its mix and subtitles made (no
-    picture: the original's is kept). Returns its plan, its graph and the results of the jobs
-    that ran. Raises StoryboardError for lines that cannot fit, or a timing that moved."""
-    probes = measure.check_media(board, cache=cache)
-    found = measure.measure(board, cache, probes, force=force, workers=workers, reporter=reporter, executor=pool)
+def dubbed(board: Storyboard, plan: Plan, fitting: Fitting, cache: Cache, preview: bool, reporter,
+           workers: int | None, pool, force: bool) -> tuple[Plan, Graph, list]:
+    """The language `board` speaks, dubbed onto `plan` (the original's): its lines, measured
+    and fitted into the room the original lines have (`fitting`, from `check_dubs`), made,
+    planned on, and its mix and subtitles made (no picture: the original's is kept). Returns
+    its plan, its graph and the results of the jobs that ran (its speech's among them).
+    Raises StoryboardError for a timing that moved."""
+    fitted, found = fitting
     language = board.version.language
-    fitted, problems = dub.fits(plan, board, found.speech or {}, language)
-    if problems:
-        raise StoryboardError(problems)
     jobs, collect = dub.fit_jobs(fitted, cache)
     reporter.stage(f"dub {language}", len(jobs), to_run(jobs, cache, force))
     results = list(found.results) + execute(jobs, cache, force=force, workers=workers, reporter=reporter,
@@ -65,47 +62,37 @@ def dubbed(board: Storyboard, plan: Plan, cache: Cache, preview: bool, reporter,
                                                              "picture as it is; make the film 'localize: retime'")])
     graph = make_graph(planned, cache)
     wanted = [job for job in (graph.job("mix"), graph.job("subtitles")) if job is not None]
-    needed = _with_deps(wanted, graph.jobs)
+    needed = with_deps(wanted, graph.jobs)
     reporter.stage(f"sound {language}", len(needed), to_run(needed, cache, force))
     results += execute(needed, cache, force=force, workers=workers, reporter=reporter, executor=pool)
     return planned, graph, results
 
 
+#: A dubbed language's lines fitted to the original's (`audio.dub.fits`), with what measuring it found.
+Fitting = tuple[list[dub.Fit], measure.Measures]
+
+
 def check_dubs(original: Storyboard, boards: dict[str, Storyboard], cache: Cache, preview: bool, reporter,
-               workers: int | None, pool, force: bool) -> None:
+               workers: int | None, pool, force: bool) -> dict[str, Fitting]:
     """Make the speech of the film and of each language it is dubbed into (cached jobs), plan
-    the film, and raise StoryboardError for every translated line that cannot fit the room its
-    original has (in every language at once), before any picture of the film is made."""
+    the film, and fit each language's lines into the room their originals have; returns each
+    language's fitting (by tag), for `dubbed`. Raises StoryboardError for every translated line
+    that cannot fit (in every language at once), before any picture of the film is made."""
     from . import prepare
 
     plan, _ = prepare(original, cache, preview=preview, force=force, workers=workers, reporter=reporter,
                       executor=pool)
     problems: list[Problem] = []
+    fitting: dict[str, Fitting] = {}
     for tag, board in boards.items():
         found = measure.measure(board, cache, measure.check_media(board, cache=cache), force=force, workers=workers,
                                 reporter=reporter, executor=pool)
-        _, wrong = dub.fits(plan, board, found.speech or {}, tag)
+        fitted, wrong = dub.fits(plan, board, found.speech or {}, tag)
         problems += [replace(p, message=f"{p.message} (in '{tag}')") for p in wrong]
+        fitting[tag] = (fitted, found)
     if problems:
         raise StoryboardError(problems)
-
-
-def _with_deps(wanted: list[Job], jobs: tuple[Job, ...]) -> list[Job]:
-    """`wanted` and every job they need, dependencies first."""
-    by_id = {job.id: job for job in jobs}
-    needed: dict[str, Job] = {}
-
-    def visit(job: Job) -> None:
-        if job.id in needed:
-            return
-        for dep in job.deps:
-            if dep in by_id:
-                visit(by_id[dep])
-        needed[job.id] = job
-
-    for job in wanted:
-        visit(job)
-    return list(needed.values())
+    return fitting
 
 
 def tracks_job(plan: Plan, final: Job, own: Graph, languages: list[tuple[str, Graph]], cache: Cache) -> Job:
@@ -158,14 +145,13 @@ def wanted(board: Storyboard, asked: tuple[str, ...] | None) -> tuple[str, ...]:
 
 
 def make_languages(board: Storyboard, boards: dict[str, Storyboard], result: BuildResult, renders: Path,
-                   retime, cache: Cache, preview: bool, reporter, workers, pool, force: bool,
-                   sign: bool) -> dict[str, BuildResult]:
+                   retime, fitting: dict[str, Fitting], cache: Cache, preview: bool, reporter, workers, pool,
+                   force: bool, sign: bool) -> dict[str, BuildResult]:
     """Build each of `boards` (language tag → the film in it) after the original (`result`):
-    by `retime(board)` (a whole build of that version), or dubbed onto the original, whose
-    published cut then becomes the one with every language's tracks (signed, with `sign`).
-    Returns each language's result."""
+    by `retime(board)` (a whole build of that version), or dubbed onto the original (each
+    language's lines as `check_dubs` fitted them), whose published cut then becomes the one
+    with every language's tracks (signed, with `sign`). Returns each language's result."""
     from . import publish
-    from .graph import make_graph as graph_of
 
     made: dict[str, BuildResult] = {}
     if not boards:
@@ -179,7 +165,7 @@ def make_languages(board: Storyboard, boards: dict[str, Storyboard], result: Bui
     dubs = []
     for tag, other in boards.items():
         with _said_in(tag):
-            planned, graph, results = dubbed(other, plan, cache, preview, reporter, workers, pool, force)
+            planned, graph, results = dubbed(other, plan, fitting[tag], cache, preview, reporter, workers, pool, force)
         folder = renders / plan.name / planned.version / ("preview" if preview else "")
         subtitles = graph.job("subtitles")
         if subtitles is not None:
@@ -188,8 +174,8 @@ def make_languages(board: Storyboard, boards: dict[str, Storyboard], result: Bui
         made[tag] = BuildResult(plan=planned, output=result.output, folder=folder, results=results, graph=graph,
                                 cache=cache, reporter=reporter)
         dubs.append((tag, graph))
-    unsigned = graph_of(plan, cache)   # the original's cut before it is signed: the tracks are added to it
-    jobs = [tracks_job(plan, unsigned.final, result.graph, dubs, cache)]
+    # the original's cut, not signed (a dubbed film signs the cut with every language's tracks)
+    jobs = [tracks_job(plan, result.graph.final, result.graph, dubs, cache)]
     if sign:
         jobs.append(signed_job(plan, jobs[0], cache))
     reporter.stage("languages", len(jobs), to_run(jobs, cache, force))
@@ -232,7 +218,7 @@ def every_job(board: Storyboard, boards: dict[str, Storyboard], cache: Cache, pr
                 continue
             graph = make_graph(dub.place(make_plan(other, preview=preview, speech=spoken, footage=found.footage),
                                          fitted), cache)
-            jobs += _with_deps([j for j in (graph.job("mix"), graph.job("subtitles")) if j is not None], graph.jobs)
+            jobs += with_deps([j for j in (graph.job("mix"), graph.job("subtitles")) if j is not None], graph.jobs)
             dubs.append((tag, graph))
         if dubs and len(dubs) == len(boards):
             own = make_graph(plan, cache)
